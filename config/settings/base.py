@@ -1,0 +1,268 @@
+"""Settings shared by every profile. Every value that differs between machines
+comes from an environment variable, listed in docs/configuration.md."""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+VAR_DIR = Path(os.environ.get("MUSANED_VAR_DIR", BASE_DIR / "var"))
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def backend_from_env(name: str, aliases: dict[str, str], default: str) -> str:
+    """A backend named by a short alias ("file") or by its dotted path."""
+    value = os.environ.get(name, default)
+    return aliases.get(value, value)
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
+DEBUG = False
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost")
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.forms",
+    "captcha",
+    "axes",
+    "musaned.core",
+    "musaned.identity",
+    "musaned.notifications",
+    "musaned.accounts",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "musaned.core.middleware.NoStoreForSignedInMiddleware",
+    "axes.middleware.AxesMiddleware",
+    "django_ratelimit.middleware.RatelimitMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+
+FORM_RENDERER = "musaned.core.forms.FormRenderer"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "musaned.core.context_processors.platform",
+            ],
+        },
+    },
+]
+
+# --- Database: SQLite by default, PostgreSQL when DATABASE_URL is set -------
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'musaned.sqlite3'}"),
+        conn_max_age=0,
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
+    )
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache: local memory by default, Redis when REDIS_URL is set ------------
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("MUSANED_CACHE_PREFIX", "musaned"),
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- Accounts and passwords --------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "musaned.accounts.backends.UsernameOrNationalIdBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {
+            "user_attributes": ("username", "first_name", "last_name", "email", "national_id")
+        },
+    },
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "musaned.accounts.passwords.MaximumLengthValidator"},
+    {"NAME": "musaned.accounts.passwords.NotTheNationalIdValidator"},
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "accounts:hub"
+LOGOUT_REDIRECT_URL = "core:home"
+
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+SESSION_COOKIE_AGE = int(os.environ.get("MUSANED_SESSION_ABSOLUTE_SECONDS", 8 * 3600))
+MUSANED_SESSION_IDLE_SECONDS = int(os.environ.get("MUSANED_SESSION_IDLE_SECONDS", 30 * 60))
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "musaned.core.views.csrf_failure"
+
+# --- django-axes: lockout per (account, client) in the shared cache --------
+AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+AXES_FAILURE_LIMIT = int(os.environ.get("MUSANED_LOGIN_FAILURE_LIMIT", 5))
+AXES_COOLOFF_TIME = float(os.environ.get("MUSANED_LOCKOUT_HOURS", 0.5))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_CALLABLE = "musaned.accounts.backends.axes_account_key"
+AXES_LOCKOUT_CALLABLE = "musaned.accounts.views.login.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+AXES_IPWARE_PROXY_COUNT = int(os.environ.get("MUSANED_TRUSTED_PROXY_COUNT", 0)) or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if AXES_IPWARE_PROXY_COUNT else ("REMOTE_ADDR",)
+)
+MUSANED_CAPTCHA_AFTER_FAILURES = 3
+
+# --- Captcha (the seed's "visual verification code") ------------------------
+CAPTCHA_TEST_MODE = env_bool("MUSANED_CAPTCHA_TEST_MODE")
+CAPTCHA_LENGTH = 5
+CAPTCHA_TIMEOUT = 10
+CAPTCHA_FONT_SIZE = 30
+CAPTCHA_IMAGE_SIZE = (160, 54)
+CAPTCHA_LETTER_ROTATION = (-25, 25)
+CAPTCHA_CHALLENGE_FUNCT = "musaned.core.captcha.digits_challenge"
+# The fixed answer that test mode accepts (django-simple-captcha's own rule).
+MUSANED_CAPTCHA_TEST_ANSWER = "PASSED"
+
+# --- Rate limits (django-ratelimit), documented in docs/configuration.md ----
+RATELIMIT_VIEW = "musaned.core.views.rate_limited"
+MUSANED_RATE_REGISTRATION = os.environ.get("MUSANED_RATE_REGISTRATION", "20/h")
+MUSANED_RATE_CODE_SEND = os.environ.get("MUSANED_RATE_CODE_SEND", "5/h")
+MUSANED_RATE_PASSWORD_RESET = os.environ.get("MUSANED_RATE_PASSWORD_RESET", "10/h")
+MUSANED_CODE_RESEND_SECONDS = int(os.environ.get("MUSANED_CODE_RESEND_SECONDS", 60))
+MUSANED_CODE_TTL_SECONDS = 600
+MUSANED_CODE_MAX_ATTEMPTS = 5
+MUSANED_CODES_PER_HOUR = int(os.environ.get("MUSANED_CODES_PER_HOUR", 5))
+
+# --- Outside systems are ports (docs/ARCHITECTURE.md) -----------------------
+SMS_BACKEND_ALIASES = {
+    "console": "musaned.notifications.sms.backends.console.SmsBackend",
+    "file": "musaned.notifications.sms.backends.filebased.SmsBackend",
+    "locmem": "musaned.notifications.sms.backends.locmem.SmsBackend",
+}
+SMS_BACKEND = backend_from_env("SMS_BACKEND", SMS_BACKEND_ALIASES, "console")
+SMS_FILE_PATH = Path(os.environ.get("SMS_FILE_PATH", VAR_DIR / "sms"))
+EMAIL_BACKEND_ALIASES = {
+    "console": "django.core.mail.backends.console.EmailBackend",
+    "file": "django.core.mail.backends.filebased.EmailBackend",
+    "locmem": "django.core.mail.backends.locmem.EmailBackend",
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+}
+EMAIL_BACKEND = backend_from_env("EMAIL_BACKEND", EMAIL_BACKEND_ALIASES, "console")
+EMAIL_FILE_PATH = Path(os.environ.get("EMAIL_FILE_PATH", VAR_DIR / "email"))
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", 25))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "no-reply@musaned.local")
+IDENTITY_REGISTRY_BACKEND = os.environ.get(
+    "IDENTITY_REGISTRY_BACKEND", "musaned.identity.registry.LocalRegistry"
+)
+
+# --- What the platform tells people (defaults from the seed) ---------------
+MUSANED_SUPPORT_PHONE = os.environ.get("MUSANED_SUPPORT_PHONE", "920002866")
+MUSANED_SUPPORT_EMAIL = os.environ.get("MUSANED_SUPPORT_EMAIL", "support@musaned.local")
+MUSANED_WORKING_HOURS = {
+    "days": os.environ.get("MUSANED_WORKING_DAYS", "sun-thu"),
+    "opens": os.environ.get("MUSANED_OPENS_AT", "08:00"),
+    "closes": os.environ.get("MUSANED_CLOSES_AT", "20:00"),
+}
+MUSANED_PRIVACY_NOTICE_VERSION = os.environ.get("MUSANED_PRIVACY_NOTICE_VERSION", "2026-11")
+
+# --- Languages: Arabic first --------------------------------------------------
+LANGUAGE_CODE = "ar"
+LANGUAGES = [("ar", _("Arabic")), ("en", _("English"))]
+LANGUAGES_BIDI = ["ar"]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+USE_I18N = True
+TIME_ZONE = "Asia/Riyadh"
+USE_TZ = True
+
+# --- Static files ---------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+# --- HTTP security headers -------------------------------------------------------
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'none'"],
+        "object-src": ["'none'"],
+    }
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("MUSANED_LOG_LEVEL", "INFO")},
+}
+
+# One process with a local-memory cache counts lockouts correctly; several
+# processes need REDIS_URL (docs/configuration.md), and then the check runs.
+SILENCED_SYSTEM_CHECKS = [] if REDIS_URL else ["axes.W001"]

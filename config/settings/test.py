@@ -1,0 +1,28 @@
+"""Test profile: the database and cache still come from DATABASE_URL / REDIS_URL,
+so CI runs the same suite on SQLite and on PostgreSQL + Redis."""
+
+import os
+import tempfile
+
+from config.settings.base import *  # noqa: F403
+from config.settings.base import CACHES
+
+# Playwright's sync API runs an event loop in the test thread.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+SECRET_KEY = "test-only-key"  # noqa: S105
+DEBUG = False
+ALLOWED_HOSTS = ["*"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+SMS_BACKEND = "musaned.notifications.sms.backends.locmem.SmsBackend"
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+CAPTCHA_TEST_MODE = True
+MUSANED_VAR_TMP = tempfile.mkdtemp(prefix="musaned-test-")
+MEDIA_ROOT = MUSANED_VAR_TMP
+if "KEY_PREFIX" in CACHES["default"]:
+    # Each test run gets its own key space in a shared Redis.
+    CACHES["default"]["KEY_PREFIX"] = f"musaned-test-{os.getpid()}"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

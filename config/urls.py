@@ -1,0 +1,45 @@
+from captcha import views as captcha_views
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path, re_path
+
+# django-simple-captcha's views, opened to people who are not signed in.
+captcha_patterns = [
+    re_path(
+        r"image/(?P<key>\w+)/$",
+        login_not_required(captcha_views.captcha_image),
+        {"scale": 1},
+        name="captcha-image",
+    ),
+    re_path(
+        r"image/(?P<key>\w+)@2/$",
+        login_not_required(captcha_views.captcha_image),
+        {"scale": 2},
+        name="captcha-image-2x",
+    ),
+    re_path(
+        r"audio/(?P<key>\w+).wav$",
+        login_not_required(captcha_views.captcha_audio),
+        name="captcha-audio",
+    ),
+    re_path(
+        r"refresh/$", login_not_required(captcha_views.captcha_refresh), name="captcha-refresh"
+    ),
+]
+
+urlpatterns = [
+    path("captcha/", include(captcha_patterns)),
+]
+
+urlpatterns += i18n_patterns(
+    path("", include("musaned.core.urls")),
+    path("", include("musaned.accounts.urls")),
+    path("admin/", admin.site.urls),
+    prefix_default_language=False,
+)
+
+handler400 = "musaned.core.views.bad_request"
+handler403 = "musaned.core.views.permission_denied"
+handler404 = "musaned.core.views.page_not_found"
+handler500 = "musaned.core.views.server_error"

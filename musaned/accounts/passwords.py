@@ -1,0 +1,32 @@
+"""Password rules beyond Django's own (QUALITY.md: long passphrases allowed, not the ID)."""
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+
+class MaximumLengthValidator:
+    max_length = 128
+
+    def validate(self, password, user=None):
+        if len(password) > self.max_length:
+            raise ValidationError(
+                _("Use at most %(max)d characters.") % {"max": self.max_length},
+                code="password_too_long",
+            )
+
+    def get_help_text(self):
+        return _("Up to %(max)d characters; a long passphrase is welcome.") % {
+            "max": self.max_length
+        }
+
+
+class NotTheNationalIdValidator:
+    def validate(self, password, user=None):
+        national_id = getattr(user, "national_id", None)
+        if national_id and national_id in password:
+            raise ValidationError(
+                _("Your password must not contain your ID number."), code="password_has_id"
+            )
+
+    def get_help_text(self):
+        return _("It must not contain your ID number.")

@@ -1,0 +1,250 @@
+"""Sign in (password, then a code to the verified mobile), sign out, forgotten password."""
+
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import authenticate, logout
+from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+from django_ratelimit.decorators import ratelimit
+
+from musaned.accounts import services
+from musaned.accounts.backends import find_account
+from musaned.accounts.forms import CodeForm, LoginForm, NewPasswordForm, PasswordForgotForm
+from musaned.accounts.models import CodePurpose
+from musaned.accounts.selectors import user_by_pk
+from musaned.accounts.services import AccountError
+from musaned.accounts.views.registration import ACTIVATION_KEY
+from musaned.core.audit import audit, client_ip
+from musaned.core.captcha import captcha_mode
+from musaned.core.ratelimits import rate
+from musaned.identity.saudi_id import mask_id, normalize_digits
+
+LOGIN_KEY = "login"
+RESET_KEY = "password_reset"
+FAILURE_WINDOW_SECONDS = 15 * 60
+
+
+def _failure_key(request) -> str:
+    return f"login-failures:{client_ip(request)}"
+
+
+def _needs_captcha(request) -> bool:
+    return cache.get(_failure_key(request), 0) >= settings.MUSANED_CAPTCHA_AFTER_FAILURES
+
+
+def _count_failure(request) -> None:
+    key = _failure_key(request)
+    cache.add(key, 0, FAILURE_WINDOW_SECONDS)
+    try:
+        cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, FAILURE_WINDOW_SECONDS)
+
+
+def _masked_identifier(identifier: str) -> str:
+    return mask_id(normalize_digits(identifier.strip()))
+
+
+def lockout_response(request, original_response=None, credentials=None):
+    """django-axes calls this when an account is locked for this client; the
+    login view has already rendered the lockout message, so keep its page."""
+    if original_response is not None:
+        return original_response
+    return render(request, "accounts/login.html", {"form": LoginForm(), "locked": True}, status=403)
+
+
+@login_not_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def login_view(request):
+    if request.user.is_authenticated:
+        return redirect("accounts:hub")
+    mode = captcha_mode(request)
+    with_captcha = _needs_captcha(request)
+    if request.method != "POST":
+        return render(
+            request,
+            "accounts/login.html",
+            {"form": LoginForm(with_captcha=with_captcha, captcha_mode=mode)},
+        )
+    form = LoginForm(request.POST, with_captcha=with_captcha, captcha_mode=mode)
+    if not form.is_valid():
+        return render(request, "accounts/login.html", {"form": form})
+    identifier = form.cleaned_data["username"]
+    user = authenticate(request, username=identifier, password=form.cleaned_data["password"])
+    if getattr(request, "axes_locked_out", False):
+        with transaction.atomic():
+            audit("login.locked_out", request=request, identifier=_masked_identifier(identifier))
+        form = LoginForm(
+            initial={"username": identifier}, with_captcha=_needs_captcha(request), captcha_mode=mode
+        )
+        return render(request, "accounts/login.html", {"form": form, "locked": True}, status=403)
+    if user is None:
+        _count_failure(request)
+        with transaction.atomic():
+            audit(
+                "login.failed",
+                actor=find_account(identifier),
+                request=request,
+                identifier=_masked_identifier(identifier),
+            )
+        form = LoginForm(
+            request.POST, with_captcha=_needs_captcha(request), captcha_mode=mode
+        )
+        form.is_valid()
+        form.add_error(None, _("The username, ID number or password is not right."))
+        if "captcha" in form.errors and "captcha" not in request.POST:
+            # The captcha has just been switched on: ask for it without an error.
+            del form.errors["captcha"]
+        return render(request, "accounts/login.html", {"form": form})
+    attempt = services.new_attempt()
+    if not user.is_activated:
+        request.session[ACTIVATION_KEY] = {"user_id": user.pk, "attempt": attempt}
+        purpose, target = CodePurpose.ACTIVATION, "accounts:activate"
+    else:
+        request.session[LOGIN_KEY] = {"user_id": user.pk, "attempt": attempt, "at": time.time()}
+        purpose, target = CodePurpose.LOGIN, "accounts:login_code"
+    try:
+        services.code_send(user=user, purpose=purpose, attempt=attempt, request=request)
+    except AccountError as error:
+        messages.warning(request, error.message)
+    return redirect(target)
+
+
+def _pending_login(request):
+    pending = request.session.get(LOGIN_KEY)
+    if not pending or time.time() - pending["at"] > settings.MUSANED_CODE_TTL_SECONDS:
+        return None, None
+    return user_by_pk(pending["user_id"]), pending["attempt"]
+
+
+@login_not_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def login_code(request):
+    """The second factor: the code sent to the verified mobile."""
+    request.personal_page = True
+    user, attempt = _pending_login(request)
+    if user is None:
+        messages.info(request, _("Your sign-in took too long. Please log in again."))
+        return redirect("accounts:login")
+    if request.method == "POST":
+        form = CodeForm(request.POST)
+        if form.is_valid():
+            try:
+                services.login_complete(
+                    user=user, attempt=attempt, code=form.cleaned_data["code"], request=request
+                )
+            except AccountError as error:
+                form.add_error("code", error.message)
+            else:
+                request.session.pop(LOGIN_KEY, None)
+                return redirect("accounts:hub")
+    else:
+        form = CodeForm()
+    return render(
+        request, "accounts/login_code.html", {"form": form, "masked_mobile": user.masked_mobile}
+    )
+
+
+@login_not_required
+@require_POST
+@ratelimit(key="ip", rate=rate("MUSANED_RATE_CODE_SEND"), method="POST", block=True)
+def login_code_resend(request):
+    user, attempt = _pending_login(request)
+    if user is None:
+        return redirect("accounts:login")
+    try:
+        services.code_send(user=user, purpose=CodePurpose.LOGIN, attempt=attempt, request=request)
+    except AccountError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("A new code was sent to %(mobile)s.") % {"mobile": user.masked_mobile})
+    return redirect("accounts:login_code")
+
+
+@require_POST
+def logout_view(request):
+    user = request.user
+    with transaction.atomic():
+        audit("logout", actor=user, target=user, request=request)
+    logout(request)
+    messages.success(request, _("You have logged out."))
+    return redirect("core:home")
+
+
+@login_not_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+@ratelimit(key="ip", rate=rate("MUSANED_RATE_PASSWORD_RESET"), method="POST", block=True)
+def password_forgot(request):
+    """Ask for a reset code. The answer is the same whether or not the ID has an account."""
+    mode = captcha_mode(request)
+    if request.method == "POST":
+        form = PasswordForgotForm(request.POST, captcha_mode=mode)
+        if form.is_valid():
+            user = find_account(form.cleaned_data["national_id"])
+            attempt = services.new_attempt()
+            request.session[RESET_KEY] = {
+                "user_id": user.pk if user and user.is_activated else None,
+                "attempt": attempt,
+                "at": time.time(),
+            }
+            with transaction.atomic():
+                audit(
+                    "password.reset_requested",
+                    actor=user,
+                    request=request,
+                    national_id=mask_id(form.cleaned_data["national_id"]),
+                )
+            if user is not None and user.is_activated:
+                try:
+                    services.code_send(
+                        user=user, purpose=CodePurpose.PASSWORD_RESET, attempt=attempt, request=request
+                    )
+                except AccountError:
+                    pass  # the same answer either way; the earlier code still works
+            return redirect("accounts:password_reset")
+    else:
+        form = PasswordForgotForm(captcha_mode=mode)
+    return render(request, "accounts/password_forgot.html", {"form": form})
+
+
+@login_not_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def password_reset(request):
+    request.personal_page = True
+    pending = request.session.get(RESET_KEY)
+    if not pending or time.time() - pending["at"] > settings.MUSANED_CODE_TTL_SECONDS:
+        return redirect("accounts:password_forgot")
+    user = user_by_pk(pending["user_id"])
+    if request.method == "POST":
+        form = NewPasswordForm(request.POST, user=user)
+        if form.is_valid():
+            try:
+                if user is None:
+                    raise AccountError("code_invalid", services.MESSAGES["code_invalid"])
+                services.password_reset_complete(
+                    user=user,
+                    attempt=pending["attempt"],
+                    code=form.cleaned_data["code"],
+                    new_password=form.cleaned_data["new_password1"],
+                    request=request,
+                )
+            except AccountError as error:
+                form.add_error("code", error.message)
+            else:
+                request.session.pop(RESET_KEY, None)
+                messages.success(request, _("Your password was changed. Log in with the new one."))
+                return redirect("accounts:login")
+    else:
+        form = NewPasswordForm(user=user)
+    return render(request, "accounts/password_reset.html", {"form": form})

@@ -1,0 +1,44 @@
+"""How every form on the platform renders: labels, hints, errors beside fields
+and an error summary at the top (GOV.UK's pattern), with the ARIA links between them."""
+
+from django import forms
+from django.forms.renderers import TemplatesSetting
+
+
+class FormRenderer(TemplatesSetting):
+    form_template_name = "core/forms/form.html"
+    field_template_name = "core/forms/field.html"
+
+
+class AccessibleBoundField(forms.BoundField):
+    @property
+    def anchor_id(self) -> str:
+        """Where an error-summary link jumps to: the field's first control."""
+        widget = self.field.widget
+        if isinstance(widget, forms.MultiWidget) or getattr(widget, "allow_multiple_selected", 0):
+            return f"{self.auto_id}_0"
+        if isinstance(widget, forms.RadioSelect):
+            return f"{self.auto_id}_0"
+        return self.id_for_label or self.auto_id
+
+    def build_widget_attrs(self, attrs, widget=None):
+        attrs = super().build_widget_attrs(attrs, widget)
+        described = [attrs.get("aria-describedby", "")]
+        if self.help_text:
+            described.append(f"{self.auto_id}_helptext")
+        if self.form.is_bound and self.errors:
+            described.append(f"{self.auto_id}_error")
+            attrs["aria-invalid"] = "true"
+        described = " ".join(d for d in described if d)
+        if described and not (widget or self.field.widget).use_fieldset:
+            attrs["aria-describedby"] = described
+        return attrs
+
+
+class Form(forms.Form):
+    bound_field_class = AccessibleBoundField
+    template_name_div = "core/forms/form.html"
+
+
+class ModelForm(forms.ModelForm):
+    bound_field_class = AccessibleBoundField

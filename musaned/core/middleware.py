@@ -1,0 +1,34 @@
+"""Cross-cutting HTTP behaviour: no caching of personal pages, idle session timeout."""
+
+import time
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.utils.cache import add_never_cache_headers
+
+
+class NoStoreForSignedInMiddleware:
+    """Pages shown to a signed-in person (or carrying a half-finished registration)
+    are never kept by the browser or a proxy, and a signed-in session that has
+    been idle too long ends."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            now = int(time.time())
+            last_seen = request.session.get("last_seen", now)
+            if now - last_seen > settings.MUSANED_SESSION_IDLE_SECONDS:
+                logout(request)
+            else:
+                request.session["last_seen"] = now
+        response = self.get_response(request)
+        personal = (user is not None and user.is_authenticated) or getattr(
+            request, "personal_page", False
+        )
+        if personal:
+            add_never_cache_headers(response)
+            response["Cache-Control"] = "no-store, no-cache, must-revalidate, private, max-age=0"
+        return response

@@ -1,0 +1,23 @@
+// Progressive enhancement only: every page works without this file.
+(function () {
+  "use strict";
+  // Registration step 1: show only the date-of-birth calendar for the chosen ID type.
+  function syncBirthDate() {
+    var chosen = document.querySelector('input[name="id_type"]:checked');
+    var hijri = document.querySelector('[data-calendar="hijri"]');
+    var gregorian = document.querySelector('[data-calendar="gregorian"]');
+    if (!hijri || !gregorian) { return; }
+    var groups = [hijri.closest(".field"), gregorian.closest(".field")];
+    if (!chosen) { groups.forEach(function (g) { g.hidden = false; }); return; }
+    groups[0].hidden = chosen.value !== "citizen";
+    groups[1].hidden = chosen.value !== "resident";
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll('input[name="id_type"]').forEach(function (radio) {
+      radio.addEventListener("change", syncBirthDate);
+    });
+    syncBirthDate();
+    var summary = document.getElementById("error-summary");
+    if (summary) { summary.focus(); }
+  });
+})();

@@ -1,0 +1,19 @@
+from django.contrib import admin
+
+from musaned.identity.models import RegistryPerson
+
+
+@admin.register(RegistryPerson)
+class RegistryPersonAdmin(admin.ModelAdmin):
+    list_display = [
+        "national_id",
+        "id_type",
+        "first_name_en",
+        "family_name_en",
+        "birth_date",
+        "nationality",
+        "disability_exemption",
+        "unpaid_traffic_violations",
+    ]
+    list_filter = ["id_type", "nationality", "disability_exemption", "unpaid_traffic_violations"]
+    search_fields = ["national_id", "first_name_en", "family_name_en", "first_name_ar", "family_name_ar"]

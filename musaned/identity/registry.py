@@ -1,0 +1,114 @@
+"""The identity-registry port.
+
+Services ask the registry whether what a person typed matches the national
+record; they never show the record. ``IDENTITY_REGISTRY_BACKEND`` names the
+implementation by dotted path, as ``EMAIL_BACKEND`` does; ``LocalRegistry``
+reads the ``RegistryPerson`` table, a production adapter would call Yakeen.
+"""
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+from musaned.identity.saudi_id import IdType
+
+
+@dataclass(frozen=True)
+class PersonRecord:
+    national_id: str
+    id_type: IdType
+    first_names: tuple[str, ...]
+    family_names: tuple[str, ...]
+    birth_date: dt.date
+    nationality: str
+    gender: str
+    mobile: str
+    disability_exemption: bool
+    unpaid_traffic_violations: bool
+
+
+class IdentityRegistry:
+    """The interface a registry adapter implements."""
+
+    def lookup(self, national_id: str) -> PersonRecord | None:
+        raise NotImplementedError
+
+
+class LocalRegistry(IdentityRegistry):
+    def lookup(self, national_id: str) -> PersonRecord | None:
+        from musaned.identity.models import RegistryPerson
+
+        person = RegistryPerson.objects.filter(national_id=national_id).first()
+        if person is None:
+            return None
+        return PersonRecord(
+            national_id=person.national_id,
+            id_type=IdType(person.id_type),
+            first_names=(person.first_name_ar, person.first_name_en),
+            family_names=(person.family_name_ar, person.family_name_en),
+            birth_date=person.birth_date,
+            nationality=person.nationality,
+            gender=person.gender,
+            mobile=person.mobile,
+            disability_exemption=person.disability_exemption,
+            unpaid_traffic_violations=person.unpaid_traffic_violations,
+        )
+
+
+@cache
+def _backend_class(path: str) -> type[IdentityRegistry]:
+    return import_string(path)
+
+
+def get_registry() -> IdentityRegistry:
+    return _backend_class(settings.IDENTITY_REGISTRY_BACKEND)()
+
+
+_ARABIC_MARKS = re.compile(r"[\u064B-\u0652\u0670\u0640]")  # tashkeel and tatweel
+_ALEF_FORMS = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ى": "ي", "ة": "ه"})
+
+
+def normalize_name(name: str) -> str:
+    """Compare names as people write them: case, spaces, Arabic diacritics and alef forms aside."""
+    name = unicodedata.normalize("NFKC", name)
+    name = _ARABIC_MARKS.sub("", name).translate(_ALEF_FORMS)
+    return " ".join(name.casefold().replace("-", " ").split())
+
+
+@dataclass(frozen=True)
+class MatchResult:
+    """Which parts did not match. Kept for the audit trail; never shown to the person."""
+
+    found: bool
+    mismatched: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return self.found and not self.mismatched
+
+
+def match_person(
+    record: PersonRecord | None,
+    *,
+    id_type: str,
+    first_name: str,
+    family_name: str,
+    birth_date: dt.date,
+) -> MatchResult:
+    if record is None:
+        return MatchResult(found=False)
+    mismatched = []
+    if record.id_type != id_type:
+        mismatched.append("id_type")
+    if normalize_name(first_name) not in {normalize_name(n) for n in record.first_names}:
+        mismatched.append("first_name")
+    if normalize_name(family_name) not in {normalize_name(n) for n in record.family_names}:
+        mismatched.append("family_name")
+    if record.birth_date != birth_date:
+        mismatched.append("birth_date")
+    return MatchResult(found=True, mismatched=tuple(mismatched))
