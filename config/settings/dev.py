@@ -14,3 +14,4 @@ SECRET_KEY = SECRET_KEY or "dev-only-insecure-key-do-not-use-in-production"  # n
 SMS_BACKEND = backend_from_env("SMS_BACKEND", SMS_BACKEND_ALIASES, "file")
 EMAIL_BACKEND = backend_from_env("EMAIL_BACKEND", EMAIL_BACKEND_ALIASES, "file")
 VAR_DIR.mkdir(parents=True, exist_ok=True)
+WHITENOISE_USE_FINDERS = True
