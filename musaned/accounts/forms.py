@@ -60,6 +60,9 @@ class IdentityForm(Form):
         super().__init__(*args, **kwargs)
         self.fields["first_name"].widget.attrs["autocomplete"] = "given-name"
         self.fields["family_name"].widget.attrs["autocomplete"] = "family-name"
+        # One of the two dates is required, depending on the ID type.
+        self.fields["birth_date_hijri"].show_optional = False
+        self.fields["birth_date_gregorian"].show_optional = False
 
     @staticmethod
     def initial_from(data: dict) -> dict:

@@ -57,7 +57,11 @@ def lockout_response(request, original_response=None, credentials=None):
     login view has already rendered the lockout message, so keep its page."""
     if original_response is not None:
         return original_response
-    return render(request, "accounts/login.html", {"form": LoginForm(), "locked": True}, status=403)
+    return render(request, "accounts/login.html", _locked_context(LoginForm()), status=403)
+
+
+def _locked_context(form) -> dict:
+    return {"form": form, "locked": True, "lockout_minutes": round(settings.AXES_COOLOFF_TIME * 60)}
 
 
 @login_not_required
@@ -85,7 +89,7 @@ def login_view(request):
         form = LoginForm(
             initial={"username": identifier}, with_captcha=_needs_captcha(request), captcha_mode=mode
         )
-        return render(request, "accounts/login.html", {"form": form, "locked": True}, status=403)
+        return render(request, "accounts/login.html", _locked_context(form), status=403)
     if user is None:
         _count_failure(request)
         with transaction.atomic():

@@ -1,0 +1,57 @@
+# The two commands of the README: `make run` and `make test`. Everything else is a step of theirs.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test setup setup-dev messages migrate demo lint format check chromium clean
+
+## run: install, migrate, load the demo data and serve http://127.0.0.1:8000 (SQLite, SMS to var/sms/)
+run: setup messages migrate demo
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+## test: install, lint and run the whole suite, browser tests included
+test: setup-dev messages lint chromium
+	$(BIN)/python manage.py makemigrations --check --dry-run --settings=config.settings.test
+	$(BIN)/python -m pytest
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: $(BIN)/python requirements.txt
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+setup: $(VENV)/.runtime
+setup-dev: $(VENV)/.dev
+
+## messages: compile the Arabic catalogue (pure Python, no system gettext needed)
+messages: setup
+	$(BIN)/pybabel compile -d locale -D django -q
+
+migrate: setup
+	$(BIN)/python manage.py migrate --no-input -v 0
+
+demo: migrate
+	$(BIN)/python manage.py seed_demo
+
+lint: setup-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: setup-dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+## chromium: the browser tests drive Debian's Chromium; install it when it is missing and we may
+chromium:
+	@bash scripts/ensure-chromium
+
+clean:
+	rm -rf $(VENV) var staticfiles
