@@ -15,3 +15,4 @@ SMS_BACKEND = backend_from_env("SMS_BACKEND", SMS_BACKEND_ALIASES, "file")
 EMAIL_BACKEND = backend_from_env("EMAIL_BACKEND", EMAIL_BACKEND_ALIASES, "file")
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 WHITENOISE_USE_FINDERS = True
+STATIC_ROOT = None  # static files come from the apps (WhiteNoise finders); no collectstatic

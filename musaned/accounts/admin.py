@@ -7,10 +7,24 @@ from musaned.accounts.models import User
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
-    list_display = ["username", "national_id", "id_type", "first_name", "last_name", "activated_at", "is_staff"]
+    list_display = [
+        "username",
+        "national_id",
+        "id_type",
+        "first_name",
+        "last_name",
+        "activated_at",
+        "is_staff",
+    ]
     list_filter = ["id_type", "is_staff", "is_active"]
     search_fields = ["username", "national_id", "email", "first_name", "last_name"]
-    readonly_fields = ["national_id", "id_type", "activated_at", "privacy_notice_version", "privacy_consent_at"]
+    readonly_fields = [
+        "national_id",
+        "id_type",
+        "activated_at",
+        "privacy_notice_version",
+        "privacy_consent_at",
+    ]
     fieldsets = [
         *DjangoUserAdmin.fieldsets,
         (

@@ -69,7 +69,9 @@ class IdentityForm(Form):
         """Fill the form again from what the session kept."""
         initial = dict(data)
         birth = data.get("birth_date")
-        key = "birth_date_hijri" if data.get("id_type") == IdType.CITIZEN else "birth_date_gregorian"
+        key = (
+            "birth_date_hijri" if data.get("id_type") == IdType.CITIZEN else "birth_date_gregorian"
+        )
         initial[key] = birth
         return initial
 
@@ -81,7 +83,9 @@ class IdentityForm(Form):
                 "national_id",
                 _("A citizen's national ID starts with 1 and a resident's iqama with 2.")
                 if id_type == IdType.CITIZEN
-                else _("An iqama number starts with 2. A national ID starting with 1 is a citizen's."),
+                else _(
+                    "An iqama number starts with 2. A national ID starting with 1 is a citizen's."
+                ),
             )
         if id_type == IdType.CITIZEN:
             field = "birth_date_hijri"
@@ -124,7 +128,9 @@ class AccountForm(Form):
     username = forms.CharField(
         label=_("Username"),
         max_length=30,
-        help_text=_("4 to 30 characters: English letters, digits, dot, dash or underscore, starting with a letter."),
+        help_text=_(
+            "4 to 30 characters: English letters, digits, dot, dash or underscore, starting with a letter."
+        ),
     )
     password1 = forms.CharField(
         label=_("Password"),
@@ -156,7 +162,9 @@ class AccountForm(Form):
         username = self.cleaned_data["username"].strip()
         if not _USERNAME.fullmatch(username):
             raise ValidationError(
-                _("Use 4 to 30 English letters, digits, dots, dashes or underscores, starting with a letter.")
+                _(
+                    "Use 4 to 30 English letters, digits, dots, dashes or underscores, starting with a letter."
+                )
             )
         if username_taken(username):
             raise ValidationError(_("This username is taken. Choose another one."), code="taken")
@@ -192,7 +200,9 @@ class ContactForm(Form):
     email = forms.EmailField(label=_("Email address"), max_length=254)
     mobile = SaudiMobileField(
         label=_("Mobile number"),
-        help_text=_("The Saudi mobile registered to your ID, e.g. 0512345678. The activation code is sent to it."),
+        help_text=_(
+            "The Saudi mobile registered to your ID, e.g. 0512345678. The activation code is sent to it."
+        ),
     )
 
     def __init__(self, *args, **kwargs):
@@ -210,7 +220,9 @@ class ReviewForm(Form):
     """Step 5: confirm the data and agree to the privacy notice."""
 
     consent = forms.BooleanField(
-        label=_("I have read the privacy notice and agree that my data is checked with the national registry and used to provide these services."),
+        label=_(
+            "I have read the privacy notice and agree that my data is checked with the national registry and used to provide these services."
+        ),
         error_messages={"required": _("To create an account, agree to the privacy notice.")},
     )
 
@@ -236,7 +248,9 @@ class LoginForm(Form):
     username = forms.CharField(
         label=_("Username or ID number"),
         max_length=30,
-        widget=forms.TextInput(attrs={"autocomplete": "username", "dir": "ltr", "spellcheck": "false"}),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "username", "dir": "ltr", "spellcheck": "false"}
+        ),
     )
     password = forms.CharField(
         label=_("Password"),

@@ -35,7 +35,9 @@ class User(AbstractUser):
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)
     mobile = models.CharField(_("mobile"), max_length=16, blank=True)
     activated_at = models.DateTimeField(_("activated at"), null=True, blank=True)
-    privacy_notice_version = models.CharField(_("privacy notice version"), max_length=20, blank=True)
+    privacy_notice_version = models.CharField(
+        _("privacy notice version"), max_length=20, blank=True
+    )
     privacy_consent_at = models.DateTimeField(_("privacy consent given at"), null=True, blank=True)
     preferred_language = models.CharField(
         _("preferred language"), max_length=5, choices=settings.LANGUAGES, default="ar"

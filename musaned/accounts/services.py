@@ -6,13 +6,14 @@ sends SMS only after the transaction commits.
 
 import datetime as dt
 import secrets
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
 
 from django.conf import settings
-from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import login as django_login
+from django.contrib.auth import update_session_auth_hash
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone, translation
@@ -259,9 +260,7 @@ def code_send(
     return otc
 
 
-def code_verify(
-    *, user: User, purpose: CodePurpose, attempt: str, code: str, request=None
-) -> None:
+def code_verify(*, user: User, purpose: CodePurpose, attempt: str, code: str, request=None) -> None:
     """Use up the code if it is right. Raises ``AccountError`` otherwise.
 
     A wrong try is counted; after ``MUSANED_CODE_MAX_ATTEMPTS`` the code dies.
@@ -311,6 +310,7 @@ def login_complete(*, user: User, attempt: str, code: str, request: HttpRequest)
     """Second factor: the sign-in code. Then Django's login (which rotates the session key)."""
     code_verify(user=user, purpose=CodePurpose.LOGIN, attempt=attempt, code=code, request=request)
     django_login(request, user, backend="musaned.accounts.backends.UsernameOrNationalIdBackend")
+    request.session["signed_in_at"] = int(time.time())
     with transaction.atomic():
         audit("login.succeeded", actor=user, target=user, request=request)
     return user

@@ -9,8 +9,9 @@ from django.utils.cache import add_never_cache_headers
 
 class NoStoreForSignedInMiddleware:
     """Pages shown to a signed-in person (or carrying a half-finished registration)
-    are never kept by the browser or a proxy, and a signed-in session that has
-    been idle too long ends."""
+    are never kept by the browser or a proxy. A signed-in session ends when it has
+    been idle too long, or when it is older than the absolute limit, whatever
+    happened in it."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -20,7 +21,11 @@ class NoStoreForSignedInMiddleware:
         if user is not None and user.is_authenticated:
             now = int(time.time())
             last_seen = request.session.get("last_seen", now)
-            if now - last_seen > settings.MUSANED_SESSION_IDLE_SECONDS:
+            signed_in_at = request.session.get("signed_in_at", now)
+            if (
+                now - last_seen > settings.MUSANED_SESSION_IDLE_SECONDS
+                or now - signed_in_at > settings.SESSION_COOKIE_AGE
+            ):
                 logout(request)
             else:
                 request.session["last_seen"] = now

@@ -16,4 +16,10 @@ class RegistryPersonAdmin(admin.ModelAdmin):
         "unpaid_traffic_violations",
     ]
     list_filter = ["id_type", "nationality", "disability_exemption", "unpaid_traffic_violations"]
-    search_fields = ["national_id", "first_name_en", "family_name_en", "first_name_ar", "family_name_ar"]
+    search_fields = [
+        "national_id",
+        "first_name_en",
+        "family_name_en",
+        "first_name_ar",
+        "family_name_ar",
+    ]

@@ -103,7 +103,11 @@ DEMO_PEOPLE = [
 ]
 
 # A beneficiary whose account is already open and active (to try the login).
-DEMO_ACCOUNT = {"national_id": "1000000040", "username": "abdullah", "password": "Musaned-demo-2026"}
+DEMO_ACCOUNT = {
+    "national_id": "1000000040",
+    "username": "abdullah",
+    "password": "Musaned-demo-2026",
+}
 DEMO_STAFF = {"username": "staff", "password": "Musaned-staff-2026"}
 
 

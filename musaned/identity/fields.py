@@ -66,7 +66,12 @@ class DatePartsWidget(forms.MultiWidget):
     def __init__(self, months, calendar: str, attrs=None):
         self.calendar = calendar
         day_attrs = {"inputmode": "numeric", "size": 2, "maxlength": 2, "class": "date-parts__day"}
-        year_attrs = {"inputmode": "numeric", "size": 4, "maxlength": 4, "class": "date-parts__year"}
+        year_attrs = {
+            "inputmode": "numeric",
+            "size": 4,
+            "maxlength": 4,
+            "class": "date-parts__year",
+        }
         month_choices = [("", _("Month"))] + [(str(i), m) for i, m in enumerate(months, 1)]
         widgets = {
             "day": forms.TextInput(attrs=day_attrs),

@@ -54,9 +54,7 @@ class SaudiId:
         """Normalise and validate; raises ``ValidationError`` with a translated message."""
         digits = normalize_digits(str(raw))
         if not _TEN_DIGITS.fullmatch(digits):
-            raise ValidationError(
-                _("An ID number has exactly 10 digits."), code="length"
-            )
+            raise ValidationError(_("An ID number has exactly 10 digits."), code="length")
         if digits[0] not in _PREFIX_TO_TYPE:
             raise ValidationError(
                 _(

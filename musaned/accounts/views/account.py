@@ -72,7 +72,9 @@ def password_change(request):
             services.password_change(
                 user=request.user, new_password=form.cleaned_data["new_password1"], request=request
             )
-            messages.success(request, _("Your password was changed. Other devices were signed out."))
+            messages.success(
+                request, _("Your password was changed. Other devices were signed out.")
+            )
             return redirect("accounts:hub")
     else:
         form = PasswordChangeForm(request.user)

@@ -1,5 +1,6 @@
 """Sign in (password, then a code to the verified mobile), sign out, forgotten password."""
 
+import contextlib
 import time
 
 from django.conf import settings
@@ -87,7 +88,9 @@ def login_view(request):
         with transaction.atomic():
             audit("login.locked_out", request=request, identifier=_masked_identifier(identifier))
         form = LoginForm(
-            initial={"username": identifier}, with_captcha=_needs_captcha(request), captcha_mode=mode
+            initial={"username": identifier},
+            with_captcha=_needs_captcha(request),
+            captcha_mode=mode,
         )
         return render(request, "accounts/login.html", _locked_context(form), status=403)
     if user is None:
@@ -99,9 +102,7 @@ def login_view(request):
                 request=request,
                 identifier=_masked_identifier(identifier),
             )
-        form = LoginForm(
-            request.POST, with_captcha=_needs_captcha(request), captcha_mode=mode
-        )
+        form = LoginForm(request.POST, with_captcha=_needs_captcha(request), captcha_mode=mode)
         form.is_valid()
         form.add_error(None, _("The username, ID number or password is not right."))
         if "captcha" in form.errors and "captcha" not in request.POST:
@@ -170,7 +171,9 @@ def login_code_resend(request):
     except AccountError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, _("A new code was sent to %(mobile)s.") % {"mobile": user.masked_mobile})
+        messages.success(
+            request, _("A new code was sent to %(mobile)s.") % {"mobile": user.masked_mobile}
+        )
     return redirect("accounts:login_code")
 
 
@@ -209,12 +212,14 @@ def password_forgot(request):
                     national_id=mask_id(form.cleaned_data["national_id"]),
                 )
             if user is not None and user.is_activated:
-                try:
+                # The same answer either way; when sending is refused the earlier code works.
+                with contextlib.suppress(AccountError):
                     services.code_send(
-                        user=user, purpose=CodePurpose.PASSWORD_RESET, attempt=attempt, request=request
+                        user=user,
+                        purpose=CodePurpose.PASSWORD_RESET,
+                        attempt=attempt,
+                        request=request,
                     )
-                except AccountError:
-                    pass  # the same answer either way; the earlier code still works
             return redirect("accounts:password_reset")
     else:
         form = PasswordForgotForm(captcha_mode=mode)

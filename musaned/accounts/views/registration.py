@@ -48,6 +48,8 @@ STEPS = [
     ("contact", "contact"),
     ("review", None),
 ]
+
+
 def _titles():
     return {
         "identity": _("Personal data"),
@@ -335,5 +337,7 @@ def activate_resend(request):
     except AccountError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, _("A new code was sent to %(mobile)s.") % {"mobile": user.masked_mobile})
+        messages.success(
+            request, _("A new code was sent to %(mobile)s.") % {"mobile": user.masked_mobile}
+        )
     return redirect("accounts:activate")
