@@ -3,6 +3,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 
 # django-simple-captcha's views, opened to people who are not signed in.
 captcha_patterns = [
@@ -35,6 +36,12 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", include("musaned.core.urls")),
     path("", include("musaned.accounts.urls")),
+    # Staff sign in like everyone else, with the second factor; the admin's own
+    # password-only form is never offered.
+    path(
+        "admin/login/",
+        login_not_required(RedirectView.as_view(pattern_name="accounts:login", query_string=True)),
+    ),
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.db import transaction
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
@@ -47,6 +48,16 @@ def _count_failure(request) -> None:
         cache.incr(key)
     except ValueError:
         cache.set(key, 1, FAILURE_WINDOW_SECONDS)
+
+
+def _safe_next(request) -> str:
+    """Where to go after signing in, if the ``next`` parameter points inside this site."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return ""
 
 
 def _masked_identifier(identifier: str) -> str:
@@ -114,7 +125,12 @@ def login_view(request):
         request.session[ACTIVATION_KEY] = {"user_id": user.pk, "attempt": attempt}
         purpose, target = CodePurpose.ACTIVATION, "accounts:activate"
     else:
-        request.session[LOGIN_KEY] = {"user_id": user.pk, "attempt": attempt, "at": time.time()}
+        request.session[LOGIN_KEY] = {
+            "user_id": user.pk,
+            "attempt": attempt,
+            "at": time.time(),
+            "next": _safe_next(request),
+        }
         purpose, target = CodePurpose.LOGIN, "accounts:login_code"
     try:
         services.code_send(user=user, purpose=purpose, attempt=attempt, request=request)
@@ -150,8 +166,8 @@ def login_code(request):
             except AccountError as error:
                 form.add_error("code", error.message)
             else:
-                request.session.pop(LOGIN_KEY, None)
-                return redirect("accounts:hub")
+                pending = request.session.pop(LOGIN_KEY, {})
+                return redirect(pending.get("next") or "accounts:hub")
     else:
         form = CodeForm()
     return render(

@@ -229,9 +229,7 @@ class Command(BaseCommand):
             for line, values in rows:
                 try:
                     if len(values) != len(header):
-                        raise RowError(
-                            [f"expected {len(header)} fields, found {len(values)}"]
-                        )
+                        raise RowError([f"expected {len(header)} fields, found {len(values)}"])
                     fields = parse_row(
                         {name: value.strip() for name, value in zip(header, values, strict=True)}
                     )

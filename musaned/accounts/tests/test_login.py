@@ -1,0 +1,425 @@
+import datetime as dt
+import re
+
+import pytest
+import time_machine
+from django.conf import settings
+from django.test import Client, override_settings
+from django.utils import timezone
+
+from musaned.accounts.models import CodePurpose
+from musaned.accounts.services import (
+    MESSAGES,
+    AccountError,
+    AccountErrorCode,
+    code_send,
+    code_verify,
+    new_attempt,
+)
+from musaned.accounts.tests.conftest import CAPTCHA, PASSWORD, shown
+from musaned.notifications import sms
+
+# Real commits: SMS leave only after the transaction commits (transaction.on_commit).
+pytestmark = pytest.mark.django_db(transaction=True)
+
+MOBILE = "+966500000005"
+NOW = dt.datetime(2026, 11, 25, 9, 0, tzinfo=dt.UTC)
+
+
+def _wrong(code: str) -> str:
+    return f"{(int(code) + 1) % 1_000_000:06d}"
+
+
+def _fail_login(client, identifier="abdullah", times=1, **extra):
+    for _ in range(times):
+        response = client.post(
+            "/login/",
+            {"username": identifier, "password": "Not-the-password-1", **CAPTCHA},
+            **extra,
+        )
+    return response
+
+
+# --- Signing in --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("identifier", ["abdullah", "ABDULLAH", "1000000040", "١٠٠٠٠٠٠٠٤٠"])
+def test_beneficiary_logs_in_with_username_or_id_then_the_sms_code(
+    client, active_user, log_in, identifier
+):
+    response = log_in(client, identifier)
+    assert response["Location"] == "/services/"
+    assert client.get("/services/").status_code == 200
+
+
+def test_session_key_changes_at_login(client, active_user, log_in):
+    client.get("/login/")
+    client.post("/login/", {"username": "abdullah", "password": PASSWORD})
+    before = client.session.session_key
+    client.post("/login/code/", {"code": re.search(r"[0-9]{6}", sms.outbox[-1].body)[0]})
+    assert client.session.session_key != before
+
+
+def test_password_alone_does_not_sign_in(client, active_user):
+    client.post("/login/", {"username": "abdullah", "password": PASSWORD})
+    assert client.get("/services/")["Location"].startswith("/login/")
+
+
+def test_wrong_sms_code_is_refused(client, active_user, last_sms_code):
+    client.post("/login/", {"username": "abdullah", "password": PASSWORD})
+    response = client.post("/login/code/", {"code": _wrong(last_sms_code(MOBILE))})
+    assert response.status_code == 200
+    assert shown(MESSAGES[AccountErrorCode.CODE_INVALID]) in response.text
+    assert client.get("/services/").status_code == 302
+
+
+def test_code_is_refused_after_too_many_wrong_tries_even_when_right(
+    client, active_user, last_sms_code
+):
+    client.post("/login/", {"username": "abdullah", "password": PASSWORD})
+    code = last_sms_code(MOBILE)
+    for _ in range(settings.MUSANED_CODE_MAX_ATTEMPTS):
+        client.post("/login/code/", {"code": _wrong(code)})
+    response = client.post("/login/code/", {"code": code})
+    assert shown(MESSAGES[AccountErrorCode.CODE_EXPIRED]) in response.text
+    assert client.get("/services/").status_code == 302
+
+
+def test_code_works_once_only(active_user):
+    attempt = new_attempt()
+    code_send(user=active_user, purpose=CodePurpose.LOGIN, attempt=attempt)
+    code = re.search(r"[0-9]{6}", sms.outbox[-1].body)[0]
+    code_verify(user=active_user, purpose=CodePurpose.LOGIN, attempt=attempt, code=code)
+    with pytest.raises(AccountError) as caught:
+        code_verify(user=active_user, purpose=CodePurpose.LOGIN, attempt=attempt, code=code)
+    assert caught.value.code == AccountErrorCode.CODE_EXPIRED
+
+
+def test_code_is_bound_to_the_sign_in_attempt_and_its_purpose(active_user):
+    attempt = new_attempt()
+    code_send(user=active_user, purpose=CodePurpose.LOGIN, attempt=attempt)
+    code = re.search(r"[0-9]{6}", sms.outbox[-1].body)[0]
+    with pytest.raises(AccountError):
+        code_verify(user=active_user, purpose=CodePurpose.LOGIN, attempt=new_attempt(), code=code)
+    with pytest.raises(AccountError):
+        code_verify(
+            user=active_user, purpose=CodePurpose.PASSWORD_RESET, attempt=attempt, code=code
+        )
+
+
+def test_code_has_six_digits_from_the_sms(active_user):
+    code_send(user=active_user, purpose=CodePurpose.LOGIN, attempt=new_attempt())
+    assert re.search(r"\b[0-9]{6}\b", sms.outbox[-1].body)
+    assert sms.outbox[-1].to == MOBILE
+
+
+def test_code_used_a_second_time_in_the_browser_does_not_sign_in_again(
+    client, active_user, log_in, last_sms_code
+):
+    log_in(client)
+    code = last_sms_code(MOBILE)
+    client.post("/logout/")
+    response = client.post("/login/code/", {"code": code})
+    assert response["Location"] == "/login/"
+    assert client.get("/services/").status_code == 302
+
+
+def test_code_still_works_just_before_10_minutes(client, active_user, last_sms_code):
+    with time_machine.travel(NOW, tick=False) as clock:
+        client.post("/login/", {"username": "abdullah", "password": PASSWORD})
+        clock.shift(dt.timedelta(minutes=9, seconds=59))
+        response = client.post("/login/code/", {"code": last_sms_code(MOBILE)})
+    assert response["Location"] == "/services/"
+
+
+def test_code_expires_after_10_minutes(client, active_user, last_sms_code):
+    with time_machine.travel(NOW, tick=False) as clock:
+        client.post("/login/", {"username": "abdullah", "password": PASSWORD})
+        clock.shift(dt.timedelta(minutes=10, seconds=1))
+        response = client.post("/login/code/", {"code": last_sms_code(MOBILE)})
+        assert response["Location"] == "/login/"
+        assert client.get("/services/").status_code == 302
+
+
+def test_expired_code_is_refused_by_the_service(active_user):
+    with time_machine.travel(NOW, tick=False) as clock:
+        attempt = new_attempt()
+        code_send(user=active_user, purpose=CodePurpose.LOGIN, attempt=attempt)
+        code = re.search(r"[0-9]{6}", sms.outbox[-1].body)[0]
+        clock.shift(dt.timedelta(seconds=settings.MUSANED_CODE_TTL_SECONDS + 1))
+        with pytest.raises(AccountError) as caught:
+            code_verify(user=active_user, purpose=CodePurpose.LOGIN, attempt=attempt, code=code)
+    assert caught.value.code == AccountErrorCode.CODE_EXPIRED
+
+
+def test_new_code_waits_for_the_resend_cooldown(client, active_user):
+    with time_machine.travel(NOW, tick=False) as clock:
+        client.post("/login/", {"username": "abdullah", "password": PASSWORD})
+        response = client.post("/login/code/resend/", follow=True)
+        assert shown(MESSAGES[AccountErrorCode.CODE_TOO_SOON]) in response.text
+        assert len(sms.outbox) == 1
+        clock.shift(settings.MUSANED_CODE_RESEND_SECONDS + 1)
+        client.post("/login/code/resend/")
+        assert len(sms.outbox) == 2
+
+
+@override_settings(MUSANED_CODES_PER_HOUR=3, MUSANED_CODE_RESEND_SECONDS=30)
+def test_codes_per_hour_are_limited_and_the_limit_lifts_after_an_hour(active_user):
+    with time_machine.travel(NOW, tick=False) as clock:
+        attempt = new_attempt()
+        for _ in range(3):
+            code_send(user=active_user, purpose=CodePurpose.LOGIN, attempt=attempt)
+            clock.shift(31)
+        with pytest.raises(AccountError) as caught:
+            code_send(user=active_user, purpose=CodePurpose.LOGIN, attempt=attempt)
+        assert caught.value.code == AccountErrorCode.CODE_TOO_MANY
+        clock.shift(dt.timedelta(hours=1))
+        code_send(user=active_user, purpose=CodePurpose.LOGIN, attempt=attempt)
+    assert len(sms.outbox) == 4
+
+
+def test_only_the_newest_code_works(active_user):
+    with time_machine.travel(NOW, tick=False) as clock:
+        attempt = new_attempt()
+        code_send(user=active_user, purpose=CodePurpose.LOGIN, attempt=attempt)
+        first = re.search(r"[0-9]{6}", sms.outbox[-1].body)[0]
+        clock.shift(61)
+        code_send(user=active_user, purpose=CodePurpose.LOGIN, attempt=attempt)
+        second = re.search(r"[0-9]{6}", sms.outbox[-1].body)[0]
+        if first != second:
+            with pytest.raises(AccountError):
+                code_verify(
+                    user=active_user, purpose=CodePurpose.LOGIN, attempt=attempt, code=first
+                )
+        code_verify(user=active_user, purpose=CodePurpose.LOGIN, attempt=attempt, code=second)
+
+
+# --- Failures, captcha and lockout ----------------------------------------------
+
+
+def test_wrong_password_gives_one_message_for_any_reason(client, active_user):
+    wrong_password = _fail_login(client, "abdullah")
+    unknown = _fail_login(Client(), "nobody-here")
+    message = shown("The username, ID number or password is not right.")
+    assert message in wrong_password.text
+    assert message in unknown.text
+    assert not sms.outbox
+
+
+def test_captcha_appears_after_three_failures(client, active_user):
+    assert 'name="captcha_1"' not in client.get("/login/").text
+    _fail_login(client, times=settings.MUSANED_CAPTCHA_AFTER_FAILURES - 1)
+    assert 'name="captcha_1"' not in client.get("/login/").text
+    _fail_login(client)
+    assert 'name="captcha_1"' in client.get("/login/").text
+
+    # Without the captcha, even the right password does not get through.
+    response = client.post("/login/", {"username": "abdullah", "password": PASSWORD})
+    assert response.status_code == 200
+    assert response.context["form"].has_error("captcha")
+    assert not sms.outbox
+    response = client.post("/login/", {"username": "abdullah", "password": PASSWORD, **CAPTCHA})
+    assert response["Location"] == "/login/code/"
+
+
+def test_lockout_after_five_failures_refuses_even_the_right_password(client, active_user):
+    _fail_login(client, times=settings.AXES_FAILURE_LIMIT)
+    response = client.post("/login/", {"username": "abdullah", "password": PASSWORD, **CAPTCHA})
+    assert response.status_code == 403
+    assert not sms.outbox
+    assert client.get("/services/").status_code == 302
+
+
+def test_lockout_looks_the_same_for_an_account_that_does_not_exist(client, active_user):
+    _fail_login(client, times=settings.AXES_FAILURE_LIMIT)
+    known = client.post("/login/", {"username": "abdullah", "password": PASSWORD, **CAPTCHA})
+    other = Client()
+    _fail_login(other, "nobody-here", times=settings.AXES_FAILURE_LIMIT)
+    unknown = other.post("/login/", {"username": "nobody-here", "password": PASSWORD, **CAPTCHA})
+
+    assert known.status_code == unknown.status_code == 403
+    assert known.context["locked"] and unknown.context["locked"]
+
+    def body(response):
+        text = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.text)
+        text = re.sub(r"/captcha/image/[0-9a-f]+/", "", text)
+        text = re.sub(r'value="[0-9a-f]{40}"', "", text)
+        return text.replace("nobody-here", "abdullah")
+
+    assert body(known) == body(unknown)
+
+
+def test_lockout_counts_the_account_by_id_or_username_alike(client, active_user):
+    _fail_login(client, "abdullah", times=3)
+    _fail_login(client, "1000000040", times=2)
+    response = client.post("/login/", {"username": "abdullah", "password": PASSWORD, **CAPTCHA})
+    assert response.status_code == 403
+
+
+def test_one_address_cannot_lock_the_account_for_everyone(active_user, log_in):
+    attacker = Client(REMOTE_ADDR="203.0.113.9")
+    _fail_login(attacker, times=settings.AXES_FAILURE_LIMIT)
+    assert (
+        attacker.post(
+            "/login/", {"username": "abdullah", "password": PASSWORD, **CAPTCHA}
+        ).status_code
+        == 403
+    )
+    owner = Client(REMOTE_ADDR="198.51.100.7")
+    assert log_in(owner)["Location"] == "/services/"
+
+
+def test_lockout_lifts_after_the_cool_off(client, active_user):
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as clock:
+        _fail_login(client, times=settings.AXES_FAILURE_LIMIT)
+        clock.shift(dt.timedelta(hours=settings.AXES_COOLOFF_TIME, minutes=1))
+        response = client.post("/login/", {"username": "abdullah", "password": PASSWORD, **CAPTCHA})
+    assert response["Location"] == "/login/code/"
+
+
+# --- Forgotten password, reset and change ---------------------------------------
+
+
+def _forgot(client, national_id):
+    return client.post("/password/forgot/", {"national_id": national_id, **CAPTCHA})
+
+
+def test_forgotten_password_gives_the_same_answer_for_known_and_unknown_ids(client, active_user):
+    known = _forgot(client, "1000000040")
+    other = Client()
+    unknown = _forgot(other, "1000000057")
+
+    assert known.status_code == unknown.status_code == 302
+    assert known["Location"] == unknown["Location"] == "/password/reset/"
+    known_page, unknown_page = client.get("/password/reset/"), other.get("/password/reset/")
+    assert known_page.status_code == unknown_page.status_code == 200
+    strip = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
+    assert strip.sub("", known_page.text) == strip.sub("", unknown_page.text)
+    assert [m.to for m in sms.outbox] == [MOBILE]
+
+
+def test_unknown_id_can_never_reset_anything(client, active_user):
+    _forgot(client, "1000000057")
+    response = client.post(
+        "/password/reset/",
+        {
+            "code": "123456",
+            "new_password1": "A-new-passphrase-7",
+            "new_password2": "A-new-passphrase-7",
+        },
+    )
+    assert shown(MESSAGES[AccountErrorCode.CODE_INVALID]) in response.text
+
+
+def test_password_reset_with_the_sms_code_and_the_code_works_once(
+    client, active_user, log_in, last_sms_code
+):
+    new = "A-new-passphrase-7"
+    _forgot(client, "١٠٠٠٠٠٠٠٤٠")
+    code = last_sms_code(MOBILE)
+    response = client.post(
+        "/password/reset/", {"code": code, "new_password1": new, "new_password2": new}
+    )
+    assert response["Location"] == "/login/"
+    active_user.refresh_from_db()
+    assert active_user.check_password(new)
+
+    # The same code again, after asking for a reset again: refused.
+    third = "Yet-another-passphrase-9"
+    with time_machine.travel(timezone.now() + dt.timedelta(seconds=61), tick=False):
+        _forgot(client, "1000000040")
+        response = client.post(
+            "/password/reset/", {"code": code, "new_password1": third, "new_password2": third}
+        )
+    assert response.status_code == 200
+    active_user.refresh_from_db()
+    assert active_user.check_password(new)
+    # The old password no longer works; the new one does.
+    assert (
+        Client().post("/login/", {"username": "abdullah", "password": PASSWORD}).status_code == 200
+    )
+    assert log_in(Client(), password=new)["Location"] == "/services/"
+
+
+def test_password_reset_refuses_a_weak_new_password(client, active_user, last_sms_code):
+    _forgot(client, "1000000040")
+    response = client.post(
+        "/password/reset/",
+        {"code": last_sms_code(MOBILE), "new_password1": "password", "new_password2": "password"},
+    )
+    assert response.context["form"].has_error("new_password1")
+    active_user.refresh_from_db()
+    assert active_user.check_password(PASSWORD)
+
+
+def test_password_reset_ends_every_other_session(client, active_user, last_sms_code):
+    other = Client()
+    other.force_login(active_user)
+    new = "A-new-passphrase-7"
+    _forgot(client, "1000000040")
+    client.post(
+        "/password/reset/",
+        {"code": last_sms_code(MOBILE), "new_password1": new, "new_password2": new},
+    )
+    assert other.get("/services/").status_code == 302
+
+
+def test_password_change_ends_other_sessions_and_keeps_this_one(client, active_user, log_in):
+    log_in(client)
+    other = Client()
+    log_in(other)
+    new = "A-new-passphrase-7"
+
+    response = client.post(
+        "/profile/password/",
+        {"old_password": PASSWORD, "new_password1": new, "new_password2": new},
+    )
+
+    assert response["Location"] == "/services/"
+    assert client.get("/services/").status_code == 200
+    assert other.get("/services/")["Location"].startswith("/login/")
+
+
+def test_password_change_asks_for_the_current_password(client, active_user, log_in):
+    log_in(client)
+    new = "A-new-passphrase-7"
+    response = client.post(
+        "/profile/password/",
+        {"old_password": "Not-the-password-1", "new_password1": new, "new_password2": new},
+    )
+    assert response.status_code == 200
+    active_user.refresh_from_db()
+    assert active_user.check_password(PASSWORD)
+
+
+def test_logout_ends_the_session_on_the_server(client, active_user, log_in):
+    log_in(client)
+    key = client.session.session_key
+    client.post("/logout/")
+    from django.contrib.sessions.models import Session
+
+    assert not Session.objects.filter(session_key=key).exists()
+    assert client.get("/services/").status_code == 302
+
+
+def test_idle_session_ends(client, active_user, log_in):
+    with time_machine.travel(NOW, tick=False) as clock:
+        log_in(client)
+        assert client.get("/services/").status_code == 200
+        clock.shift(settings.MUSANED_SESSION_IDLE_SECONDS + 1)
+        assert client.get("/services/").status_code == 302
+
+
+@pytest.mark.django_db(transaction=True)
+def test_signing_in_returns_to_the_page_that_asked_for_it(client, active_user, last_sms_code):
+    client.post("/login/?next=/profile/", {"username": "abdullah", "password": PASSWORD})
+    response = client.post("/login/code/", {"code": last_sms_code("+966500000005")})
+    assert response["Location"] == "/profile/"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_signing_in_never_leaves_the_site(client, active_user, last_sms_code):
+    client.post("/login/?next=https://evil.example/", {"username": "abdullah", "password": PASSWORD})
+    response = client.post("/login/code/", {"code": last_sms_code("+966500000005")})
+    assert response["Location"] == "/services/"
