@@ -420,6 +420,8 @@ def test_signing_in_returns_to_the_page_that_asked_for_it(client, active_user, l
 
 @pytest.mark.django_db(transaction=True)
 def test_signing_in_never_leaves_the_site(client, active_user, last_sms_code):
-    client.post("/login/?next=https://evil.example/", {"username": "abdullah", "password": PASSWORD})
+    client.post(
+        "/login/?next=https://evil.example/", {"username": "abdullah", "password": PASSWORD}
+    )
     response = client.post("/login/code/", {"code": last_sms_code("+966500000005")})
     assert response["Location"] == "/services/"
