@@ -33,7 +33,7 @@ setup-dev: $(VENV)/.dev
 
 ## messages: compile the Arabic catalogue (pure Python, no system gettext needed)
 messages: setup
-	$(BIN)/pybabel compile -d locale -D django -q
+	$(BIN)/pybabel compile -d locale -D django
 
 migrate: setup
 	$(BIN)/python manage.py migrate --no-input -v 0

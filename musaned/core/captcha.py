@@ -41,6 +41,8 @@ def sum_challenge() -> tuple[str, str]:
 
 class VerificationCodeWidget(CaptchaTextInput):
     template_name = "core/widgets/captcha.html"
+    # One box to type in: its <label for> points at the answer input (id_…_1).
+    use_fieldset = False
 
     def __init__(self, attrs=None, mode: str = "image"):
         self.mode = mode

@@ -15,23 +15,23 @@ class AccessibleBoundField(forms.BoundField):
     def anchor_id(self) -> str:
         """Where an error-summary link jumps to: the field's first control."""
         widget = self.field.widget
-        if isinstance(widget, forms.MultiWidget) or getattr(widget, "allow_multiple_selected", 0):
-            return f"{self.auto_id}_0"
+        if isinstance(widget, forms.MultiWidget):
+            return widget.id_for_label(self.auto_id) or f"{self.auto_id}_0"
         if isinstance(widget, forms.RadioSelect):
             return f"{self.auto_id}_0"
         return self.id_for_label or self.auto_id
 
     def build_widget_attrs(self, attrs, widget=None):
         attrs = super().build_widget_attrs(attrs, widget)
-        described = [attrs.get("aria-describedby", "")]
+        described = attrs.get("aria-describedby", "").split()
         if self.help_text:
             described.append(f"{self.auto_id}_helptext")
         if self.form.is_bound and self.errors:
             described.append(f"{self.auto_id}_error")
             attrs["aria-invalid"] = "true"
-        described = " ".join(d for d in described if d)
         if described and not (widget or self.field.widget).use_fieldset:
-            attrs["aria-describedby"] = described
+            # Django may have added the help text id already: name each id once.
+            attrs["aria-describedby"] = " ".join(dict.fromkeys(described))
         return attrs
 
 
