@@ -3,6 +3,7 @@
 import contextlib
 import time
 
+from axes.helpers import get_cool_off
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, logout
@@ -69,11 +70,13 @@ def lockout_response(request, original_response=None, credentials=None):
     login view has already rendered the lockout message, so keep its page."""
     if original_response is not None:
         return original_response
-    return render(request, "accounts/login.html", _locked_context(LoginForm()), status=403)
+    return render(request, "accounts/login.html", _locked_context(request, LoginForm()), status=403)
 
 
-def _locked_context(form) -> dict:
-    return {"form": form, "locked": True, "lockout_minutes": round(settings.AXES_COOLOFF_TIME * 60)}
+def _locked_context(request, form) -> dict:
+    cool_off = get_cool_off(request)
+    minutes = max(1, round(cool_off.total_seconds() / 60)) if cool_off else 0
+    return {"form": form, "locked": True, "lockout_minutes": minutes}
 
 
 @login_not_required
@@ -103,7 +106,7 @@ def login_view(request):
             with_captcha=_needs_captcha(request),
             captcha_mode=mode,
         )
-        return render(request, "accounts/login.html", _locked_context(form), status=403)
+        return render(request, "accounts/login.html", _locked_context(request, form), status=403)
     if user is None:
         _count_failure(request)
         with transaction.atomic():
