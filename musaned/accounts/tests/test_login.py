@@ -429,3 +429,12 @@ def test_signing_in_never_leaves_the_site(client, active_user, last_sms_code):
     )
     response = client.post("/login/code/", {"code": last_sms_code("+966500000005")})
     assert response["Location"] == "/services/"
+
+
+def test_an_account_without_a_mobile_cannot_skip_the_second_factor(client, active_user):
+    active_user.mobile = ""
+    active_user.save()
+    response = client.post("/login/", {"username": "abdullah", "password": PASSWORD})
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+    assert "login" not in client.session

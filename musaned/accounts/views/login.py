@@ -123,6 +123,14 @@ def login_view(request):
             # The captcha has just been switched on: ask for it without an error.
             del form.errors["captcha"]
         return render(request, "accounts/login.html", {"form": form})
+    if not user.mobile:
+        # No second factor can be sent (e.g. a staff account made without a mobile).
+        form.add_error(
+            None,
+            _("This account has no verified mobile number for the sign-in code. Call %(phone)s.")
+            % {"phone": settings.MUSANED_SUPPORT_PHONE},
+        )
+        return render(request, "accounts/login.html", {"form": form})
     attempt = services.new_attempt()
     if not user.is_activated:
         request.session[ACTIVATION_KEY] = {"user_id": user.pk, "attempt": attempt}
