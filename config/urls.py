@@ -31,11 +31,14 @@ captcha_patterns = [
 
 urlpatterns = [
     path("captcha/", include(captcha_patterns)),
+    # The payment provider's callback and the local provider's own pages (not translated URLs).
+    path("", include("musaned.payments.urls")),
 ]
 
 urlpatterns += i18n_patterns(
     path("", include("musaned.core.urls")),
     path("", include("musaned.accounts.urls")),
+    path("", include("musaned.visas.urls")),
     # Staff sign in like everyone else, with the second factor; the admin's own
     # password-only form is never offered.
     path(

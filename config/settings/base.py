@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "musaned.identity",
     "musaned.notifications",
     "musaned.accounts",
+    "musaned.payments",
+    "musaned.visas",
 ]
 
 MIDDLEWARE = [
@@ -207,6 +209,15 @@ EMAIL_FILE_PATH = Path(os.environ.get("EMAIL_FILE_PATH", VAR_DIR / "email"))
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", 25))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "no-reply@musaned.local")
+PAYMENT_GATEWAY_BACKEND = os.environ.get(
+    "PAYMENT_GATEWAY_BACKEND", "musaned.payments.gateway.LocalSadadGateway"
+)
+# Shared secret of the payment provider's signed callbacks (HMAC-SHA256).
+PAYMENT_WEBHOOK_SECRET = os.environ.get("PAYMENT_WEBHOOK_SECRET", "")
+# Where the local provider sends callbacks; empty = this site's own callback URL.
+PAYMENT_CALLBACK_URL = os.environ.get("PAYMENT_CALLBACK_URL", "")
+MEDIA_ROOT = Path(os.environ.get("MUSANED_MEDIA_ROOT", VAR_DIR / "media"))
+MUSANED_MAX_UPLOAD_BYTES = int(os.environ.get("MUSANED_MAX_UPLOAD_BYTES", 5 * 1024 * 1024))
 IDENTITY_REGISTRY_BACKEND = os.environ.get(
     "IDENTITY_REGISTRY_BACKEND", "musaned.identity.registry.LocalRegistry"
 )

@@ -11,6 +11,7 @@ from config.settings.base import (
 
 DEBUG = env_bool("DJANGO_DEBUG", True)
 SECRET_KEY = SECRET_KEY or "dev-only-insecure-key-do-not-use-in-production"  # noqa: F405
+PAYMENT_WEBHOOK_SECRET = PAYMENT_WEBHOOK_SECRET or "dev-only-payment-secret"  # noqa: F405
 SMS_BACKEND = backend_from_env("SMS_BACKEND", SMS_BACKEND_ALIASES, "file")
 EMAIL_BACKEND = backend_from_env("EMAIL_BACKEND", EMAIL_BACKEND_ALIASES, "file")
 VAR_DIR.mkdir(parents=True, exist_ok=True)

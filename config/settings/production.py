@@ -10,6 +10,7 @@ from config.settings.base import env_bool
 SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]
 if len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("DJANGO_SECRET_KEY must be at least 50 characters long.")
+PAYMENT_WEBHOOK_SECRET = os.environ["PAYMENT_WEBHOOK_SECRET"]
 if env_bool("MUSANED_CAPTCHA_TEST_MODE"):
     raise ImproperlyConfigured(
         "MUSANED_CAPTCHA_TEST_MODE is for automated browsers only and must not be set in production."

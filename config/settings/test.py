@@ -11,6 +11,7 @@ from config.settings.base import CACHES
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 SECRET_KEY = "test-only-key"  # noqa: S105
+PAYMENT_WEBHOOK_SECRET = "test-only-payment-secret"  # noqa: S105
 DEBUG = False
 ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

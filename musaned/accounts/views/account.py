@@ -19,6 +19,23 @@ from musaned.identity.saudi_id import IdType
 # here only once its pages work.
 SERVICES = [
     (
+        "visas:start",
+        gettext_lazy("Issue a visa"),
+        gettext_lazy(
+            "Automated visa issuance for a domestic worker. See every rule's verdict before you pay."
+        ),
+    ),
+    (
+        "visas:list",
+        gettext_lazy("My visas"),
+        gettext_lazy("Your visa requests and visas, their timeline, the e-visa, cancellation."),
+    ),
+    (
+        "visas:eligibility",
+        gettext_lazy("Eligibility"),
+        gettext_lazy("Can I get a visa? Every rule checked with your data."),
+    ),
+    (
         "accounts:profile",
         gettext_lazy("Profile"),
         gettext_lazy("Your personal data, and a copy of everything we hold about you."),

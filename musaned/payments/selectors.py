@@ -1,0 +1,25 @@
+"""Reads of bills.
+
+Bills are owner-scoped data: a page that shows a bill to a signed-in person
+gets it through the subject it belongs to (which the subject's app has already
+fetched through its own actor-scoped selector), never by id alone.
+"""
+
+from django.db import models
+
+from musaned.payments.handlers import subject_type_of
+from musaned.payments.models import Bill
+
+
+def bill_for(subject: models.Model) -> Bill | None:
+    """The newest bill of a subject (e.g. a visa application), or None."""
+    return (
+        Bill.objects.filter(subject_type=subject_type_of(subject), subject_id=str(subject.pk))
+        .order_by("-created_at", "-id")
+        .first()
+    )
+
+
+def bill_by_number(number: str) -> Bill | None:
+    """The provider's view of a bill: anyone holding the number may pay it (as at a bank)."""
+    return Bill.objects.filter(number=number).first()

@@ -1,0 +1,416 @@
+"""Every write to bills: creation, the provider's payment callback, refunds, expiry.
+
+Each function runs in one transaction (a savepoint inside the caller's, where
+there is one), locks the bill before changing it, writes its audit event
+inside that transaction and calls the subject's handler inside it too, so a
+bill and what it pays for never disagree. Money is ``Decimal``, never float.
+"""
+
+import json
+import logging
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.db import IntegrityError, models, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from musaned.core.audit import audit
+from musaned.core.numbering import unique_number
+from musaned.payments import workflow
+from musaned.payments.errors import (  # noqa: F401 (re-exported for callers)
+    BillNotFound,
+    CallbackUnauthorized,
+    GatewayUnavailable,
+    PaymentConflict,
+    PaymentError,
+    PaymentErrorCode,
+    payment_error,
+)
+from musaned.payments.gateway import GatewayError, get_gateway
+from musaned.payments.handlers import handler_for, subject_type_of
+from musaned.payments.models import (
+    BILL_NUMBER_LENGTH,
+    Bill,
+    BillState,
+    PaymentEvent,
+    PaymentEventKind,
+)
+from musaned.payments.signatures import signature_ok, timestamp_fresh
+
+logger = logging.getLogger(__name__)
+
+C = PaymentErrorCode
+MAX_AMOUNT = Decimal("99999999.99")  # what Decimal(10, 2) holds
+_BILL_NUMBER = re.compile(rf"[0-9]{{{BILL_NUMBER_LENGTH}}}")
+_EVENT_ID = re.compile(r"[A-Za-z0-9._:\-]{1,100}")
+
+
+def _money(value) -> Decimal:
+    """A positive amount with at most two decimals; raises ``PaymentError`` otherwise."""
+    if isinstance(value, bool | float):
+        raise payment_error(C.INVALID_AMOUNT)
+    try:
+        amount = Decimal(str(value)) if isinstance(value, int | str) else Decimal(value)
+    except (InvalidOperation, TypeError, ValueError):
+        raise payment_error(C.INVALID_AMOUNT) from None
+    if not amount.is_finite() or amount <= 0 or amount > MAX_AMOUNT:
+        raise payment_error(C.INVALID_AMOUNT)
+    if amount != amount.quantize(Decimal("0.01")):
+        raise payment_error(C.INVALID_AMOUNT)
+    return amount.quantize(Decimal("0.01"))
+
+
+# --- Creating a bill ---------------------------------------------------------------
+
+
+def bill_create(
+    *, owner, subject: models.Model, amount: Decimal, description: str, due_at: datetime
+) -> Bill:
+    """Issue a bill for ``subject`` and register it with the payment gateway.
+
+    Runs inside the caller's transaction (as a savepoint), so a caller that
+    fails afterwards leaves no bill behind. A subject may have only one open
+    (unpaid or paid) bill: a double submit gets ``PaymentConflict``
+    (``open_bill_exists``) instead of a second charge.
+
+    Raises ``PaymentError`` (invalid amount or due date, open bill exists,
+    gateway unavailable) and ``ImproperlyConfigured`` when no handler is
+    registered for the subject's type. Audit: ``bill.created``.
+    """
+    subject_type = subject_type_of(subject)
+    handler_for(subject_type)  # a bill nobody can act on when paid is a bug: fail now
+    if subject.pk is None:
+        raise ValueError("bill_create needs a saved subject")
+    description = description.strip()
+    if not description or len(description) > 200:
+        raise ValueError("a bill's description has 1 to 200 characters")
+    amount = _money(amount)
+    if timezone.is_naive(due_at) or due_at <= timezone.now():
+        raise payment_error(C.INVALID_DUE_DATE)
+    subject_id = str(subject.pk)
+    open_bills = Bill.objects.filter(
+        subject_type=subject_type, subject_id=subject_id, state__in=workflow.OPEN_STATES
+    )
+    gateway = get_gateway()
+    try:
+        with transaction.atomic():
+            if open_bills.exists():
+                raise payment_error(C.OPEN_BILL_EXISTS)
+            bill = Bill.objects.create(
+                number=unique_number(
+                    BILL_NUMBER_LENGTH, lambda n: Bill.objects.filter(number=n).exists()
+                ),
+                owner=owner,
+                subject_type=subject_type,
+                subject_id=subject_id,
+                description=description,
+                amount=amount,
+                due_at=due_at,
+            )
+            try:
+                bill.provider_reference = gateway.register_bill(bill)
+            except GatewayError as exc:
+                logger.warning("The gateway refused bill registration: %s", exc)
+                raise payment_error(C.GATEWAY_UNAVAILABLE) from exc
+            bill.save(update_fields=["provider_reference", "updated_at"])
+            audit(
+                "bill.created",
+                actor=owner,
+                target=bill,
+                number=bill.number,
+                amount=str(bill.amount),
+                subject_type=subject_type,
+                subject_id=subject_id,
+                due_at=bill.due_at.isoformat(),
+                provider_reference=bill.provider_reference,
+            )
+    except IntegrityError:
+        # Lost a race with another bill for the same subject (the partial unique constraint).
+        if open_bills.exists():
+            raise payment_error(C.OPEN_BILL_EXISTS) from None
+        raise
+    return bill
+
+
+# --- The provider's payment callback ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class CallbackResult:
+    bill: Bill
+    applied: bool  # False: a copy of an event that was already applied; nothing changed
+
+
+@dataclass(frozen=True)
+class _Payment:
+    event_id: str
+    bill_number: str
+    amount: Decimal
+    paid_at: datetime
+    payload: dict
+
+
+def _parse_payment(raw_body: bytes) -> _Payment:
+    try:
+        text = raw_body.decode("utf-8")
+        data = json.loads(text, parse_float=Decimal)
+        payload = json.loads(text)
+    except (UnicodeDecodeError, ValueError):
+        raise payment_error(C.MALFORMED) from None
+    if not isinstance(data, dict):
+        raise payment_error(C.MALFORMED)
+    if "kind" in data and data["kind"] != PaymentEventKind.PAYMENT:
+        raise payment_error(C.UNSUPPORTED_KIND)
+    event_id, number = data.get("event_id"), data.get("bill_number")
+    paid_at = data.get("paid_at")
+    if not (
+        data.get("kind") == PaymentEventKind.PAYMENT
+        and isinstance(event_id, str)
+        and _EVENT_ID.fullmatch(event_id)
+        and isinstance(number, str)
+        and _BILL_NUMBER.fullmatch(number)
+        and isinstance(paid_at, str)
+        and isinstance(data.get("amount"), str | int | Decimal)
+    ):
+        raise payment_error(C.MALFORMED)
+    try:
+        paid_at = parse_datetime(paid_at)
+        amount = _money(data["amount"])
+    except (ValueError, PaymentError):
+        raise payment_error(C.MALFORMED) from None
+    if paid_at is None or timezone.is_naive(paid_at):
+        raise payment_error(C.MALFORMED)
+    return _Payment(event_id, number, amount, paid_at, payload)
+
+
+def _claimed(raw_body: bytes) -> dict[str, str]:
+    """What an (unverified) body says it is about, for the audit row of a rejection."""
+    try:
+        data = json.loads(raw_body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    keys = ("event_id", "bill_number", "amount", "kind")
+    return {key: str(data[key])[:100] for key in keys if isinstance(data.get(key), str | int)}
+
+
+def bill_payment_callback(
+    *, raw_body: bytes, timestamp: str, signature: str, request: HttpRequest | None = None
+) -> Bill:
+    """Verify and apply one payment callback from the provider; returns the bill.
+
+    See ``bill_payment_callback_apply``, which also says whether the callback
+    changed anything or was a copy of an event already applied.
+    """
+    return bill_payment_callback_apply(
+        raw_body=raw_body, timestamp=timestamp, signature=signature, request=request
+    ).bill
+
+
+def bill_payment_callback_apply(
+    *, raw_body: bytes, timestamp: str, signature: str, request: HttpRequest | None = None
+) -> CallbackResult:
+    """Verify and apply one payment callback from the provider.
+
+    Checks, in order: the HMAC-SHA256 signature over ``f"{timestamp}."`` + the
+    raw body (constant-time); the timestamp within ±5 minutes; the body's
+    shape; then, with the bill row locked: the bill exists, the event id is new
+    (a copy of an applied event returns ``applied=False`` and changes nothing),
+    the amount is the bill's, the bill is unpaid and was paid by its due time.
+
+    Then the bill becomes paid, the event is stored (its id is unique), the
+    ``bill.paid`` audit row is written and the subject's ``on_paid(bill)``
+    runs, all in one transaction: if ``on_paid`` raises, nothing is kept and
+    the exception propagates (the view answers 500, the provider retries).
+
+    Raises ``PaymentError`` (401 signature/timestamp, 400 malformed, 404
+    unknown bill, 409 conflicts); each refusal changes nothing and is audited
+    as ``bill.callback_rejected`` with its reason code.
+    """
+    try:
+        if not signature_ok(settings.PAYMENT_WEBHOOK_SECRET, timestamp, raw_body, signature):
+            raise payment_error(C.BAD_SIGNATURE)
+        if not timestamp_fresh(timestamp, now=timezone.now().timestamp()):
+            raise payment_error(C.STALE_TIMESTAMP)
+        payment = _parse_payment(raw_body)
+        with transaction.atomic():
+            return _apply_payment(payment, request=request)
+    except PaymentError as error:
+        _audit_rejection(error, raw_body, request)
+        raise
+
+
+def _apply_payment(payment: _Payment, *, request: HttpRequest | None) -> CallbackResult:
+    bill = Bill.objects.select_for_update().filter(number=payment.bill_number).first()
+    if bill is None:
+        raise payment_error(C.UNKNOWN_BILL)
+    # Read after taking the lock: a concurrent copy that held it has committed its event.
+    applied = PaymentEvent.objects.filter(provider_event_id=payment.event_id).first()
+    if applied is not None:
+        if (
+            applied.bill_id == bill.pk
+            and applied.kind == PaymentEventKind.PAYMENT
+            and applied.amount == payment.amount
+        ):
+            audit(
+                "bill.callback_duplicate", target=bill, request=request, event_id=payment.event_id
+            )
+            return CallbackResult(bill=bill, applied=False)
+        raise payment_error(C.EVENT_CONFLICT)
+    if payment.amount != bill.amount:
+        raise payment_error(C.AMOUNT_MISMATCH)
+    if bill.state == BillState.EXPIRED or (
+        bill.state == BillState.UNPAID and payment.paid_at > bill.due_at
+    ):
+        raise payment_error(C.BILL_EXPIRED)
+    new_state = workflow.target(bill.state, workflow.Action.PAY)
+    if new_state is None:
+        raise payment_error(C.ALREADY_PAID)
+
+    old_state = bill.state
+    bill.state = new_state
+    bill.paid_at = payment.paid_at
+    bill.save(update_fields=["state", "paid_at", "updated_at"])
+    try:
+        with transaction.atomic():
+            PaymentEvent.objects.create(
+                provider_event_id=payment.event_id,
+                bill=bill,
+                kind=PaymentEventKind.PAYMENT,
+                amount=payment.amount,
+                payload=payment.payload,
+            )
+    except IntegrityError:
+        # Only reachable without row locks (the event id was taken in between).
+        raise payment_error(C.EVENT_CONFLICT) from None
+    audit(
+        "bill.paid",
+        target=bill,
+        request=request,
+        old_state=old_state,
+        new_state=new_state,
+        event_id=payment.event_id,
+        amount=str(payment.amount),
+        paid_at=payment.paid_at.isoformat(),
+        subject_type=bill.subject_type,
+        subject_id=bill.subject_id,
+    )
+    handler_for(bill.subject_type).on_paid(bill)
+    return CallbackResult(bill=bill, applied=True)
+
+
+def _audit_rejection(error: PaymentError, raw_body: bytes, request: HttpRequest | None) -> None:
+    claimed = _claimed(raw_body)
+    number = claimed.get("bill_number", "")
+    with transaction.atomic():
+        bill = (
+            Bill.objects.filter(number=number).first() if _BILL_NUMBER.fullmatch(number) else None
+        )
+        audit(
+            "bill.callback_rejected",
+            target=bill,
+            request=request,
+            reason=error.code,
+            **claimed,
+        )
+    logger.warning("Payment callback rejected: %s (bill %s)", error.code, number or "-")
+
+
+# --- Refunds -----------------------------------------------------------------------
+
+
+def bill_refund(*, bill: Bill, actor, reason: str, request: HttpRequest | None = None) -> Bill:
+    """Give a paid bill's money back through the gateway; returns the refreshed bill.
+
+    The caller has checked that ``actor`` may refund (e.g. a reviewer's
+    decision or the owner's cancellation in the visas app). The bill row stays
+    locked while the gateway answers, so two refunds cannot both go through;
+    if the gateway fails, nothing changes (``PaymentError``,
+    ``gateway_unavailable``). Raises ``PaymentConflict`` (``not_paid``) for a
+    bill that is not paid. Stores a ``refund`` event; audit: ``bill.refunded``.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise payment_error(C.REASON_REQUIRED)
+    gateway = get_gateway()
+    with transaction.atomic():
+        locked = Bill.objects.select_for_update().get(pk=bill.pk)
+        new_state = workflow.target(locked.state, workflow.Action.REFUND)
+        if new_state is None:
+            raise payment_error(C.NOT_PAID)
+        try:
+            reference = gateway.refund(locked)
+        except GatewayError as exc:
+            logger.warning("The gateway refused the refund of bill %s: %s", locked.number, exc)
+            raise payment_error(C.GATEWAY_UNAVAILABLE) from exc
+        old_state = locked.state
+        locked.state = new_state
+        locked.refunded_at = timezone.now()
+        locked.save(update_fields=["state", "refunded_at", "updated_at"])
+        PaymentEvent.objects.create(
+            provider_event_id=reference,
+            bill=locked,
+            kind=PaymentEventKind.REFUND,
+            amount=locked.amount,
+            payload={"refund_reference": reference},
+        )
+        audit(
+            "bill.refunded",
+            actor=actor,
+            target=locked,
+            request=request,
+            old_state=old_state,
+            new_state=new_state,
+            amount=str(locked.amount),
+            refund_reference=reference,
+            reason=reason,
+        )
+    return locked
+
+
+# --- Expiry ------------------------------------------------------------------------
+
+
+def bills_expire(*, now: datetime | None = None) -> int:
+    """Expire every unpaid bill whose due time has passed; returns how many.
+
+    Each bill is expired in its own transaction, with its row locked, and its
+    subject's ``on_expired(bill)`` runs inside it. A bill whose lock is held
+    (a payment callback is being applied) is skipped and looked at on the next
+    run; a bill whose ``on_expired`` raises stays unpaid, is logged, and is
+    retried on the next run. Safe to run twice, or from two machines at once.
+    Audit: ``bill.expired``.
+    """
+    now = now or timezone.now()
+    due = Bill.objects.filter(state=BillState.UNPAID, due_at__lt=now)
+    expired = 0
+    for pk in list(due.order_by("due_at", "pk").values_list("pk", flat=True)):
+        try:
+            with transaction.atomic():
+                bill = due.select_for_update(skip_locked=True).filter(pk=pk).first()
+                if bill is None:
+                    continue  # paid or expired meanwhile, or being paid right now
+                new_state = workflow.target(bill.state, workflow.Action.EXPIRE)
+                bill.state = new_state
+                bill.save(update_fields=["state", "updated_at"])
+                audit(
+                    "bill.expired",
+                    target=bill,
+                    old_state=BillState.UNPAID,
+                    new_state=new_state,
+                    due_at=bill.due_at.isoformat(),
+                )
+                on_expired = handler_for(bill.subject_type).on_expired
+                if on_expired is not None:
+                    on_expired(bill)
+        except Exception:
+            logger.exception("Bill %s could not be expired; the next run retries it.", pk)
+            continue
+        expired += 1
+    return expired

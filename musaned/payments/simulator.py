@@ -1,0 +1,90 @@
+"""The provider's side of the local simulator: build, sign and deliver a payment callback.
+
+It plays the bank: it reads the bill the payer asks about, and reports the
+payment to the platform the way a real provider does, by a signed HTTP POST to
+the callback URL. It never writes to the platform's tables itself.
+"""
+
+import json
+import time
+import urllib.error
+import urllib.request
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+
+from musaned.payments.models import Bill
+from musaned.payments.signatures import SIGNATURE_HEADER, TIMESTAMP_HEADER, sign
+
+BILLER_CODE = "090"
+DELIVERY_TIMEOUT_SECONDS = 15
+
+
+class DeliveryFailed(Exception):
+    """The platform did not confirm the callback (unreachable, or it answered an error)."""
+
+    def __init__(self, message: str, *, status: int | None = None, code: str = ""):
+        super().__init__(message)
+        self.status = status
+        self.code = code
+
+
+def callback_url(request: HttpRequest) -> str:
+    return settings.PAYMENT_CALLBACK_URL or request.build_absolute_uri(reverse("payments:callback"))
+
+
+def payment_event_id(bill: Bill) -> str:
+    """One payment per bill: a retried or double-clicked payment is the same event."""
+    return f"SIM-{bill.number}-PAY"
+
+
+def payment_callback(bill: Bill, *, secret: str) -> tuple[bytes, dict[str, str]]:
+    """The raw body and headers of the callback reporting that ``bill`` was paid in full."""
+    body = {
+        "event_id": payment_event_id(bill),
+        "bill_number": bill.number,
+        "amount": str(bill.amount),
+        "kind": "payment",
+        "paid_at": timezone.now().isoformat(),
+    }
+    raw_body = json.dumps(body, separators=(",", ":")).encode()
+    timestamp = str(int(time.time()))
+    headers = {
+        "Content-Type": "application/json",
+        TIMESTAMP_HEADER: timestamp,
+        SIGNATURE_HEADER: sign(secret, timestamp, raw_body),
+    }
+    return raw_body, headers
+
+
+def deliver(url: str, raw_body: bytes, headers: dict[str, str]) -> dict:
+    """POST the callback; returns the platform's JSON answer or raises ``DeliveryFailed``."""
+    if urlsplit(url).scheme not in {"http", "https"}:
+        raise DeliveryFailed(f"not an http(s) callback URL: {url!r}")
+    request = urllib.request.Request(url, data=raw_body, headers=headers, method="POST")  # noqa: S310
+    try:
+        with urllib.request.urlopen(request, timeout=DELIVERY_TIMEOUT_SECONDS) as response:  # noqa: S310
+            return _json(response.read())
+    except urllib.error.HTTPError as error:
+        answer = _json(error.read())
+        raise DeliveryFailed(
+            f"the platform answered {error.code}", status=error.code, code=answer.get("code", "")
+        ) from None
+    except (urllib.error.URLError, OSError) as error:
+        raise DeliveryFailed(f"the platform could not be reached: {error}") from None
+
+
+def pay(bill: Bill, *, url: str) -> dict:
+    raw_body, headers = payment_callback(bill, secret=settings.PAYMENT_WEBHOOK_SECRET)
+    return deliver(url, raw_body, headers)
+
+
+def _json(raw: bytes) -> dict:
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}

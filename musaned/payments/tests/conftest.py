@@ -1,0 +1,130 @@
+"""Fixtures for the payments tests: a subject type with a recording handler, bills and
+signed callbacks."""
+
+import json
+import time
+from dataclasses import dataclass, field
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.conf import settings
+from django.utils import timezone
+
+from musaned.accounts.models import User
+from musaned.payments import handlers, services
+from musaned.payments.models import Bill, BillState, PaymentEvent
+from musaned.payments.signatures import sign
+from musaned.payments.tests import fakes
+
+SUBJECT_TYPE = "accounts.user"
+FEE = Decimal("2000.00")
+
+
+@dataclass
+class Recorder:
+    """Stands in for the visas app: records what the payments app told it."""
+
+    paid: list[int] = field(default_factory=list)
+    expired: list[int] = field(default_factory=list)
+    fail_on_paid: Exception | None = None
+    fail_on_expired: Exception | None = None
+    delay: float = 0.0
+
+    def on_paid(self, bill: Bill) -> None:
+        assert bill.state == BillState.PAID
+        if self.delay:
+            time.sleep(self.delay)
+        if self.fail_on_paid is not None:
+            raise self.fail_on_paid
+        self.paid.append(bill.pk)
+
+    def on_expired(self, bill: Bill) -> None:
+        assert bill.state == BillState.EXPIRED
+        if self.fail_on_expired is not None:
+            raise self.fail_on_expired
+        self.expired.append(bill.pk)
+
+    @staticmethod
+    def return_url(bill: Bill) -> str:
+        return f"/done/{bill.number}/"
+
+
+@pytest.fixture
+def recorder():
+    recorder = Recorder()
+    handlers.register(
+        SUBJECT_TYPE,
+        on_paid=recorder.on_paid,
+        return_url=recorder.return_url,
+        on_expired=recorder.on_expired,
+    )
+    fakes.calls.clear()
+    yield recorder
+    handlers.unregister(SUBJECT_TYPE)
+
+
+_people = iter(range(10_000))
+
+
+@pytest.fixture
+def make_user(db):
+    def make(**fields) -> User:
+        n = next(_people)
+        return User.objects.create(username=f"payer{n}", email=f"payer{n}@example.com", **fields)
+
+    return make
+
+
+@pytest.fixture
+def make_bill(recorder, make_user):
+    """A fresh unpaid bill for a new subject (a user who is also its owner)."""
+
+    def make(*, amount=FEE, due_in=timedelta(days=3), subject=None) -> Bill:
+        subject = subject or make_user()
+        return services.bill_create(
+            owner=subject,
+            subject=subject,
+            amount=amount,
+            description="Domestic worker visa fee",
+            due_at=timezone.now() + due_in,
+        )
+
+    return make
+
+
+@pytest.fixture
+def bill(make_bill) -> Bill:
+    return make_bill()
+
+
+def callback_for(
+    bill: Bill,
+    *,
+    event_id: str = "EVT-0001",
+    amount=None,
+    kind: str = "payment",
+    paid_at=None,
+    timestamp: int | None = None,
+    secret: str | None = None,
+) -> dict:
+    """Keyword arguments of ``bill_payment_callback``: a body signed as the provider signs it."""
+    body = {
+        "event_id": event_id,
+        "bill_number": bill.number,
+        "amount": str(bill.amount if amount is None else amount),
+        "kind": kind,
+        "paid_at": (paid_at or timezone.now()).isoformat(),
+    }
+    raw_body = json.dumps(body).encode()
+    ts = str(int(time.time()) if timestamp is None else timestamp)
+    signature = sign(settings.PAYMENT_WEBHOOK_SECRET if secret is None else secret, ts, raw_body)
+    return {"raw_body": raw_body, "timestamp": ts, "signature": signature}
+
+
+def assert_unchanged(bill: Bill, recorder: Recorder) -> None:
+    bill.refresh_from_db()
+    assert bill.state == BillState.UNPAID
+    assert bill.paid_at is None
+    assert not PaymentEvent.objects.filter(bill=bill).exists()
+    assert recorder.paid == []

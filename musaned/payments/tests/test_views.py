@@ -1,0 +1,230 @@
+"""The callback endpoint over HTTP and the local provider's pages (the simulator)."""
+
+import re
+import time
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from musaned.core.models import AuditEvent
+from musaned.payments import services
+from musaned.payments.models import BillState, PaymentEvent
+from musaned.payments.tests.conftest import assert_unchanged, callback_for
+
+pytestmark = pytest.mark.urls("musaned.payments.tests.urls")
+
+CALLBACK = "/payments/callback/"
+
+
+def post_callback(client, kwargs):
+    return client.post(
+        CALLBACK,
+        data=kwargs["raw_body"],
+        content_type="application/json",
+        headers={
+            "X-Sadad-Timestamp": kwargs["timestamp"],
+            "X-Sadad-Signature": kwargs["signature"],
+        },
+    )
+
+
+def test_the_urls_are_outside_the_language_prefix(bill):
+    assert reverse("payments:callback") == CALLBACK
+    assert reverse("payments:sadad_bill", kwargs={"number": bill.number}) == (
+        f"/sadad/bills/{bill.number}/"
+    )
+    assert reverse("payments:sadad_pay", kwargs={"number": bill.number}) == (
+        f"/sadad/bills/{bill.number}/pay/"
+    )
+
+
+def test_callback_answers_200_then_already_processed(client, bill, recorder):
+    kwargs = callback_for(bill)
+    first = post_callback(client, kwargs)
+    assert first.status_code == 200
+    assert first.json()["code"] == "ok"
+    again = post_callback(client, kwargs)
+    assert again.status_code == 200
+    assert again.json()["code"] == "already_processed"
+    assert PaymentEvent.objects.count() == 1
+    assert recorder.paid == [bill.pk]
+
+
+def test_callback_needs_no_csrf_token_and_no_session(bill):
+    client = Client(enforce_csrf_checks=True)
+    response = post_callback(client, callback_for(bill))
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("change", "status", "code"),
+    [
+        (lambda bill: callback_for(bill, secret="wrong"), 401, "bad_signature"),
+        (lambda bill: callback_for(bill, timestamp=1), 401, "stale_timestamp"),
+        (lambda bill: callback_for(bill, amount="1.00"), 409, "amount_mismatch"),
+        (lambda bill: {**callback_for(bill), "timestamp": "١٧٠٠٠٠٠٠٠٠"}, 401, "bad_signature"),
+    ],
+)
+def test_callback_rejections_are_json(client, bill, recorder, change, status, code):
+    response = post_callback(client, change(bill))
+    assert response.status_code == status
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["code"] == code
+    assert_unchanged(bill, recorder)
+
+
+def test_callback_for_an_unknown_bill_is_404(client, bill, recorder):
+    from musaned.payments.signatures import sign
+
+    kwargs = callback_for(bill)
+    raw = kwargs["raw_body"].replace(bill.number.encode(), b"123456789015")
+    signature = sign("test-only-payment-secret", kwargs["timestamp"], raw)
+    response = post_callback(client, {**kwargs, "raw_body": raw, "signature": signature})
+    assert response.status_code == 404
+    assert response.json()["code"] == "unknown_bill"
+
+
+def test_callback_with_a_malformed_body_is_400(db, client):
+    from musaned.payments.signatures import sign
+
+    ts = str(int(time.time()))
+    kwargs = {
+        "raw_body": b"{",
+        "timestamp": ts,
+        "signature": sign("test-only-payment-secret", ts, b"{"),
+    }
+    response = post_callback(client, kwargs)
+    assert response.status_code == 400
+    assert response.json()["code"] == "malformed"
+
+
+def test_an_unsigned_malformed_body_is_401(db, client):
+    response = post_callback(client, {"raw_body": b"{", "timestamp": "1", "signature": ""})
+    assert response.status_code == 401  # the signature is checked before anything else
+
+
+def test_callback_answers_500_without_a_traceback_when_on_paid_fails(client, bill, recorder):
+    recorder.fail_on_paid = RuntimeError("secret internals")
+    response = post_callback(client, callback_for(bill))
+    assert response.status_code == 500
+    assert response.json()["code"] == "server_error"
+    assert b"secret internals" not in response.content
+    assert b"Traceback" not in response.content
+    assert_unchanged(bill, recorder)
+
+
+def test_callback_refuses_get(client):
+    response = client.get(CALLBACK)
+    assert response.status_code == 405
+    assert response.json()["code"] == "method_not_allowed"
+
+
+# --- The simulator's pages ---------------------------------------------------------
+
+
+def csrf_token(response) -> str:
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.content.decode())[1]
+
+
+def test_the_provider_page_shows_the_bill_to_anyone(bill):
+    client = Client()
+    response = client.get(f"/sadad/bills/{bill.number}/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    for text in (bill.number, "2000.00", "Payment provider simulator", "Musaned", "sadad.css"):
+        assert text in html
+    assert 'lang="ar"' in html and 'lang="en"' in html
+    assert f'action="/sadad/bills/{bill.number}/pay/"' in html
+    assert "style=" not in html and "<script" not in html
+
+
+def test_an_unknown_bill_is_404(db, client):
+    assert client.get("/sadad/bills/123456789015/").status_code == 404
+    assert client.post("/sadad/bills/123456789015/pay/").status_code == 404
+    assert client.get("/sadad/bills/12345/").status_code == 404
+
+
+def test_the_simulator_does_not_exist_with_a_real_gateway(settings, bill, recorder):
+    settings.PAYMENT_GATEWAY_BACKEND = "musaned.payments.tests.fakes.RealProviderGateway"
+    client = Client()
+    assert client.get(f"/sadad/bills/{bill.number}/").status_code == 404
+    assert client.post(f"/sadad/bills/{bill.number}/pay/").status_code == 404
+    assert_unchanged(bill, recorder)
+
+
+def test_the_pay_form_needs_its_csrf_token(bill, recorder):
+    client = Client(enforce_csrf_checks=True)
+    assert client.post(f"/sadad/bills/{bill.number}/pay/").status_code == 403
+    assert_unchanged(bill, recorder)
+
+
+def test_paying_on_the_simulator_delivers_a_real_signed_callback(live_server, settings, bill):
+    settings.PAYMENT_CALLBACK_URL = live_server.url + CALLBACK
+    recorder_paid = []
+    from musaned.payments import handlers
+
+    handler = handlers.handler_for("accounts.user")
+    handlers.register(
+        "accounts.user",
+        on_paid=lambda b: recorder_paid.append(b.pk),
+        return_url=handler.return_url,
+    )
+    client = Client(enforce_csrf_checks=True)
+    page = client.get(f"/sadad/bills/{bill.number}/")
+    response = client.post(
+        f"/sadad/bills/{bill.number}/pay/", {"csrfmiddlewaretoken": csrf_token(page)}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == f"/done/{bill.number}/"
+    bill.refresh_from_db()
+    assert bill.state == BillState.PAID
+    assert recorder_paid == [bill.pk]
+    event = PaymentEvent.objects.get()
+    assert event.provider_event_id == f"SIM-{bill.number}-PAY"
+    # It came in over HTTP, from the simulator, through the live server.
+    assert AuditEvent.objects.get(action="bill.paid").ip_address == "127.0.0.1"
+
+    # Paying again shows "already paid" and the way back; nothing is paid twice.
+    again = client.post(
+        f"/sadad/bills/{bill.number}/pay/", {"csrfmiddlewaretoken": csrf_token(page)}
+    )
+    assert again.status_code == 200
+    assert "This bill is already paid." in again.content.decode()
+    assert f'href="/done/{bill.number}/"' in again.content.decode()
+    assert PaymentEvent.objects.count() == 1
+
+
+def test_a_failed_delivery_keeps_the_bill_unpaid(settings, bill, recorder):
+    settings.PAYMENT_CALLBACK_URL = "http://127.0.0.1:9/payments/callback/"
+    client = Client()
+    response = client.post(f"/sadad/bills/{bill.number}/pay/")
+    assert response.status_code == 502
+    assert "the bill is still unpaid" in response.content.decode()
+    assert 'role="alert"' in response.content.decode()
+    assert_unchanged(bill, recorder)
+
+
+def test_a_callback_the_platform_refuses_keeps_the_bill_unpaid(
+    live_server, settings, bill, recorder
+):
+    settings.PAYMENT_CALLBACK_URL = live_server.url + CALLBACK
+    recorder.fail_on_paid = RuntimeError("the visa could not be updated")  # callback answers 500
+    response = Client().post(f"/sadad/bills/{bill.number}/pay/")
+    assert response.status_code == 502
+    assert "the bill is still unpaid" in response.content.decode()
+    assert f'action="/sadad/bills/{bill.number}/pay/"' in response.content.decode()
+    assert_unchanged(bill, recorder)
+
+
+def test_an_expired_bill_cannot_be_paid_on_the_simulator(bill, recorder):
+    services.bills_expire(now=bill.due_at + timedelta(seconds=1))
+    client = Client()
+    page = client.get(f"/sadad/bills/{bill.number}/")
+    assert "can no longer be paid" in page.content.decode()
+    assert "/pay/" not in page.content.decode()
+    response = client.post(f"/sadad/bills/{bill.number}/pay/")
+    assert response.status_code == 409
+    bill.refresh_from_db()
+    assert bill.state == BillState.EXPIRED

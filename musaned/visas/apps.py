@@ -1,0 +1,25 @@
+from django.apps import AppConfig
+
+
+class VisasConfig(AppConfig):
+    name = "musaned.visas"
+    label = "visas"
+
+    def ready(self) -> None:
+        # Paying or letting a visa bill expire moves the application (payments port).
+        from django.urls import reverse
+
+        from musaned.payments import handlers
+        from musaned.visas import services
+        from musaned.visas.models import VisaApplication
+
+        def return_url(bill) -> str:
+            reference = VisaApplication.objects.get(pk=int(bill.subject_id)).reference
+            return reverse("visas:detail", kwargs={"reference": reference})
+
+        handlers.register(
+            "visas.visaapplication",
+            on_paid=services.visa_application_paid,
+            return_url=return_url,
+            on_expired=services.visa_application_bill_expired,
+        )

@@ -1,0 +1,155 @@
+"""The visa application's steps."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from musaned.core.forms import Form
+from musaned.core.uploads import DocumentField
+from musaned.visas.models import (
+    ArrivalPoint,
+    Nationality,
+    Occupation,
+    ProofType,
+    VisaApplication,
+    WorkerGender,
+)
+
+
+class WorkerForm(Form):
+    """Step 1: who the worker is and where they arrive."""
+
+    occupation = forms.ModelChoiceField(
+        label=_("Occupation"),
+        queryset=Occupation.objects.filter(is_active=True),
+        empty_label=_("Choose"),
+    )
+    nationality = forms.ModelChoiceField(
+        label=_("Worker's nationality"),
+        queryset=Nationality.objects.filter(is_active=True),
+        empty_label=_("Choose"),
+    )
+    worker_gender = forms.ChoiceField(
+        label=_("Worker's gender"),
+        choices=WorkerGender.choices,
+        widget=forms.RadioSelect,
+        help_text=_("Some occupations are open to one gender only."),
+    )
+    arrival_point = forms.ModelChoiceField(
+        label=_("Arrival point"),
+        queryset=ArrivalPoint.objects.filter(is_active=True),
+        empty_label=_("Choose"),
+        help_text=_("The airport where the worker will land."),
+    )
+
+    def __init__(self, *args, owner_nationality: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.owner_nationality = owner_nationality
+
+    def clean(self):
+        cleaned = super().clean()
+        occupation, gender = cleaned.get("occupation"), cleaned.get("worker_gender")
+        if occupation and gender and gender not in occupation.genders:
+            self.add_error(
+                "worker_gender",
+                _("%(occupation)s is open to %(gender)s workers only.")
+                % {
+                    "occupation": occupation.name,
+                    "gender": WorkerGender(occupation.genders[0]).label.lower(),
+                },
+            )
+        nationality = cleaned.get("nationality")
+        if self.owner_nationality and nationality and nationality.code == self.owner_nationality:
+            self.add_error(
+                "nationality", _("Residents may not recruit a worker of their own nationality.")
+            )
+        return cleaned
+
+
+class FinanceForm(Form):
+    """Step 2: financial capacity and documents."""
+
+    proof_type = forms.ChoiceField(
+        label=_("Financial proof"), choices=ProofType.choices, widget=forms.RadioSelect
+    )
+    monthly_salary = forms.DecimalField(
+        label=_("Monthly salary (SAR)"),
+        required=False,
+        min_value=0,
+        max_digits=12,
+        decimal_places=2,
+        help_text=_("As on the salary certificate."),
+    )
+    bank_balance = forms.DecimalField(
+        label=_("Bank balance (SAR)"),
+        required=False,
+        min_value=0,
+        max_digits=12,
+        decimal_places=2,
+        help_text=_("As on the bank statement."),
+    )
+    proof_document = DocumentField(
+        label=_("Salary certificate or bank statement"),
+        required=False,
+        help_text=_("PDF, JPG or PNG, up to 5 MB."),
+    )
+
+    def __init__(self, *args, application: VisaApplication, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.application = application
+        for name in ("monthly_salary", "bank_balance"):
+            self.fields[name].widget.attrs.update({"inputmode": "decimal", "dir": "ltr"})
+            self.fields[name].show_optional = False
+        if application.proof_document:
+            self.fields["proof_document"].help_text = _(
+                "A document is already attached. Upload another only to replace it."
+            )
+        occupation = application.occupation
+        if occupation is not None and occupation.needs_document:
+            self.fields["occupation_document"] = DocumentField(
+                label=occupation.document_name,
+                required=False,
+                help_text=_("Needed for this occupation. PDF, JPG or PNG, up to 5 MB."),
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("monthly_salary") is None and cleaned.get("bank_balance") is None:
+            self.add_error("monthly_salary", _("Enter the monthly salary or the bank balance."))
+        if not cleaned.get("proof_document") and not self.application.proof_document:
+            self.add_error("proof_document", _("Attach the salary certificate or bank statement."))
+        if (
+            "occupation_document" in self.fields
+            and not cleaned.get("occupation_document")
+            and not self.application.occupation_document
+        ):
+            self.add_error(
+                "occupation_document",
+                _("Attach the %(document)s.")
+                % {"document": self.application.occupation.document_name},
+            )
+        return cleaned
+
+
+class DeclarationForm(Form):
+    declaration = forms.BooleanField(
+        label=_(
+            "I declare that the information is correct, that I will treat the worker according to "
+            "the domestic workers regulation, and that I accept the fee."
+        ),
+        error_messages={"required": _("Accept the declaration to submit.")},
+    )
+
+
+class ConfirmForm(Form):
+    """An explicit confirmation for an action that cannot be undone."""
+
+    confirm = forms.BooleanField(
+        label=_("Yes, I understand this cannot be undone."),
+        error_messages={"required": _("Tick the box to confirm.")},
+    )
+
+
+class ReviewDecisionForm(Form):
+    reason = forms.CharField(
+        label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )

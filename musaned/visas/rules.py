@@ -1,0 +1,319 @@
+"""The eligibility rules: each gives a verdict in plain words and what to do to pass.
+
+The same function answers "can I get a visa?" before an application starts,
+on the application's review page, and when the paid application is decided,
+so what a person is told before paying is exactly what decides.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+from musaned.identity.registry import PersonRecord, get_registry
+from musaned.identity.saudi_id import IdType
+from musaned.visas.models import CapacityTier, RuleSet, VisaApplication
+from musaned.visas.selectors import active_visa_count, rule_set_in_effect
+
+
+class Status(StrEnum):
+    PASS = "pass"  # noqa: S105 (a verdict, not a password)
+    FAIL = "fail"
+    NEEDS_INFO = "needs_info"
+    REVIEW = "review"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    rule: str
+    status: Status
+    title: str
+    message: str
+    advice: str = ""
+
+    def as_dict(self) -> dict:
+        return {"rule": self.rule, "status": str(self.status)}
+
+
+@dataclass
+class Facts:
+    """Everything the rules look at, gathered once."""
+
+    user: object
+    person: PersonRecord | None
+    rule_set: RuleSet
+    today: dt.date
+    application: VisaApplication | None
+    active_visas: int
+    tiers: dict[tuple[str, int], CapacityTier] = field(default_factory=dict)
+
+
+def _sar(amount: Decimal | None) -> str:
+    return _("%(amount)s SAR") % {"amount": number_format(int(amount or 0), force_grouping=True)}
+
+
+def _age(born: dt.date, today: dt.date) -> int:
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+def rule_registry(f: Facts) -> Verdict:
+    title = _("Identity confirmed")
+    if f.person is None:
+        return Verdict(
+            "registry",
+            Status.FAIL,
+            title,
+            _("We could not confirm your identity with the national registry."),
+            _("Call the unified number 920002866."),
+        )
+    return Verdict("registry", Status.PASS, title, _("Your identity is confirmed."))
+
+
+def rule_category(f: Facts) -> Verdict:
+    title = _("Applicant category")
+    if f.user.id_type == IdType.CITIZEN:
+        return Verdict("category", Status.PASS, title, _("You apply as a citizen."))
+    if f.user.id_type == IdType.RESIDENT:
+        return Verdict("category", Status.PASS, title, _("You apply as a resident."))
+    return Verdict(
+        "category",
+        Status.FAIL,
+        title,
+        _("Only citizens and residents with an account can apply."),
+    )
+
+
+def rule_age(f: Facts) -> Verdict:
+    title = _("Minimum age")
+    born = f.person.birth_date if f.person else f.user.birth_date
+    if born is None:
+        return Verdict("age", Status.NEEDS_INFO, title, _("Your date of birth is not known."))
+    age, minimum = _age(born, f.today), f.rule_set.min_age
+    if age >= minimum:
+        return Verdict(
+            "age",
+            Status.PASS,
+            title,
+            _("You are %(age)s; the minimum is %(min)s.") % {"age": age, "min": minimum},
+        )
+    try:
+        from_date = born.replace(year=born.year + minimum)
+    except ValueError:  # born on 29 February
+        from_date = dt.date(born.year + minimum, 3, 1)
+    return Verdict(
+        "age",
+        Status.FAIL,
+        title,
+        _("Applicants must be at least %(min)s years old; you are %(age)s.")
+        % {"age": age, "min": minimum},
+        _("You can apply from %(date)s.") % {"date": from_date.isoformat()},
+    )
+
+
+def rule_traffic(f: Facts) -> Verdict:
+    title = _("No unpaid traffic violations")
+    if f.person is not None and f.person.unpaid_traffic_violations:
+        return Verdict(
+            "traffic",
+            Status.FAIL,
+            title,
+            _("You have unpaid traffic violations."),
+            _(
+                "Pay them (through SADAD or Absher), then check again. No fee is taken before this passes."
+            ),
+        )
+    return Verdict("traffic", Status.PASS, title, _("You have no unpaid traffic violations."))
+
+
+def rule_fee(f: Facts) -> Verdict:
+    title = _("Visa fee")
+    if f.person is not None and f.person.disability_exemption:
+        return Verdict(
+            "fee", Status.PASS, title, _("No fee: you have a registered disability exemption.")
+        )
+    return Verdict(
+        "fee",
+        Status.PASS,
+        title,
+        _("The fee is %(fee)s, paid through SADAD after you submit, before the decision.")
+        % {"fee": _sar(f.rule_set.fee)},
+    )
+
+
+def _tier_text(tier: CapacityTier) -> str:
+    if tier.needs_both:
+        return _(
+            "a monthly salary of at least %(salary)s and a bank balance of at least %(balance)s"
+        ) % {
+            "salary": _sar(tier.min_salary),
+            "balance": _sar(tier.min_balance),
+        }
+    if tier.min_salary is None:
+        return _("a salary certificate, or a bank balance of at least %(balance)s") % {
+            "balance": _sar(tier.min_balance)
+        }
+    return _(
+        "a monthly salary of at least %(salary)s, or a bank balance of at least %(balance)s"
+    ) % {
+        "salary": _sar(tier.min_salary),
+        "balance": _sar(tier.min_balance),
+    }
+
+
+def rule_capacity(f: Facts) -> Verdict:
+    title = _("Number of visas and financial capacity")
+    number = f.active_visas + 1
+    tier = f.tiers.get((f.user.id_type, number))
+    if tier is None:
+        allowed = sum(1 for category, _n in f.tiers if category == f.user.id_type)
+        return Verdict(
+            "capacity",
+            Status.FAIL,
+            title,
+            _("You hold %(count)s active visas or applications; %(allowed)s is the most allowed.")
+            % {"count": f.active_visas, "allowed": allowed},
+            _("Cancel an unused visa, or wait until one is used or expires."),
+        )
+    needs = _tier_text(tier)
+    app = f.application
+    if app is None or (app.monthly_salary is None and app.bank_balance is None):
+        return Verdict(
+            "capacity",
+            Status.NEEDS_INFO,
+            title,
+            _("This would be your visa number %(n)s. It needs %(needs)s.")
+            % {"n": number, "needs": needs},
+            _("Declare your salary or balance in the application, with the document."),
+        )
+    if tier.met_by(salary=app.monthly_salary, balance=app.bank_balance):
+        return Verdict(
+            "capacity",
+            Status.PASS,
+            title,
+            _("Visa number %(n)s: your declared income meets %(needs)s.")
+            % {"n": number, "needs": needs},
+        )
+    return Verdict(
+        "capacity",
+        Status.FAIL,
+        title,
+        _("Visa number %(n)s needs %(needs)s; what you declared is less.")
+        % {"n": number, "needs": needs},
+        _("Correct the amounts if they are wrong, or add the other proof."),
+    )
+
+
+def rule_own_nationality(f: Facts) -> Verdict | None:
+    if f.user.id_type != IdType.RESIDENT:
+        return None
+    title = _("Worker's nationality")
+    app = f.application
+    if app is None or app.nationality_id is None:
+        return Verdict(
+            "own_nationality",
+            Status.NEEDS_INFO,
+            title,
+            _("Residents may not recruit a worker of their own nationality."),
+            _("Choose another nationality in the application."),
+        )
+    if f.person is not None and app.nationality.code == f.person.nationality:
+        return Verdict(
+            "own_nationality",
+            Status.FAIL,
+            title,
+            _("Residents may not recruit a worker of their own nationality."),
+            _("Choose another nationality."),
+        )
+    return Verdict("own_nationality", Status.PASS, title, _("The worker's nationality is allowed."))
+
+
+def rule_gender(f: Facts) -> Verdict | None:
+    app = f.application
+    if app is None or app.occupation_id is None:
+        return None
+    title = _("Worker's gender")
+    if not app.worker_gender:
+        return Verdict("gender", Status.NEEDS_INFO, title, _("Choose the worker's gender."))
+    if app.worker_gender in app.occupation.genders:
+        return Verdict(
+            "gender", Status.PASS, title, _("This occupation is open to the chosen gender.")
+        )
+    return Verdict(
+        "gender",
+        Status.FAIL,
+        title,
+        _("This occupation is not open to the chosen gender."),
+        _("Choose the other gender or another occupation."),
+    )
+
+
+def rule_document(f: Facts) -> Verdict | None:
+    app = f.application
+    if app is None or app.occupation_id is None or not app.occupation.needs_document:
+        return None
+    title = _("Occupation document")
+    name = app.occupation.document_name
+    if not app.occupation_document:
+        return Verdict(
+            "document",
+            Status.NEEDS_INFO,
+            title,
+            _("This occupation needs a %(document)s.") % {"document": name},
+            _("Upload it in the application."),
+        )
+    return Verdict(
+        "document",
+        Status.REVIEW,
+        title,
+        _(
+            "A staff member reads your %(document)s before the visa is issued, usually within 24 hours."
+        )
+        % {"document": name},
+    )
+
+
+RULES = [
+    rule_registry,
+    rule_category,
+    rule_age,
+    rule_traffic,
+    rule_fee,
+    rule_capacity,
+    rule_own_nationality,
+    rule_gender,
+    rule_document,
+]
+
+
+def gather(
+    *, user, application: VisaApplication | None = None, today: dt.date | None = None
+) -> Facts:
+    from django.utils import timezone
+
+    today = today or timezone.localdate()
+    rule_set = rule_set_in_effect(today)
+    return Facts(
+        user=user,
+        person=get_registry().lookup(user.national_id) if user.national_id else None,
+        rule_set=rule_set,
+        today=today,
+        application=application,
+        active_visas=active_visa_count(owner=user, excluding=application),
+        tiers={(t.category, t.visa_number): t for t in rule_set.tiers.all()},
+    )
+
+
+def evaluate(
+    *, user, application: VisaApplication | None = None, today: dt.date | None = None
+) -> list[Verdict]:
+    facts = gather(user=user, application=application, today=today)
+    return [v for rule in RULES if (v := rule(facts)) is not None]
+
+
+def fee_for(facts: Facts) -> Decimal:
+    if facts.person is not None and facts.person.disability_exemption:
+        return Decimal("0")
+    return facts.rule_set.fee

@@ -1,0 +1,180 @@
+"""Applying, paying, the automatic decision, re-check, cancellation with refund."""
+
+import datetime as dt
+import json
+import time
+from decimal import Decimal
+from unittest import mock
+
+import pytest
+import time_machine
+from django.conf import settings
+from django.utils import timezone
+
+from musaned.core.errors import InvalidTransition
+from musaned.core.models import AuditEvent
+from musaned.identity.models import RegistryPerson
+from musaned.notifications import sms
+from musaned.payments.selectors import bill_for
+from musaned.payments.services import bill_payment_callback
+from musaned.payments.signatures import sign
+from musaned.visas import services
+from musaned.visas.models import VisaApplication, VisaState
+from musaned.visas.services import VisaError
+from musaned.visas.tests.conftest import complete_draft
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def pay(bill, *, event_id="evt-1", amount=None):
+    body = json.dumps(
+        {
+            "event_id": event_id,
+            "bill_number": bill.number,
+            "amount": str(amount if amount is not None else bill.amount),
+            "kind": "payment",
+            "paid_at": "2026-11-25T10:00:00Z",
+        }
+    ).encode()
+    timestamp = str(int(time.time()))
+    return bill_payment_callback(
+        raw_body=body,
+        timestamp=timestamp,
+        signature=sign(settings.PAYMENT_WEBHOOK_SECRET, timestamp, body),
+    )
+
+
+def submitted(owner, **overrides):
+    return services.visa_application_submit(
+        application=complete_draft(owner, **overrides), actor=owner
+    )
+
+
+def test_eligible_citizen_pays_and_the_visa_is_issued_at_once(citizen):
+    application = submitted(citizen)
+    assert application.state == VisaState.AWAITING_PAYMENT
+    bill = bill_for(application)
+    assert bill.amount == Decimal("2000") and bill.state == "unpaid"
+    pay(bill)
+    application.refresh_from_db()
+    assert application.state == VisaState.ISSUED
+    assert application.visa_number and application.issued_number
+    assert application.visa_number != application.issued_number
+    assert application.expires_on.year == application.issued_on.year + 2
+    assert application.verification_token
+    assert any(application.visa_number in m.body for m in sms.outbox)  # told by SMS
+
+
+def test_numbers_are_not_sequential(citizen, exempt):
+    first = services.visa_application_create(owner=citizen).reference
+    second = services.visa_application_create(owner=exempt).reference
+    assert abs(int(first) - int(second)) > 1
+
+
+def test_exempt_applicant_pays_nothing_and_gets_the_decision_on_submit(exempt):
+    application = submitted(exempt)
+    assert application.state == VisaState.ISSUED
+    assert application.fee == Decimal("0")
+    assert bill_for(application) is None
+
+
+def test_a_failing_rule_stops_submission_and_no_bill_is_made(violator):
+    draft = complete_draft(violator)
+    with pytest.raises(VisaError):
+        services.visa_application_submit(application=draft, actor=violator)
+    draft.refresh_from_db()
+    assert draft.state == VisaState.DRAFT
+    assert bill_for(draft) is None
+
+
+def test_document_occupation_goes_to_quality_check_and_a_reviewer_decides(
+    citizen, django_user_model
+):
+    from django.contrib.auth.models import Permission
+
+    application = submitted(citizen, occupation="home-nurse")
+    pay(bill_for(application))
+    application.refresh_from_db()
+    assert application.state == VisaState.IN_REVIEW
+    reviewer = django_user_model.objects.create_user(
+        username="reviewer", password="x", is_staff=True
+    )
+    with pytest.raises(VisaError):
+        services.visa_application_review(application=application, actor=reviewer, approve=True)
+    reviewer.user_permissions.add(Permission.objects.get(codename="decide_visaapplication"))
+    reviewer = django_user_model.objects.get(pk=reviewer.pk)
+    application = services.visa_application_review(
+        application=application, actor=reviewer, approve=True
+    )
+    assert application.state == VisaState.ISSUED
+
+
+def test_rejection_can_be_fixed_and_rechecked_without_paying_again(citizen):
+    application = submitted(citizen)
+    bill = bill_for(application)
+    # The traffic system reports a violation after submission: the decision rejects.
+    RegistryPerson.objects.filter(national_id=citizen.national_id).update(
+        unpaid_traffic_violations=True
+    )
+    pay(bill)
+    application.refresh_from_db()
+    assert application.state == VisaState.REJECTED
+    assert application.fix_by == timezone.localdate() + dt.timedelta(days=4)
+    RegistryPerson.objects.filter(national_id=citizen.national_id).update(
+        unpaid_traffic_violations=False
+    )
+    application = services.visa_application_recheck(application=application, actor=citizen)
+    assert application.state == VisaState.ISSUED
+    assert bill_for(application).number == bill.number  # no new bill
+
+
+def test_recheck_after_the_fix_window_is_refused(citizen):
+    application = submitted(citizen)
+    RegistryPerson.objects.filter(national_id=citizen.national_id).update(
+        unpaid_traffic_violations=True
+    )
+    pay(bill_for(application))
+    application.refresh_from_db()
+    with time_machine.travel(
+        dt.datetime.combine(application.fix_by, dt.time(12), dt.UTC) + dt.timedelta(days=1)
+    ), pytest.raises(VisaError):
+        services.visa_application_recheck(application=application, actor=citizen)
+    application.refresh_from_db()
+    assert application.state == VisaState.REJECTED
+
+
+def test_cancelling_an_issued_visa_refunds_the_fee_and_cannot_be_undone(citizen):
+    application = submitted(citizen)
+    pay(bill_for(application))
+    application.refresh_from_db()
+    application = services.visa_cancel(application=application, actor=citizen)
+    assert application.state == VisaState.CANCELLED
+    assert bill_for(application).state == "refunded"
+    assert AuditEvent.objects.filter(action="bill.refunded").exists()
+    with pytest.raises(InvalidTransition):
+        services.visa_cancel(application=application, actor=citizen)
+
+
+def test_a_failure_between_paid_and_issued_leaves_neither_half(citizen):
+    application = submitted(citizen)
+    bill = bill_for(application)
+    crash = mock.patch("musaned.visas.services._give_numbers", side_effect=RuntimeError("crash"))
+    with crash, pytest.raises(RuntimeError):
+        pay(bill)
+    application.refresh_from_db()
+    bill.refresh_from_db()
+    assert application.state == VisaState.AWAITING_PAYMENT
+    assert bill.state == "unpaid"
+    pay(bill)  # the provider retries: now it goes through
+    application.refresh_from_db()
+    assert application.state == VisaState.ISSUED
+
+
+def test_expiry_job_expires_issued_visas_once(citizen):
+    application = submitted(citizen)
+    pay(bill_for(application))
+    application.refresh_from_db()
+    later = application.expires_on + dt.timedelta(days=1)
+    assert services.visas_expire(today=later) == 1
+    assert services.visas_expire(today=later) == 0
+    assert VisaApplication.objects.get(pk=application.pk).state == VisaState.EXPIRED

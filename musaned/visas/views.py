@@ -1,0 +1,296 @@
+"""Visa pages: eligibility, the application steps, my visas, the e-visa, cancellation."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from musaned.core.errors import ApplicationError, NotFound
+from musaned.identity.registry import get_registry
+from musaned.identity.saudi_id import IdType
+from musaned.visas import rules, services
+from musaned.visas.forms import ConfirmForm, DeclarationForm, FinanceForm, WorkerForm
+from musaned.visas.models import VisaState
+from musaned.visas.presenters import timeline_for, visa_card
+from musaned.visas.selectors import application_get_for, applications_for, visa_by_token
+from musaned.visas.workflow import EDITABLE_STATES
+
+
+def _get(request, reference):
+    try:
+        return application_get_for(actor=request.user, reference=reference)
+    except NotFound:
+        raise Http404 from None
+
+
+def _verdict_summary(verdicts) -> dict:
+    return {
+        "failing": sum(v.status == rules.Status.FAIL for v in verdicts),
+        "missing": sum(v.status == rules.Status.NEEDS_INFO for v in verdicts),
+    }
+
+
+@require_safe
+def eligibility(request, starting: bool = False):
+    """ "Can I get a visa?" — every rule's verdict before anything is started or paid.
+
+    "Issue a visa" opens the same page (``starting``): the verdicts come first.
+    """
+    verdicts = rules.evaluate(user=request.user)
+    return render(
+        request,
+        "visas/eligibility.html",
+        {"verdicts": verdicts, "starting": starting, **_verdict_summary(verdicts)},
+    )
+
+
+@require_safe
+def my_visas(request):
+    return render(
+        request, "visas/list.html", {"applications": list(applications_for(actor=request.user))}
+    )
+
+
+@require_POST
+def application_new(request):
+    drafts = applications_for(actor=request.user).filter(state=VisaState.DRAFT)
+    application = drafts.first() or services.visa_application_create(owner=request.user)
+    return redirect("visas:step_worker", reference=application.reference)
+
+
+def _editable_or_redirect(request, application):
+    if application.state not in EDITABLE_STATES:
+        messages.info(request, _("This request was submitted and can no longer be changed."))
+        return redirect("visas:detail", reference=application.reference)
+    return None
+
+
+def _owner_nationality(user) -> str | None:
+    if user.id_type != IdType.RESIDENT:
+        return None
+    person = get_registry().lookup(user.national_id)
+    return person.nationality if person else None
+
+
+@require_http_methods(["GET", "POST"])
+def step_worker(request, reference):
+    application = _get(request, reference)
+    if response := _editable_or_redirect(request, application):
+        return response
+    nationality = _owner_nationality(request.user)
+    if request.method == "POST":
+        form = WorkerForm(request.POST, owner_nationality=nationality)
+        if form.is_valid():
+            services.visa_application_update(
+                application=application, actor=request.user, **form.cleaned_data
+            )
+            return redirect("visas:step_finance", reference=reference)
+    else:
+        form = WorkerForm(
+            owner_nationality=nationality,
+            initial={
+                "occupation": application.occupation_id,
+                "nationality": application.nationality_id,
+                "worker_gender": application.worker_gender,
+                "arrival_point": application.arrival_point_id,
+            },
+        )
+    return render(
+        request,
+        "visas/step_worker.html",
+        {"form": form, "application": application, "step_number": 1},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def step_finance(request, reference):
+    application = _get(request, reference)
+    if response := _editable_or_redirect(request, application):
+        return response
+    if application.occupation_id is None:
+        return redirect("visas:step_worker", reference=reference)
+    if request.method == "POST":
+        form = FinanceForm(request.POST, request.FILES, application=application)
+        if form.is_valid():
+            data = form.cleaned_data
+            fields = {
+                "proof_type": data["proof_type"],
+                "monthly_salary": data["monthly_salary"],
+                "bank_balance": data["bank_balance"],
+            }
+            for name in ("proof_document", "occupation_document"):
+                upload = data.get(name)
+                if upload:
+                    fields[name] = upload
+                    fields[f"{name}_type"] = upload.sniffed_type
+            services.visa_application_update(application=application, actor=request.user, **fields)
+            return redirect("visas:step_review", reference=reference)
+    else:
+        form = FinanceForm(
+            application=application,
+            initial={
+                "proof_type": application.proof_type,
+                "monthly_salary": application.monthly_salary,
+                "bank_balance": application.bank_balance,
+            },
+        )
+    return render(
+        request,
+        "visas/step_finance.html",
+        {"form": form, "application": application, "step_number": 2},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def step_review(request, reference):
+    """The review page: every rule's verdict again, the declaration, and submit."""
+    application = _get(request, reference)
+    if response := _editable_or_redirect(request, application):
+        return response
+    error = None
+    if request.method == "POST":
+        form = DeclarationForm(request.POST)
+        if form.is_valid():
+            services.visa_application_update(
+                application=application, actor=request.user, declaration=True
+            )
+            try:
+                application = services.visa_application_submit(
+                    application=application, actor=request.user
+                )
+            except ApplicationError as exc:
+                error = exc.message
+                form.add_error(None, exc.message)
+            else:
+                return redirect("visas:detail", reference=reference)
+    else:
+        form = DeclarationForm(initial={"declaration": application.declaration})
+    verdicts = rules.evaluate(user=request.user, application=application)
+    return render(
+        request,
+        "visas/step_review.html",
+        {
+            "form": form,
+            "application": application,
+            "verdicts": verdicts,
+            "missing": services.missing_parts(application),
+            "fee": rules.fee_for(rules.gather(user=request.user, application=application)),
+            "error": error,
+            "step_number": 3,
+            **_verdict_summary(verdicts),
+        },
+    )
+
+
+@require_safe
+def detail(request, reference):
+    from musaned.payments.gateway import get_gateway
+    from musaned.payments.selectors import bill_for
+
+    application = _get(request, reference)
+    bill = bill_for(application)
+    return render(
+        request,
+        "visas/detail.html",
+        {
+            "application": application,
+            "card": visa_card(application),
+            "bill": bill,
+            "pay_url": get_gateway().payment_url(bill) if bill and bill.state == "unpaid" else "",
+            "timeline": timeline_for(application),
+            "can_recheck": application.state == VisaState.REJECTED and application.fix_by,
+        },
+    )
+
+
+@require_POST
+def recheck(request, reference):
+    application = _get(request, reference)
+    try:
+        application = services.visa_application_recheck(application=application, actor=request.user)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    return redirect("visas:detail", reference=reference)
+
+
+@require_POST
+def withdraw(request, reference):
+    application = _get(request, reference)
+    try:
+        services.visa_application_withdraw(application=application, actor=request.user)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("visas:detail", reference=reference)
+    messages.success(request, _("The draft was discarded."))
+    return redirect("visas:list")
+
+
+@require_http_methods(["GET", "POST"])
+def cancel(request, reference):
+    application = _get(request, reference)
+    if application.state != VisaState.ISSUED:
+        messages.error(request, _("Only an issued visa can be cancelled."))
+        return redirect("visas:detail", reference=reference)
+    form = ConfirmForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.visa_cancel(application=application, actor=request.user)
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("The visa was cancelled and the fee refunded."))
+        return redirect("visas:detail", reference=reference)
+    return render(request, "visas/cancel.html", {"application": application, "form": form})
+
+
+@require_safe
+def evisa_pdf(request, reference):
+    from musaned.visas.evisa import evisa_filename, render_evisa_pdf
+
+    application = _get(request, reference)
+    if not application.verification_token:
+        raise Http404
+    verify_url = request.build_absolute_uri(
+        reverse("visas:verify", kwargs={"token": application.verification_token})
+    )
+    pdf = render_evisa_pdf(application, verify_url=verify_url)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{evisa_filename(application)}"'
+    return response
+
+
+@require_safe
+def document(request, reference, kind):
+    application = _get(request, reference)
+    field = {"proof": "proof_document", "occupation": "occupation_document"}.get(kind)
+    if field is None or not getattr(application, field):
+        raise Http404
+    stored = getattr(application, field)
+    content_type = getattr(application, f"{field}_type") or "application/octet-stream"
+    extension = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}.get(
+        content_type, "bin"
+    )
+    response = FileResponse(
+        default_storage.open(stored.name, "rb"),
+        as_attachment=True,
+        filename=f"{application.reference}-{kind}.{extension}",
+        content_type=content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_not_required
+@require_safe
+def verify(request, token):
+    """The public page a printed e-visa's QR code opens: status and masked data only."""
+    application = visa_by_token(token)
+    if application is None:
+        raise Http404
+    return render(
+        request, "visas/verify.html", {"card": visa_card(application), "application": application}
+    )
