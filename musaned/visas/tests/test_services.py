@@ -135,9 +135,12 @@ def test_recheck_after_the_fix_window_is_refused(citizen):
     )
     pay(bill_for(application))
     application.refresh_from_db()
-    with time_machine.travel(
-        dt.datetime.combine(application.fix_by, dt.time(12), dt.UTC) + dt.timedelta(days=1)
-    ), pytest.raises(VisaError):
+    with (
+        time_machine.travel(
+            dt.datetime.combine(application.fix_by, dt.time(12), dt.UTC) + dt.timedelta(days=1)
+        ),
+        pytest.raises(VisaError),
+    ):
         services.visa_application_recheck(application=application, actor=citizen)
     application.refresh_from_db()
     assert application.state == VisaState.REJECTED
