@@ -1,0 +1,172 @@
+"""Issuing a visa in a real browser: verdicts before paying, the provider page, the e-visa and its QR page."""
+
+import importlib
+import re
+import shutil
+import subprocess
+
+import pytest
+from django.apps import apps
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+
+from tests.browser.conftest import SCREENSHOTS
+
+pytestmark = [pytest.mark.browser]
+
+PASSWORD = "Musaned-browser-2026"
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@pytest.fixture
+def catalogues(transactional_db):
+    """The data migration's catalogues (a transactional test starts from an empty database)."""
+    importlib.import_module("musaned.visas.migrations.0002_catalogues").load(apps, None)
+
+
+def beneficiary(national_id: str, username: str):
+    from musaned.accounts.models import User
+    from musaned.identity.demo import registry_rows
+
+    row = next(r for r in registry_rows() if r["national_id"] == national_id)
+    return User.objects.create_user(
+        username=username,
+        password=PASSWORD,
+        national_id=national_id,
+        id_type=row["id_type"],
+        first_name=row["first_name_ar"] if row["id_type"] == "citizen" else row["first_name_en"],
+        last_name=row["family_name_ar"] if row["id_type"] == "citizen" else row["family_name_en"],
+        birth_date=row["birth_date"],
+        email=f"{username}@example.com",
+        mobile=row["mobile"],
+        activated_at=timezone.now(),
+        preferred_language="ar" if row["id_type"] == "citizen" else "en",
+    )
+
+
+def sign_in(site, user, last_sms_code):
+    site.goto("/login/", "login")
+    site.log_in(user.username, PASSWORD, "login-code")
+    site.fill(code=last_sms_code(user.mobile))
+    site.submit("hub")
+    site.expect_path("/services/")
+
+
+def text(lang: str, message: str) -> str:
+    with translation.override(lang):
+        return gettext(message)
+
+
+def test_citizen_applies_pays_and_gets_the_evisa_in_arabic(
+    registry, catalogues, open_site, last_sms_code
+):
+    user = beneficiary("1000000008", "mohammed")
+    site = open_site("ar")
+    sign_in(site, user, last_sms_code)
+    page = site.page
+
+    # The hub's "issue a visa" tile shows every rule's verdict before anything starts.
+    with page.expect_navigation():
+        page.locator("a.tile__link[href='/visas/start/']").click()
+    site.visit("eligibility")
+    assert page.locator(".verdict--fail").count() == 0
+    assert page.locator(".verdict--pass").count() >= 4
+    site.submit("worker", form="main form[action='/visas/new/']")
+
+    page.select_option("[name=occupation]", label="عاملة منزلية")
+    page.select_option("[name=nationality]", label="الفلبين")
+    page.check("input[name=worker_gender][value=F]")
+    page.select_option("[name=arrival_point]", label="مطار الملك خالد الدولي - الرياض")
+    site.submit("finance")
+
+    page.check("input[name=proof_type][value=bank]")
+    site.fill(bank_balance="50000")
+    page.set_input_files(
+        "[name=proof_document]",
+        {"name": "statement.pdf", "mimeType": "application/pdf", "buffer": PDF},
+    )
+    site.submit("review")
+    assert page.locator(".verdict--fail").count() == 0
+    page.check("[name=declaration]")
+    site.submit("awaiting-payment")
+    assert page.locator(".status--awaiting_payment").is_visible()
+
+    # The provider's own page (outside the portal's look), then back to the portal.
+    with page.expect_navigation():
+        page.locator("a[href*='/sadad/bills/']").click()
+    site.screenshot("provider-page")
+    with page.expect_navigation():
+        page.locator("form [type=submit]").first.click()
+    site.visit("issued")
+    assert page.locator(".status--issued").is_visible()
+    visa_number = page.locator(".visa-card dd span[dir=ltr]").first.inner_text()
+    assert re.fullmatch(r"[0-9]{10}", visa_number)
+
+    with page.expect_download() as download:
+        page.locator("a[href$='/e-visa.pdf']").click()
+    pdf_path = SCREENSHOTS / "evisa-from-browser.pdf"
+    download.value.save_as(pdf_path)
+    assert pdf_path.read_bytes().startswith(b"%PDF")
+    if shutil.which("pdftoppm"):
+        subprocess.run(
+            [
+                "pdftoppm",
+                "-png",
+                "-r",
+                "80",
+                "-f",
+                "1",
+                "-l",
+                "1",
+                str(pdf_path),
+                str(SCREENSHOTS / "evisa-from-browser"),
+            ],
+            check=True,
+        )
+
+    verify_href = page.locator("a[href*='/verify/']").get_attribute("href")
+    site.assert_accessible()
+
+    # The QR code's page, for anyone, signed out: status and masked data only.
+    stranger = open_site("ar", name_suffix="-signed-out")
+    stranger.goto(verify_href, "verify")
+    body = stranger.page.locator("main").inner_text()
+    assert visa_number in body
+    assert "العتيبي" not in body and "1000000008" not in body
+    assert "محمد ا***" in body
+    stranger.assert_accessible()
+
+
+def test_resident_choosing_own_nationality_is_refused_in_english(
+    registry, catalogues, open_site, last_sms_code
+):
+    user = beneficiary("2000000006", "ahmed")
+    site = open_site("en")
+    sign_in(site, user, last_sms_code)
+    site.goto("/visas/start/", "start")
+    site.submit("worker", form="main form[action='/en/visas/new/']")
+    page = site.page
+    page.select_option("[name=occupation]", label="Cook")
+    page.select_option("[name=nationality]", label="Egypt")
+    page.check("input[name=worker_gender][value=M]")
+    page.select_option("[name=arrival_point]", label="King Fahd International Airport, Dammam")
+    site.submit("worker-refused")
+    message = text("en", "Residents may not recruit a worker of their own nationality.")
+    assert message in site.error_summary().inner_text()
+    assert page.locator("[name=occupation] option:checked").inner_text() == "Cook"
+    assert page.locator("input[name=worker_gender][value=M]").is_checked()
+    site.assert_error_summary_links_work()
+    site.assert_accessible()
+
+
+def test_unpaid_traffic_violation_fails_before_paying_in_english(
+    registry, catalogues, open_site, last_sms_code
+):
+    user = beneficiary("1000000024", "fahad")
+    site = open_site("en")
+    sign_in(site, user, last_sms_code)
+    site.goto("/visas/eligibility/", "eligibility")
+    failing = site.page.locator(".verdict--fail")
+    assert failing.count() == 1
+    assert text("en", "You have unpaid traffic violations.") in failing.inner_text()
+    site.assert_accessible()
