@@ -1,5 +1,7 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
 
+from musaned.core.errors import ApplicationError
 from musaned.visas.models import (
     ArrivalPoint,
     CapacityTier,
@@ -7,7 +9,9 @@ from musaned.visas.models import (
     Occupation,
     RuleSet,
     VisaApplication,
+    VisaState,
 )
+from musaned.visas.services import visa_application_review
 
 
 @admin.register(Occupation)
@@ -53,11 +57,47 @@ class RuleSetAdmin(admin.ModelAdmin):
 
 @admin.register(VisaApplication)
 class VisaApplicationAdmin(admin.ModelAdmin):
-    """Read-only: applications change only through the services (and the back office)."""
+    """Read-only: applications change only through the services. Until the back office
+    exists, a reviewer decides applications in quality check with the two actions here,
+    which call the same service (and check the same permission)."""
 
     list_display = ["reference", "owner", "state", "occupation", "visa_number", "issued_on"]
     list_filter = ["state"]
     search_fields = ["reference", "visa_number", "issued_number", "owner__national_id"]
+    actions = ["approve_selected", "reject_selected"]
+
+    @admin.action(description=_("Approve the selected requests in quality check"))
+    def approve_selected(self, request, queryset):
+        self._decide(request, queryset, approve=True)
+
+    @admin.action(
+        description=_("Reject the selected requests in quality check (documents not acceptable)")
+    )
+    def reject_selected(self, request, queryset):
+        self._decide(request, queryset, approve=False)
+
+    def _decide(self, request, queryset, *, approve: bool) -> None:
+        done = 0
+        for application in queryset.filter(state=VisaState.IN_REVIEW):
+            try:
+                visa_application_review(
+                    application=application,
+                    actor=request.user,
+                    approve=approve,
+                    reason="" if approve else str(_("The document could not be accepted.")),
+                )
+            except ApplicationError as error:
+                self.message_user(
+                    request, f"{application.reference}: {error.message}", messages.ERROR
+                )
+            else:
+                done += 1
+        self.message_user(request, _("%(count)s request(s) decided.") % {"count": done})
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("visas.view_visaapplication") or request.user.has_perm(
+            "visas.decide_visaapplication"
+        )
 
     def has_add_permission(self, request):
         return False

@@ -3,6 +3,7 @@ page, the QR verification page, and later the inquiry), so they never disagree."
 
 from dataclasses import dataclass
 
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from musaned.core.models import AuditEvent
@@ -82,7 +83,10 @@ ACTION_LABELS = {
     "visa.expire": _("Visa expired"),
     "visa.withdraw": _("Draft discarded"),
     "bill.refunded": _("Fee refunded"),
+    "bill.expired": _("Bill expired unpaid"),
 }
+# The bill's own events that belong on the application's timeline.
+BILL_EVENTS = ("bill.refunded", "bill.expired")
 
 
 @dataclass(frozen=True)
@@ -94,9 +98,18 @@ class TimelineEntry:
 
 
 def timeline_for(application: VisaApplication) -> list[TimelineEntry]:
-    """What happened to an application, oldest first, in one query."""
+    """What happened to an application and its bills, oldest first, in two queries."""
+    from musaned.payments.models import Bill
+
+    bill_ids = [
+        str(pk)
+        for pk in Bill.objects.filter(
+            subject_type="visas.visaapplication", subject_id=str(application.pk)
+        ).values_list("pk", flat=True)
+    ]
     events = AuditEvent.objects.filter(
-        target_type="visas.visaapplication", target_id=str(application.pk)
+        Q(target_type="visas.visaapplication", target_id=str(application.pk))
+        | Q(target_type="payments.bill", target_id__in=bill_ids, action__in=BILL_EVENTS)
     ).select_related("actor")
     entries = []
     for event in events.order_by("created_at", "id"):

@@ -13,6 +13,7 @@ urlpatterns = [
     path("visas/<str:reference>/worker/", views.step_worker, name="step_worker"),
     path("visas/<str:reference>/finance/", views.step_finance, name="step_finance"),
     path("visas/<str:reference>/review/", views.step_review, name="step_review"),
+    path("visas/<str:reference>/status.json", views.status, name="status"),
     path("visas/<str:reference>/recheck/", views.recheck, name="recheck"),
     path("visas/<str:reference>/withdraw/", views.withdraw, name="withdraw"),
     path("visas/<str:reference>/cancel/", views.cancel, name="cancel"),

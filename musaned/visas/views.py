@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -205,6 +205,13 @@ def detail(request, reference):
             "can_recheck": application.state == VisaState.REJECTED and application.fix_by,
         },
     )
+
+
+@require_safe
+def status(request, reference):
+    """The application's state, for the detail page to update itself after payment."""
+    application = _get(request, reference)
+    return JsonResponse({"state": application.state})
 
 
 @require_POST

@@ -170,3 +170,45 @@ def test_unpaid_traffic_violation_fails_before_paying_in_english(
     assert failing.count() == 1
     assert text("en", "You have unpaid traffic violations.") in failing.inner_text()
     site.assert_accessible()
+
+
+def test_the_request_page_updates_itself_when_the_bank_reports_payment(
+    registry, catalogues, open_site, last_sms_code
+):
+    """Paid at a bank (not through the portal's link): the open page shows the visa by itself."""
+    import json
+    import time
+
+    from django.conf import settings
+
+    from musaned.payments.selectors import bill_for
+    from musaned.payments.services import bill_payment_callback
+    from musaned.payments.signatures import sign
+    from musaned.visas import services
+    from musaned.visas.tests.conftest import complete_draft
+
+    user = beneficiary("1000000040", "abdullah")
+    application = services.visa_application_submit(application=complete_draft(user), actor=user)
+    site = open_site("en")
+    sign_in(site, user, last_sms_code)
+    site.goto(f"/visas/{application.reference}/", "awaiting-payment")
+    assert site.page.locator(".status--awaiting_payment").is_visible()
+
+    bill = bill_for(application)
+    body = json.dumps(
+        {
+            "event_id": "bank-1",
+            "bill_number": bill.number,
+            "amount": str(bill.amount),
+            "kind": "payment",
+            "paid_at": timezone.now().isoformat(),
+        }
+    ).encode()
+    stamp = str(int(time.time()))
+    bill_payment_callback(
+        raw_body=body, timestamp=stamp, signature=sign(settings.PAYMENT_WEBHOOK_SECRET, stamp, body)
+    )
+
+    site.page.locator(".status--issued").wait_for(timeout=15_000)
+    site.visit("issued-without-a-click")
+    site.assert_accessible()

@@ -20,6 +20,7 @@ from musaned.payments.services import bill_payment_callback
 from musaned.payments.signatures import sign
 from musaned.visas import services
 from musaned.visas.models import VisaApplication, VisaState
+from musaned.visas.presenters import ACTION_LABELS, timeline_for
 from musaned.visas.services import VisaError
 from musaned.visas.tests.conftest import complete_draft
 
@@ -154,6 +155,8 @@ def test_cancelling_an_issued_visa_refunds_the_fee_and_cannot_be_undone(citizen)
     assert application.state == VisaState.CANCELLED
     assert bill_for(application).state == "refunded"
     assert AuditEvent.objects.filter(action="bill.refunded").exists()
+    labels = [str(entry.label) for entry in timeline_for(application)]
+    assert labels[-2:] == [str(ACTION_LABELS["visa.cancel"]), str(ACTION_LABELS["bill.refunded"])]
     with pytest.raises(InvalidTransition):
         services.visa_cancel(application=application, actor=citizen)
 

@@ -17,6 +17,19 @@
       radio.addEventListener("change", syncBirthDate);
     });
     syncBirthDate();
+    // A request waiting for payment or a decision: reload when its state changes
+    // (the payment arrives from the bank, not from this page).
+    var poll = document.querySelector("[data-poll-url]");
+    if (poll && window.fetch) {
+      var url = poll.getAttribute("data-poll-url"), state = poll.getAttribute("data-poll-state"), tries = 0;
+      var timer = window.setInterval(function () {
+        if (++tries > 120) { window.clearInterval(timer); return; }
+        fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+          .then(function (r) { return r.ok ? r.json() : null; })
+          .then(function (data) { if (data && data.state !== state) { window.location.reload(); } })
+          .catch(function () {});
+      }, 5000);
+    }
     var summary = document.getElementById("error-summary");
     if (summary) { summary.focus(); }
   });

@@ -1,0 +1,45 @@
+"""Until the back office exists, a reviewer decides quality checks from the admin, through the service."""
+
+import pytest
+from django.contrib.auth.models import Permission
+
+from musaned.visas import services
+from musaned.visas.models import VisaApplication, VisaState
+from musaned.visas.tests.conftest import complete_draft
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _in_review(owner):
+    application = complete_draft(owner, occupation="home-nurse")
+    return services.visa_application_submit(application=application, actor=owner)
+
+
+def test_reviewer_approves_a_quality_check_from_the_admin(exempt, client, django_user_model):
+    application = _in_review(exempt)
+    assert application.state == VisaState.IN_REVIEW
+    reviewer = django_user_model.objects.create_user(
+        username="reviewer", password="x", is_staff=True
+    )
+    reviewer.user_permissions.add(Permission.objects.get(codename="decide_visaapplication"))
+    client.force_login(reviewer)
+    response = client.post(
+        "/admin/visas/visaapplication/",
+        {"action": "approve_selected", "_selected_action": [application.pk]},
+    )
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert application.state == VisaState.ISSUED
+    assert application.visa_number
+
+
+def test_staff_without_the_permission_cannot_decide(exempt, client, django_user_model):
+    application = _in_review(exempt)
+    staff = django_user_model.objects.create_user(username="clerk", password="x", is_staff=True)
+    staff.user_permissions.add(Permission.objects.get(codename="view_visaapplication"))
+    client.force_login(staff)
+    client.post(
+        "/admin/visas/visaapplication/",
+        {"action": "approve_selected", "_selected_action": [application.pk]},
+    )
+    assert VisaApplication.objects.get(pk=application.pk).state == VisaState.IN_REVIEW
