@@ -3,8 +3,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from musaned.core.captcha import VerificationCodeField
 from musaned.core.forms import Form
 from musaned.core.uploads import DocumentField
+from musaned.identity.fields import SaudiIdField
+from musaned.identity.saudi_id import normalize_digits
 from musaned.visas.models import (
     ArrivalPoint,
     Nationality,
@@ -152,4 +155,40 @@ class ConfirmForm(Form):
 class ReviewDecisionForm(Form):
     reason = forms.CharField(
         label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class PublicInquiryForm(Form):
+    """Anyone: the issued number and the sponsor's ID number, and the verification code."""
+
+    issued_number = forms.CharField(
+        label=_("Issued number (رقم الصادر)"),
+        max_length=20,
+        help_text=_("The 10-digit number printed on the visa as the issued number."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "dir": "ltr", "autocomplete": "off"}),
+    )
+    national_id = SaudiIdField(
+        label=_("Sponsor's ID number"),
+        help_text=_("The national ID or iqama number of the employer who holds the visa."),
+    )
+
+    def __init__(self, *args, captcha_mode: str = "image", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["captcha"] = VerificationCodeField(mode=captcha_mode)
+
+    def clean_issued_number(self):
+        value = normalize_digits(self.cleaned_data["issued_number"])
+        if not value.isascii() or not value.isdigit():
+            raise forms.ValidationError(_("The issued number has digits only."))
+        return value
+
+
+class AccountInquiryForm(Form):
+    query = forms.CharField(
+        label=_("Request number or national ID number"),
+        max_length=20,
+        help_text=_(
+            "Your request number, or your own ID number to list all your visas and requests."
+        ),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "dir": "ltr", "autocomplete": "off"}),
     )

@@ -7,13 +7,24 @@ from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django_ratelimit.decorators import ratelimit
 
+from musaned.core.captcha import captcha_mode
 from musaned.core.errors import ApplicationError, NotFound
+from musaned.core.ratelimits import rate
 from musaned.identity.registry import get_registry
 from musaned.identity.saudi_id import IdType
-from musaned.visas import rules, services
-from musaned.visas.forms import ConfirmForm, DeclarationForm, FinanceForm, WorkerForm
+from musaned.visas import inquiry, rules, services
+from musaned.visas.forms import (
+    AccountInquiryForm,
+    ConfirmForm,
+    DeclarationForm,
+    FinanceForm,
+    PublicInquiryForm,
+    WorkerForm,
+)
 from musaned.visas.models import VisaState
 from musaned.visas.presenters import timeline_for, visa_card
 from musaned.visas.selectors import application_get_for, applications_for, visa_by_token
@@ -289,6 +300,52 @@ def document(request, reference, kind):
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@login_not_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+@ratelimit(key="ip", rate=rate("MUSANED_RATE_INQUIRY"), method="POST", block=True)
+def public_inquiry(request):
+    """Inquiry by issued number, for anyone: two numbers and the verification code, by POST."""
+    mode = captcha_mode(request)
+    card, searched = None, False
+    if request.method == "POST":
+        form = PublicInquiryForm(request.POST, captcha_mode=mode)
+        if form.is_valid():
+            searched = True
+            card = inquiry.public_inquiry(
+                issued_number=form.cleaned_data["issued_number"],
+                national_id=form.cleaned_data["national_id"],
+                request=request,
+            )
+            # A fresh code for the next search; the numbers stay in the form.
+            form = PublicInquiryForm(initial=form.cleaned_data, captcha_mode=mode)
+    else:
+        form = PublicInquiryForm(captcha_mode=mode)
+    return render(
+        request, "visas/inquiry_public.html", {"form": form, "card": card, "searched": searched}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def account_inquiry(request):
+    """The "visa inquiry" tile: by request number or by one's own ID number."""
+    results, searched = [], False
+    form = AccountInquiryForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        searched = True
+        results = [
+            (application, visa_card(application))
+            for application in inquiry.account_inquiry(
+                actor=request.user, query=form.cleaned_data["query"]
+            )
+        ]
+    return render(
+        request,
+        "visas/inquiry_account.html",
+        {"form": form, "results": results, "searched": searched},
+    )
 
 
 @login_not_required

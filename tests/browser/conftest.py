@@ -7,12 +7,15 @@ axe-core. A test ends with ``site.assert_accessible()``, which fails on any seri
 critical axe violation met on the way.
 """
 
+import importlib
 import io
 import os
 import re
 from pathlib import Path
 
 import pytest
+from django.apps import apps
+from django.utils import timezone
 
 # Playwright's sync API runs an event loop in the test thread (the test settings set it too).
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -371,3 +374,41 @@ def citizen(registry):
 @pytest.fixture
 def resident(registry):
     return RESIDENT
+
+
+# --- beneficiaries with open accounts, for the visa pages ---------------------------------
+PASSWORD = "Musaned-browser-2026"
+
+
+@pytest.fixture
+def catalogues(transactional_db):
+    """The data migration's catalogues (a transactional test starts from an empty database)."""
+    importlib.import_module("musaned.visas.migrations.0002_catalogues").load(apps, None)
+
+
+def beneficiary(national_id: str, username: str):
+    from musaned.accounts.models import User
+    from musaned.identity.demo import registry_rows
+
+    row = next(r for r in registry_rows() if r["national_id"] == national_id)
+    return User.objects.create_user(
+        username=username,
+        password=PASSWORD,
+        national_id=national_id,
+        id_type=row["id_type"],
+        first_name=row["first_name_ar"] if row["id_type"] == "citizen" else row["first_name_en"],
+        last_name=row["family_name_ar"] if row["id_type"] == "citizen" else row["family_name_en"],
+        birth_date=row["birth_date"],
+        email=f"{username}@example.com",
+        mobile=row["mobile"],
+        activated_at=timezone.now(),
+        preferred_language="ar" if row["id_type"] == "citizen" else "en",
+    )
+
+
+def sign_in(site, user, last_sms_code):
+    site.goto("/login/", "login")
+    site.log_in(user.username, PASSWORD, "login-code")
+    site.fill(code=last_sms_code(user.mobile))
+    site.submit("hub")
+    site.expect_path("/services/")

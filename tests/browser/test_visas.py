@@ -1,55 +1,18 @@
 """Issuing a visa in a real browser: verdicts before paying, the provider page, the e-visa and its QR page."""
 
-import importlib
 import re
 import shutil
 import subprocess
 
 import pytest
-from django.apps import apps
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from tests.browser.conftest import SCREENSHOTS
+from tests.browser.conftest import SCREENSHOTS, beneficiary, sign_in
 
 pytestmark = [pytest.mark.browser]
 
-PASSWORD = "Musaned-browser-2026"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-@pytest.fixture
-def catalogues(transactional_db):
-    """The data migration's catalogues (a transactional test starts from an empty database)."""
-    importlib.import_module("musaned.visas.migrations.0002_catalogues").load(apps, None)
-
-
-def beneficiary(national_id: str, username: str):
-    from musaned.accounts.models import User
-    from musaned.identity.demo import registry_rows
-
-    row = next(r for r in registry_rows() if r["national_id"] == national_id)
-    return User.objects.create_user(
-        username=username,
-        password=PASSWORD,
-        national_id=national_id,
-        id_type=row["id_type"],
-        first_name=row["first_name_ar"] if row["id_type"] == "citizen" else row["first_name_en"],
-        last_name=row["family_name_ar"] if row["id_type"] == "citizen" else row["family_name_en"],
-        birth_date=row["birth_date"],
-        email=f"{username}@example.com",
-        mobile=row["mobile"],
-        activated_at=timezone.now(),
-        preferred_language="ar" if row["id_type"] == "citizen" else "en",
-    )
-
-
-def sign_in(site, user, last_sms_code):
-    site.goto("/login/", "login")
-    site.log_in(user.username, PASSWORD, "login-code")
-    site.fill(code=last_sms_code(user.mobile))
-    site.submit("hub")
-    site.expect_path("/services/")
 
 
 def text(lang: str, message: str) -> str:

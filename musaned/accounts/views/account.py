@@ -31,6 +31,11 @@ SERVICES = [
         gettext_lazy("Your visa requests and visas, their timeline, the e-visa, cancellation."),
     ),
     (
+        "visas:account_inquiry",
+        gettext_lazy("Visa inquiry"),
+        gettext_lazy("Find a visa or request by its request number or your ID number."),
+    ),
+    (
         "visas:eligibility",
         gettext_lazy("Eligibility"),
         gettext_lazy("Can I get a visa? Every rule checked with your data."),

@@ -30,6 +30,7 @@ PUBLIC = {
     "/login/code/",
     "/password/forgot/",
     "/password/reset/",
+    "/inquiry/",  # public visa inquiry by issued number (POST, captcha, rate-limited)
     "/captcha/image/{key}/",
     "/captcha/image/{key}@2/",
     "/captcha/audio/{key}.wav",

@@ -1,0 +1,75 @@
+"""Visa inquiry in a real browser: by issued number for anyone, by request or ID number in the account."""
+
+import pytest
+
+from tests.browser.conftest import beneficiary, sign_in
+
+pytestmark = [pytest.mark.browser]
+
+
+@pytest.fixture
+def issued(registry, catalogues):
+    from musaned.visas import services
+    from musaned.visas.tests.conftest import complete_draft
+
+    owner = beneficiary("1000000016", "noura")
+    application = services.visa_application_submit(application=complete_draft(owner), actor=owner)
+    return owner, application
+
+
+def search(site, issued_number, national_id, step, captcha="PASSED"):
+    site.fill(issued_number=issued_number, national_id=national_id, captcha_1=captcha)
+    site.submit(step)
+
+
+@pytest.mark.parametrize("lang", ["ar", "en"])
+def test_public_inquiry_found_not_found_and_wrong_captcha(issued, open_site, lang):
+    owner, application = issued
+    site = open_site(lang)
+    site.goto("/", "home")
+    with site.page.expect_navigation():
+        site.page.locator("main a[href$='/inquiry/']").click()
+    site.visit("inquiry")
+
+    search(site, application.issued_number, owner.national_id, "found")
+    result = site.page.locator("#inquiry-result")
+    assert application.visa_number in result.inner_text()
+    assert owner.national_id not in result.inner_text()
+
+    search(site, "4000000000", owner.national_id, "not-found")
+    assert site.page.locator("#inquiry-result.notice").is_visible()
+    assert application.visa_number not in site.page.locator("main").inner_text()
+
+    search(site, application.issued_number, owner.national_id, "wrong-captcha", captcha="WRONG")
+    assert site.error_summary().is_visible()
+    assert site.field("issued_number").input_value() == application.issued_number
+    assert site.field("national_id").input_value() == owner.national_id
+    site.assert_error_summary_links_work()
+    if lang == "ar":
+        site.narrow("inquiry")
+    site.assert_accessible()
+
+
+@pytest.mark.parametrize("lang", ["ar", "en"])
+def test_signed_in_inquiry_by_request_number_and_by_id(issued, open_site, last_sms_code, lang):
+    owner, application = issued
+    site = open_site(lang)
+    sign_in(site, owner, last_sms_code)
+    with site.page.expect_navigation():
+        site.page.locator(f"a.tile__link[href='{site.path('/visas/inquiry/')}']").click()
+    site.visit("account-inquiry")
+
+    site.fill(query=application.reference)
+    site.submit("by-request-number")
+    results = site.page.locator("#inquiry-results")
+    assert application.visa_number in results.inner_text()
+
+    site.fill(query=owner.national_id)
+    site.submit("by-id-number")
+    with site.page.expect_navigation():
+        site.page.locator(
+            f"#inquiry-results a[href='{site.path(f'/visas/{application.reference}/')}']"
+        ).first.click()
+    site.visit("full-record")
+    assert site.page.locator(".timeline__item").count() >= 2
+    site.assert_accessible()
