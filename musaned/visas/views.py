@@ -214,6 +214,10 @@ def detail(request, reference):
             "pay_url": get_gateway().payment_url(bill) if bill and bill.state == "unpaid" else "",
             "timeline": timeline_for(application),
             "can_recheck": application.state == VisaState.REJECTED and application.fix_by,
+            # A rejected request shows every rule as it stands now: what still fails is what to fix.
+            "verdicts": rules.evaluate(user=request.user, application=application)
+            if application.state == VisaState.REJECTED
+            else [],
         },
     )
 

@@ -184,3 +184,16 @@ def test_expiry_job_expires_issued_visas_once(citizen):
     assert services.visas_expire(today=later) == 1
     assert services.visas_expire(today=later) == 0
     assert VisaApplication.objects.get(pk=application.pk).state == VisaState.EXPIRED
+
+
+def test_a_rejected_request_shows_the_failing_rule_and_how_to_fix_it(citizen, client):
+    application = submitted(citizen)
+    RegistryPerson.objects.filter(national_id=citizen.national_id).update(
+        unpaid_traffic_violations=True
+    )
+    pay(bill_for(application))
+    client.force_login(citizen)
+    page = client.get(f"/en/visas/{application.reference}/").text
+    assert 'class="verdict verdict--fail"' in page
+    assert "You have unpaid traffic violations." in page
+    assert f'action="/en/visas/{application.reference}/recheck/"' in page
