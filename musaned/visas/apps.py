@@ -1,9 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class VisasConfig(AppConfig):
     name = "musaned.visas"
     label = "visas"
+    verbose_name = _("Visas")
 
     def ready(self) -> None:
         # Paying or letting a visa bill expire moves the application (payments port).

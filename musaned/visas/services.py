@@ -9,7 +9,7 @@ from enum import StrEnum
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from musaned.core.audit import audit
@@ -236,7 +236,7 @@ def visa_application_submit(*, application: VisaApplication, actor) -> VisaAppli
             owner=application.owner,
             subject=application,
             amount=application.fee,
-            description=f"Musaned visa request {application.reference}",
+            description=_bill_description(application.reference),
             due_at=timezone.now() + dt.timedelta(days=facts.rule_set.payment_days),
         )
         return transition(
@@ -248,6 +248,15 @@ def visa_application_submit(*, application: VisaApplication, actor) -> VisaAppli
             bill_number=bill.number,
             fee=str(application.fee),
         )
+
+
+def _bill_description(reference: str) -> str:
+    """Both languages: the provider's page is not in the portal's language."""
+    parts = []
+    for language in ("ar", "en"):
+        with translation.override(language):
+            parts.append(str(_("Musaned visa request %(ref)s") % {"ref": reference}))
+    return " / ".join(parts)
 
 
 def _decide(application: VisaApplication, *, today: dt.date | None = None) -> VisaApplication:
