@@ -5,6 +5,8 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
+from musaned.api.urls import api_urls
+
 # django-simple-captcha's views, opened to people who are not signed in.
 captcha_patterns = [
     re_path(
@@ -33,12 +35,15 @@ urlpatterns = [
     path("captcha/", include(captcha_patterns)),
     # The payment provider's callback and the local provider's own pages (not translated URLs).
     path("", include("musaned.payments.urls")),
+    # The REST API (docs/api.md); the language comes from Accept-Language.
+    path("api/v1/", api_urls()),
 ]
 
 urlpatterns += i18n_patterns(
     path("", include("musaned.core.urls")),
     path("", include("musaned.accounts.urls")),
     path("", include("musaned.visas.urls")),
+    path("", include("musaned.api.urls")),
     # Staff sign in like everyone else, with the second factor; the admin's own
     # password-only form is never offered.
     path(

@@ -9,3 +9,10 @@ def rate(setting_name: str):
         return getattr(settings, setting_name)
 
     return current_rate
+
+
+def client_key(group, request) -> str:
+    """Count per client address, read the same way as the lockout (trusted proxies only)."""
+    from musaned.core.audit import client_ip
+
+    return client_ip(request) or "unknown"

@@ -13,7 +13,7 @@ from django_ratelimit.decorators import ratelimit
 
 from musaned.core.captcha import captcha_mode
 from musaned.core.errors import ApplicationError, NotFound
-from musaned.core.ratelimits import rate
+from musaned.core.ratelimits import client_key, rate
 from musaned.identity.registry import get_registry
 from musaned.identity.saudi_id import IdType
 from musaned.visas import inquiry, rules, services
@@ -309,7 +309,7 @@ def document(request, reference, kind):
 @login_not_required
 @never_cache
 @require_http_methods(["GET", "POST"])
-@ratelimit(key="ip", rate=rate("MUSANED_RATE_INQUIRY"), method="POST", block=True)
+@ratelimit(key=client_key, rate=rate("MUSANED_RATE_INQUIRY"), method="POST", block=True)
 def public_inquiry(request):
     """Inquiry by issued number, for anyone: two numbers and the verification code, by POST."""
     mode = captcha_mode(request)

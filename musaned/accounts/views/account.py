@@ -46,6 +46,11 @@ SERVICES = [
         gettext_lazy("Your personal data, and a copy of everything we hold about you."),
     ),
     (
+        "api:tokens",
+        gettext_lazy("API tokens"),
+        gettext_lazy("Let your own software use the Musaned API on your behalf."),
+    ),
+    (
         "accounts:password_change",
         gettext_lazy("Security settings"),
         gettext_lazy("Change your password. Other devices are signed out."),

@@ -26,7 +26,7 @@ from musaned.accounts.services import AccountError
 from musaned.accounts.views.registration import ACTIVATION_KEY
 from musaned.core.audit import audit, client_ip
 from musaned.core.captcha import captcha_mode
-from musaned.core.ratelimits import rate
+from musaned.core.ratelimits import client_key, rate
 from musaned.identity.saudi_id import mask_id, normalize_digits
 
 LOGIN_KEY = "login"
@@ -188,7 +188,7 @@ def login_code(request):
 
 @login_not_required
 @require_POST
-@ratelimit(key="ip", rate=rate("MUSANED_RATE_CODE_SEND"), method="POST", block=True)
+@ratelimit(key=client_key, rate=rate("MUSANED_RATE_CODE_SEND"), method="POST", block=True)
 def login_code_resend(request):
     user, attempt = _pending_login(request)
     if user is None:
@@ -217,7 +217,7 @@ def logout_view(request):
 @login_not_required
 @never_cache
 @require_http_methods(["GET", "POST"])
-@ratelimit(key="ip", rate=rate("MUSANED_RATE_PASSWORD_RESET"), method="POST", block=True)
+@ratelimit(key=client_key, rate=rate("MUSANED_RATE_PASSWORD_RESET"), method="POST", block=True)
 def password_forgot(request):
     """Ask for a reset code. The answer is the same whether or not the ID has an account."""
     mode = captcha_mode(request)

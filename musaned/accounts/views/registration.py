@@ -33,7 +33,7 @@ from musaned.accounts.models import CodePurpose
 from musaned.accounts.selectors import user_by_pk
 from musaned.accounts.services import AccountError, AccountErrorCode
 from musaned.core.captcha import captcha_mode
-from musaned.core.ratelimits import rate
+from musaned.core.ratelimits import client_key, rate
 from musaned.identity.phone import display_mobile
 from musaned.identity.saudi_id import IdType
 
@@ -121,7 +121,7 @@ def register_start(request):
 @login_not_required
 @never_cache
 @require_http_methods(["GET", "POST"])
-@ratelimit(key="ip", rate=rate("MUSANED_RATE_REGISTRATION"), method="POST", block=True)
+@ratelimit(key=client_key, rate=rate("MUSANED_RATE_REGISTRATION"), method="POST", block=True)
 def register_identity(request):
     request.personal_page = True
     state = _state(request)
@@ -325,7 +325,7 @@ def activate(request):
 
 @login_not_required
 @require_POST
-@ratelimit(key="ip", rate=rate("MUSANED_RATE_CODE_SEND"), method="POST", block=True)
+@ratelimit(key=client_key, rate=rate("MUSANED_RATE_CODE_SEND"), method="POST", block=True)
 def activate_resend(request):
     user, attempt = _pending_activation(request)
     if user is None:

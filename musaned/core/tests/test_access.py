@@ -31,6 +31,9 @@ PUBLIC = {
     "/password/forgot/",
     "/password/reset/",
     "/inquiry/",  # public visa inquiry by issued number (POST, captcha, rate-limited)
+    "/api/docs/",  # the API's human documentation
+    "/api/v1/openapi.json",  # the API's OpenAPI description
+    "/api/v1/visa-inquiry",  # the API's public inquiry (POST only)
     "/captcha/image/{key}/",
     "/captcha/image/{key}@2/",
     "/captcha/audio/{key}.wav",
@@ -128,7 +131,12 @@ def test_every_page_open_to_strangers_is_on_the_public_list():
             assert response.status_code in (200, 302, 404, 405, 410), (url, response.status_code)
             continue
         assert response.status_code != 200, f"{url} answers 200 to anyone but is not PUBLIC"
-        if response.status_code in (301, 302):
+        if template.startswith(API):
+            # The API asks for its token instead of redirecting to the login page.
+            assert response.status_code in (401, 404, 405), (url, response.status_code)
+            if response.status_code == 401:
+                assert set(response.json()) == {"code", "message", "fields"}
+        elif response.status_code in (301, 302):
             location = response["Location"]
             assert re.match(r"^(/en)?(/admin)?/login/", location), (url, location)
         else:
@@ -200,10 +208,15 @@ def test_every_post_without_a_csrf_token_is_refused(request, who):
             # Server-to-server: authenticated by its HMAC signature instead.
             assert response.status_code == 401, (url, response.status_code)
             continue
+        if template.startswith(API):
+            # Token-authenticated and cookie-blind: a session gets no further than anyone.
+            assert response.status_code in (400, 401, 404, 405, 422), (url, response.status_code)
+            continue
         assert response.status_code == 403, (url, response.status_code)
 
 
 SIGNED_NOT_CSRF = {"/payments/callback/"}
+API = "/api/v1/"
 
 
 def test_personal_data_download_is_only_for_the_signed_in_person(signed_in):

@@ -1,0 +1,197 @@
+"""The visas part of the REST API: own applications, eligibility, create and submit."""
+
+import json
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Router, Status
+
+from musaned.api.schemas import ApplicationIn, ApplicationOut, Error, VerdictOut
+from musaned.api.services import idempotent, request_fingerprint
+from musaned.core.errors import ApplicationError, NotFound
+from musaned.visas import rules, services
+from musaned.visas.models import ArrivalPoint, Nationality, Occupation, VisaApplication, VisaState
+from musaned.visas.selectors import application_get_for, applications_for
+
+router = Router(tags=["visa applications"])
+
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+
+
+def application_out(application: VisaApplication) -> dict:
+    from musaned.payments.gateway import get_gateway
+    from musaned.payments.selectors import bill_for
+
+    bill = bill_for(application) if application.state != VisaState.DRAFT else None
+    return {
+        "reference": application.reference,
+        "state": application.state,
+        "state_label": str(VisaState(application.state).label),
+        "occupation": application.occupation.code if application.occupation else None,
+        "nationality": application.nationality.code if application.nationality else None,
+        "worker_gender": application.worker_gender,
+        "arrival_point": application.arrival_point.code if application.arrival_point else None,
+        "proof_type": application.proof_type,
+        "monthly_salary": application.monthly_salary,
+        "bank_balance": application.bank_balance,
+        "fee": application.fee,
+        "submitted_at": application.submitted_at,
+        "fix_by": application.fix_by,
+        "visa_number": application.visa_number,
+        "issued_number": application.issued_number,
+        "issued_on": application.issued_on,
+        "expires_on": application.expires_on,
+        "bill": {
+            "number": bill.number,
+            "amount": bill.amount,
+            "state": bill.state,
+            "due_at": bill.due_at,
+            "pay_url": get_gateway().payment_url(bill) if bill.state == "unpaid" else "",
+        }
+        if bill is not None
+        else None,
+    }
+
+
+def _error(code: str, message, fields=None) -> dict:
+    return {"code": code, "message": str(message), "fields": fields or {}}
+
+
+def _json(data) -> dict:
+    """The body exactly as the API would send it (dates and decimals as strings)."""
+    from ninja.renderers import JSONRenderer
+
+    return json.loads(JSONRenderer().render(None, data, response_status=200))
+
+
+def _with_idempotency(request: HttpRequest, run):
+    key = request.headers.get(IDEMPOTENCY_HEADER, "").strip()
+    if not key or len(key) > 100:
+        return Status(
+            400,
+            _error(
+                "idempotency_key_required",
+                _("Send an Idempotency-Key header (up to 100 characters) with this request."),
+            ),
+        )
+
+    def answer():
+        try:
+            status, body = run()
+        except ApplicationError as exc:
+            status = exc.status if exc.status in (404, 409) else 422
+            body = _error(exc.code, exc.message, exc.fields)
+        return status, _json(body)
+
+    status, body, reused = idempotent(
+        user=request.auth, key=key, fingerprint=request_fingerprint(request), run=answer
+    )
+    if reused:
+        return Status(
+            422,
+            _error(
+                "idempotency_key_reused",
+                _("This Idempotency-Key was already used with a different request."),
+            ),
+        )
+    return Status(status, body)
+
+
+def _get_own(request, reference: str) -> VisaApplication:
+    return application_get_for(actor=request.auth, reference=reference)
+
+
+@router.get(
+    "/visa-applications",
+    response={200: list[ApplicationOut], 401: Error, 422: Error},
+    summary="My visa applications and visas",
+)
+def list_applications(request, limit: int = 50, offset: int = 0):
+    limit, offset = max(1, min(limit, 100)), max(0, offset)
+    rows = applications_for(actor=request.auth)[offset : offset + limit]
+    return [application_out(a) for a in rows]
+
+
+@router.get(
+    "/visa-applications/{reference}",
+    response={200: ApplicationOut, 401: Error, 404: Error},
+    summary="One of my visa applications",
+)
+def get_application(request, reference: str):
+    try:
+        return Status(200, application_out(_get_own(request, reference)))
+    except NotFound:
+        return Status(404, _error("not_found", _("Not found.")))
+
+
+def _catalogue(model, code: str, field: str, fields: dict):
+    row = model.objects.filter(code=code, is_active=True).first()
+    if row is None:
+        fields[field] = [str(_("Unknown code."))]
+    return row
+
+
+@router.post(
+    "/visa-applications",
+    response={201: ApplicationOut, 400: Error, 401: Error, 404: Error, 409: Error, 422: Error},
+    summary="Start a visa application (a draft); documents are attached on the website",
+)
+def create_application(request, payload: ApplicationIn):
+    def run():
+        fields: dict = {}
+        values = {
+            "occupation": _catalogue(Occupation, payload.occupation, "occupation", fields),
+            "nationality": _catalogue(Nationality, payload.nationality, "nationality", fields),
+            "arrival_point": _catalogue(
+                ArrivalPoint, payload.arrival_point, "arrival_point", fields
+            ),
+            "worker_gender": payload.worker_gender,
+            "proof_type": payload.proof_type,
+            "monthly_salary": payload.monthly_salary,
+            "bank_balance": payload.bank_balance,
+        }
+        if fields:
+            return 422, _error("invalid", _("Some values are not valid."), fields)
+        application = services.visa_application_create(owner=request.auth)
+        application = services.visa_application_update(
+            application=application, actor=request.auth, **values
+        )
+        return 201, application_out(application)
+
+    return _with_idempotency(request, run)
+
+
+@router.post(
+    "/visa-applications/{reference}/submit",
+    response={200: ApplicationOut, 400: Error, 401: Error, 404: Error, 409: Error, 422: Error},
+    summary="Submit a complete draft: a bill to pay, or the decision at once when fee-exempt",
+)
+def submit_application(request, reference: str):
+    def run():
+        try:
+            application = _get_own(request, reference)
+        except NotFound:
+            return 404, _error("not_found", _("Not found."))
+        application = services.visa_application_submit(application=application, actor=request.auth)
+        return 200, application_out(application)
+
+    return _with_idempotency(request, run)
+
+
+@router.get(
+    "/eligibility",
+    response={200: list[VerdictOut], 401: Error},
+    tags=["eligibility"],
+    summary="Every rule's verdict now",
+)
+def eligibility(request):
+    return [
+        {
+            "rule": v.rule,
+            "status": str(v.status),
+            "title": str(v.title),
+            "message": str(v.message),
+            "advice": str(v.advice),
+        }
+        for v in rules.evaluate(user=request.auth)
+    ]

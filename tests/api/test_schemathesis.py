@@ -1,0 +1,69 @@
+"""The API against its own OpenAPI description (schemathesis), with two users:
+no server error, no answer outside the schema, and user A's objects are 404 to user B."""
+
+import importlib
+
+import pytest
+import schemathesis
+from django.apps import apps
+from django.core.wsgi import get_wsgi_application
+from hypothesis import HealthCheck, settings
+from schemathesis import checks
+
+from musaned.api.services import api_token_create
+from musaned.visas import services
+from musaned.visas.tests.conftest import complete_draft, make_beneficiary
+
+schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
+
+CHECKS = [
+    checks.not_a_server_error,
+    checks.status_code_conformance,
+    checks.content_type_conformance,
+    checks.response_schema_conformance,
+]
+
+
+@pytest.fixture
+def users(registry):
+    """User A with a draft, a submitted request and an issued visa; user B with nothing."""
+    importlib.import_module("musaned.visas.migrations.0002_catalogues").load(apps, None)
+    a = make_beneficiary("1000000016", "noura")  # fee exempt: issued on submit
+    b = make_beneficiary("2000000006", "ahmed")
+    drafts = [complete_draft(a), complete_draft(a)]
+    services.visa_application_submit(application=drafts[1], actor=a)
+    return {
+        "a": {"Authorization": f"Bearer {api_token_create(user=a, name='a')[1]}"},
+        "b": {"Authorization": f"Bearer {api_token_create(user=b, name='b')[1]}"},
+        "a_references": [d.reference for d in drafts],
+    }
+
+
+@pytest.mark.django_db
+@schema.parametrize()
+@settings(
+    max_examples=15,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=list(HealthCheck),
+)
+def test_every_operation_keeps_to_its_schema(case, users):
+    case.call_and_validate(headers=users["a"], checks=CHECKS)
+    case.call_and_validate(headers=users["b"], checks=CHECKS)
+
+
+@pytest.mark.django_db
+def test_every_object_of_user_a_is_404_to_user_b(users):
+    operations = [op.ok() for op in schema.get_all_operations() if "{reference}" in op.ok().path]
+    assert operations, "no operation takes a reference"
+    for operation in operations:
+        for reference in users["a_references"]:
+            case = operation.Case(path_parameters={"reference": reference})
+            if operation.method.upper() == "POST":
+                case.headers = {"Idempotency-Key": f"b-{reference}-{operation.path}"}
+            for who, expected in (("b", 404), ("a", None)):
+                response = case.call(headers=users[who])
+                if expected:
+                    assert response.status_code == expected, (operation.label, who, response.text)
+                else:
+                    assert response.status_code != 404, (operation.label, who)
