@@ -6,7 +6,9 @@ import importlib
 import pytest
 import schemathesis
 from django.apps import apps
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis import checks
 
@@ -21,7 +23,19 @@ CHECKS = [
     checks.status_code_conformance,
     checks.content_type_conformance,
     checks.response_schema_conformance,
+    checks.negative_data_rejection,
 ]
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """The requests run in the test's own transaction, as Django's test client does it:
+    the end of a request must not close the database connection under the test."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
@@ -42,7 +56,7 @@ def users(registry):
 @pytest.mark.django_db
 @schema.parametrize()
 @settings(
-    max_examples=15,
+    max_examples=20,
     deadline=None,
     derandomize=True,
     suppress_health_check=list(HealthCheck),
@@ -67,3 +81,7 @@ def test_every_object_of_user_a_is_404_to_user_b(users):
                     assert response.status_code == expected, (operation.label, who, response.text)
                 else:
                     assert response.status_code != 404, (operation.label, who)
+    # Nor do user A's objects appear in user B's list.
+    listing = schema["/api/v1/visa-applications"]["GET"].Case().call(headers=users["b"])
+    assert listing.status_code == 200
+    assert not {row["reference"] for row in listing.json()} & set(users["a_references"])
