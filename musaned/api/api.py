@@ -1,15 +1,17 @@
 """The REST API, version 1: ``/api/v1/``. Schema at ``/api/v1/openapi.json``; the
-human page is ``/api/docs/`` (docs/api.md)."""
+human page is ``/api/docs/`` (docs/api.md). Ninja's own Swagger page is off: it
+loads its assets from a CDN, which the content security policy forbids."""
 
 from django.conf import settings
 from django.http import Http404
 from django.utils.translation import gettext as _
-from django_ratelimit.core import is_ratelimited
+from django_ratelimit.core import _split_rate, is_ratelimited
 from ninja import NinjaAPI, Status
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from musaned.api.auth import TokenAuth
+from musaned.api.errors import error_body, status_for, validation_fields
 from musaned.api.schemas import Error, InquiryIn, VisaCardOut
 from musaned.core.errors import ApplicationError
 from musaned.core.ratelimits import client_key
@@ -17,41 +19,42 @@ from musaned.visas.inquiry import public_inquiry
 
 api = NinjaAPI(
     title="Musaned API",
-    version="1",
+    version="1.0.0",
     description="Visa inquiry, visa applications and eligibility. Errors are "
-    '`{"code", "message", "fields"}`, in the language of Accept-Language.',
+    '`{"code", "message", "fields"}`, in the language of Accept-Language. '
+    "Sign in with `Authorization: Bearer <token>` (tokens are made on the profile).",
     urls_namespace="api-1",
     auth=TokenAuth(),
     docs_url=None,
 )
 
+# The same limit, per client, as the public inquiry page (docs/configuration.md).
+INQUIRY_RATE_SETTING = "MUSANED_RATE_INQUIRY"
+
 
 def error(request, status: int, code: str, message, fields=None):
-    return api.create_response(
-        request, {"code": code, "message": str(message), "fields": fields or {}}, status=status
-    )
+    return api.create_response(request, error_body(code, message, fields), status=status)
 
 
 @api.exception_handler(ApplicationError)
 def application_error(request, exc: ApplicationError):
-    status = exc.status if exc.status in (404, 409) else 422
-    return error(request, status, exc.code, exc.message, exc.fields)
+    return error(request, status_for(exc), exc.code, exc.message, exc.fields)
 
 
 @api.exception_handler(NinjaValidationError)
 def validation_error(request, exc: NinjaValidationError):
-    fields: dict[str, list[str]] = {}
-    for item in exc.errors:
-        location = [str(part) for part in item.get("loc", []) if part not in ("body", "payload")]
-        fields.setdefault(".".join(location) or "body", []).append(item.get("msg", ""))
-    return error(request, 422, "invalid", _("Some values are not valid."), fields)
+    return error(
+        request, 422, "invalid", _("Some values are not valid."), validation_fields(exc.errors)
+    )
 
 
 @api.exception_handler(AuthenticationError)
 def authentication_error(request, exc):
-    return error(
+    response = error(
         request, 401, "unauthorized", _("Send a valid API token: Authorization: Bearer <token>.")
     )
+    response["WWW-Authenticate"] = "Bearer"
+    return response
 
 
 @api.exception_handler(Http404)
@@ -61,8 +64,10 @@ def not_found(request, exc):
 
 @api.exception_handler(HttpError)
 def http_error(request, exc: HttpError):
-    code = "malformed" if exc.status_code == 400 else "http_error"
-    return error(request, exc.status_code, code, str(exc))
+    if exc.status_code == 400:
+        # Ninja's only 400 is a body that is not JSON.
+        return error(request, 400, "malformed", _("Enter a valid JSON."))
+    return error(request, exc.status_code, "http_error", str(exc))
 
 
 @api.post(
@@ -73,30 +78,30 @@ def http_error(request, exc: HttpError):
     tags=["inquiry"],
 )
 def visa_inquiry(request, payload: InquiryIn):
-    """Public. "Not found" and "the numbers do not match" are the same 404. Rate-limited per client."""
+    """Public. "Not found" and "the numbers do not match" are the same 404.
+    Rate-limited per client address like the inquiry page (429 with Retry-After)."""
+    rate = getattr(settings, INQUIRY_RATE_SETTING)
     if is_ratelimited(
         request,
-        group="api-visa-inquiry",
+        group="visa-inquiry",
         key=client_key,
-        rate=settings.MUSANED_RATE_INQUIRY,
+        rate=rate,
         method="POST",
         increment=True,
     ):
-        return Status(
+        response = error(
+            request,
             429,
-            {
-                "code": "rate_limited",
-                "message": _("Too many requests. Please wait a while and try again."),
-                "fields": {},
-            },
+            "rate_limited",
+            _("Too many requests. Please wait a while and try again."),
         )
+        response["Retry-After"] = str(_split_rate(rate)[1])
+        return response
     card = public_inquiry(
         issued_number=payload.issued_number, national_id=payload.national_id, request=request
     )
     if card is None:
-        return Status(
-            404, {"code": "not_found", "message": _("No visa matches these numbers."), "fields": {}}
-        )
+        return Status(404, error_body("not_found", _("No visa matches these numbers.")))
     return Status(200, card_out(card))
 
 

@@ -4,11 +4,13 @@ import hashlib
 import secrets
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from musaned.api.models import ApiToken, IdempotencyRecord, hash_token
 from musaned.core.audit import audit
+from musaned.core.errors import InvalidTransition
 
 
 def api_token_create(*, user, name: str, request=None) -> tuple[ApiToken, str]:
@@ -48,19 +50,45 @@ def request_fingerprint(request) -> str:
     return digest.hexdigest()
 
 
+def _saved_answer(*, user, key: str) -> IdempotencyRecord | None:
+    return IdempotencyRecord.objects.filter(user=user, key=key).first()
+
+
+class IdempotencyConflict(InvalidTransition):
+    """Another request with the same key is being answered and its answer is not saved yet."""
+
+
 def idempotent(*, user, key: str, fingerprint: str, run) -> tuple[int, dict, bool]:
     """The first answer for (user, key): run it once, replay it after.
 
-    ``run()`` returns (status, body). Returns (status, body, reused_with_other_body).
-    The user's row is locked, so two concurrent requests with one key run once.
+    ``run()`` returns (status, body); it runs in the same transaction as the record,
+    so its writes and the saved answer commit together or not at all. Returns
+    (status, body, reused_with_other_body). The user's row is locked, so concurrent
+    requests with one key wait for the first; should one still slip past (a database
+    that ignores row locks), the unique (user, key) constraint rolls its work back and
+    it answers what the first request saved. Raises IdempotencyConflict (409) if
+    nothing is saved under the key even then.
     """
-    with transaction.atomic():
-        get_user_model().objects.select_for_update().filter(pk=user.pk).first()
-        record = IdempotencyRecord.objects.filter(user=user, key=key).first()
-        if record is not None:
-            return record.status, record.body, record.request_hash != fingerprint
-        status, body = run()
-        IdempotencyRecord.objects.create(
-            user=user, key=key, request_hash=fingerprint, status=status, body=body
-        )
+    saving = False
+    try:
+        with transaction.atomic():
+            get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+            record = _saved_answer(user=user, key=key)
+            if record is not None:
+                return record.status, record.body, record.request_hash != fingerprint
+            status, body = run()
+            saving = True
+            IdempotencyRecord.objects.create(
+                user=user, key=key, request_hash=fingerprint, status=status, body=body
+            )
+    except IntegrityError:
+        if not saving:
+            raise
+        record = _saved_answer(user=user, key=key)
+        if record is None:
+            raise IdempotencyConflict(
+                "idempotency_key_in_use",
+                _("A request with this Idempotency-Key is still being answered. Try again."),
+            ) from None
+        return record.status, record.body, record.request_hash != fingerprint
     return status, body, False

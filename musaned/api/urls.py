@@ -1,10 +1,43 @@
+from functools import wraps
+
 from django.contrib.auth.decorators import login_not_required
-from django.urls import URLPattern, URLResolver, path
+from django.urls import URLPattern, URLResolver, path, re_path
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
 from musaned.api import views
 from musaned.api.api import api
+from musaned.api.errors import error_body
+
+
+def json_method_not_allowed(view):
+    """Ninja answers a wrong method with a plain-text 405; the API speaks only JSON errors."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if response.status_code == 405 and not response.get("Content-Type", "").startswith(
+            "application/json"
+        ):
+            allowed = response.get("Allow", "")
+            response = api.create_response(
+                request,
+                error_body("method_not_allowed", _("This method is not allowed here.")),
+                status=405,
+            )
+            if allowed:
+                response["Allow"] = allowed
+        return response
+
+    return wrapper
+
+
+@login_not_required
+@csrf_exempt
+def unknown_address(request, rest=""):
+    """Any other address under /api/v1/: a JSON 404, not the website's HTML page."""
+    return api.create_response(request, error_body("not_found", _("Not found.")), status=404)
 
 
 def api_urls():
@@ -19,12 +52,14 @@ def api_urls():
                 open_up(entry.url_patterns)
             elif isinstance(entry, URLPattern):
                 # Cookie-blind (token only), so CSRF protection has nothing to protect.
-                callback = login_not_required(entry.callback)
+                callback = entry.callback
                 if entry.name == "openapi-json":
                     callback = require_safe(callback)  # the schema is read-only
+                callback = login_not_required(json_method_not_allowed(callback))
                 entry.callback = csrf_exempt(callback)
 
     open_up(patterns)
+    patterns = [*patterns, re_path(r"^(?P<rest>.*)$", unknown_address, name="unknown")]
     return patterns, app_name, namespace
 
 

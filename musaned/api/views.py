@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from musaned.api import services
 from musaned.api.api import api
 from musaned.api.forms import TokenForm
-from musaned.api.models import ApiToken
+from musaned.api.selectors import api_token_get_for, api_tokens_for
 
 
 @login_not_required
@@ -21,17 +21,18 @@ def docs(request):
     operations = []
     for route, methods in schema["paths"].items():
         for method, operation in methods.items():
+            headers = {
+                p["name"] for p in operation.get("parameters", []) if p.get("in") == "header"
+            }
             operations.append(
                 {
                     "method": method.upper(),
                     "path": "/api/v1" + route.removeprefix("/api/v1"),
                     "summary": operation.get("summary", ""),
                     "public": not operation.get("security"),
-                    "idempotent": method == "post" and "security" in operation,
+                    "idempotent": "Idempotency-Key" in headers,
                 }
             )
-    for op in operations:
-        op["idempotent"] = op["idempotent"] and "inquiry" not in op["path"]
     return render(request, "api/docs.html", {"operations": operations})
 
 
@@ -44,7 +45,7 @@ def tokens(request):
             user=request.user, name=form.cleaned_data["name"], request=request
         )
         form = TokenForm()
-    rows = ApiToken.objects.filter(user=request.user)
+    rows = api_tokens_for(actor=request.user)
     return render(
         request, "api/tokens.html", {"form": form, "tokens": rows, "new_token": new_token}
     )
@@ -52,7 +53,7 @@ def tokens(request):
 
 @require_POST
 def token_revoke(request, pk: int):
-    token = ApiToken.objects.filter(user=request.user, pk=pk).first()
+    token = api_token_get_for(actor=request.user, pk=pk)
     if token is None:
         raise Http404
     services.api_token_revoke(token=token, actor=request.user, request=request)

@@ -4,8 +4,9 @@ import json
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router, Status
+from ninja import Header, Query, Router, Status
 
+from musaned.api.errors import error_body, status_for
 from musaned.api.schemas import ApplicationIn, ApplicationOut, Error, VerdictOut
 from musaned.api.services import idempotent, request_fingerprint
 from musaned.core.errors import ApplicationError, NotFound
@@ -18,11 +19,15 @@ router = Router(tags=["visa applications"])
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 
 
-def application_out(application: VisaApplication) -> dict:
+NO_BILL = object()
+
+
+def application_out(application: VisaApplication, bill=NO_BILL) -> dict:
     from musaned.payments.gateway import get_gateway
     from musaned.payments.selectors import bill_for
 
-    bill = bill_for(application) if application.state != VisaState.DRAFT else None
+    if bill is NO_BILL:
+        bill = bill_for(application) if application.state != VisaState.DRAFT else None
     return {
         "reference": application.reference,
         "state": application.state,
@@ -53,8 +58,21 @@ def application_out(application: VisaApplication) -> dict:
     }
 
 
-def _error(code: str, message, fields=None) -> dict:
-    return {"code": code, "message": str(message), "fields": fields or {}}
+def newest_bills(applications: list[VisaApplication]) -> dict:
+    """Each application's newest bill, in one query (the list must not grow a query per row)."""
+    from musaned.payments.handlers import subject_type_of
+    from musaned.payments.models import Bill
+
+    if not applications:
+        return {}
+    rows = Bill.objects.filter(
+        subject_type=subject_type_of(applications[0]),
+        subject_id__in=[str(a.pk) for a in applications],
+    ).order_by("created_at", "id")
+    return {row.subject_id: row for row in rows}  # the newest wins
+
+
+_error = error_body
 
 
 def _json(data) -> dict:
@@ -64,8 +82,8 @@ def _json(data) -> dict:
     return json.loads(JSONRenderer().render(None, data, response_status=200))
 
 
-def _with_idempotency(request: HttpRequest, run):
-    key = request.headers.get(IDEMPOTENCY_HEADER, "").strip()
+def _with_idempotency(request: HttpRequest, key: str | None, run):
+    key = (key or "").strip()
     if not key or len(key) > 100:
         return Status(
             400,
@@ -79,8 +97,7 @@ def _with_idempotency(request: HttpRequest, run):
         try:
             status, body = run()
         except ApplicationError as exc:
-            status = exc.status if exc.status in (404, 409) else 422
-            body = _error(exc.code, exc.message, exc.fields)
+            status, body = status_for(exc), _error(exc.code, exc.message, exc.fields)
         return status, _json(body)
 
     status, body, reused = idempotent(
@@ -106,10 +123,15 @@ def _get_own(request, reference: str) -> VisaApplication:
     response={200: list[ApplicationOut], 401: Error, 422: Error},
     summary="My visa applications and visas",
 )
-def list_applications(request, limit: int = 50, offset: int = 0):
-    limit, offset = max(1, min(limit, 100)), max(0, offset)
-    rows = applications_for(actor=request.auth)[offset : offset + limit]
-    return [application_out(a) for a in rows]
+def list_applications(
+    request,
+    limit: int = Query(50, ge=1, le=100, description="How many, at most 100."),
+    offset: int = Query(0, ge=0, le=1_000_000, description="How many to skip."),
+):
+    """Newest first; page with ``limit`` and ``offset``."""
+    rows = list(applications_for(actor=request.auth)[offset : offset + limit])
+    bills = newest_bills([a for a in rows if a.state != VisaState.DRAFT])
+    return [application_out(a, bills.get(str(a.pk))) for a in rows]
 
 
 @router.get(
@@ -136,7 +158,16 @@ def _catalogue(model, code: str, field: str, fields: dict):
     response={201: ApplicationOut, 400: Error, 401: Error, 404: Error, 409: Error, 422: Error},
     summary="Start a visa application (a draft); documents are attached on the website",
 )
-def create_application(request, payload: ApplicationIn):
+def create_application(
+    request,
+    payload: ApplicationIn,
+    idempotency_key: str | None = Header(
+        None,
+        alias=IDEMPOTENCY_HEADER,
+        description="Required: your unique key for this action (1-100 characters). "
+        "The same key and body again gives the first answer.",
+    ),
+):
     def run():
         fields: dict = {}
         values = {
@@ -158,7 +189,7 @@ def create_application(request, payload: ApplicationIn):
         )
         return 201, application_out(application)
 
-    return _with_idempotency(request, run)
+    return _with_idempotency(request, idempotency_key, run)
 
 
 @router.post(
@@ -166,7 +197,16 @@ def create_application(request, payload: ApplicationIn):
     response={200: ApplicationOut, 400: Error, 401: Error, 404: Error, 409: Error, 422: Error},
     summary="Submit a complete draft: a bill to pay, or the decision at once when fee-exempt",
 )
-def submit_application(request, reference: str):
+def submit_application(
+    request,
+    reference: str,
+    idempotency_key: str | None = Header(
+        None,
+        alias=IDEMPOTENCY_HEADER,
+        description="Required: your unique key for this action (1-100 characters). "
+        "The same key and body again gives the first answer.",
+    ),
+):
     def run():
         try:
             application = _get_own(request, reference)
@@ -175,7 +215,7 @@ def submit_application(request, reference: str):
         application = services.visa_application_submit(application=application, actor=request.auth)
         return 200, application_out(application)
 
-    return _with_idempotency(request, run)
+    return _with_idempotency(request, idempotency_key, run)
 
 
 @router.get(

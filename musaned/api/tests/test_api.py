@@ -144,6 +144,7 @@ def test_api_inquiry_limit_trips_and_resets(api):
         assert api().post("/visa-inquiry", body).status_code == 404
         limited = api().post("/visa-inquiry", body)
         assert (limited.status_code, limited.json()["code"]) == (429, "rate_limited")
+        assert limited["Retry-After"] == "60"
         clock.shift(dt.timedelta(minutes=1))
         assert api().post("/visa-inquiry", body).status_code == 404
 
@@ -152,5 +153,138 @@ def test_the_docs_page_lists_every_operation_and_links_the_schema(client):
     page = client.get("/en/api/docs/").text
     for path in ("/api/v1/visa-inquiry", "/api/v1/visa-applications", "/api/v1/eligibility"):
         assert path in page
+    assert page.count("· Idempotency-Key") == 2  # create and submit, read from the schema
+    assert "API" in client.get("/en/").text and 'href="/en/api/docs/"' in client.get("/en/").text
     schema = client.get("/api/v1/openapi.json").json()
     assert schema["openapi"].startswith("3.")
+
+
+def test_paging_is_bounded_and_out_of_range_is_a_translated_422(citizen, api, token_for):
+    client = api(token_for(citizen), language="ar")
+    for query in ("offset=100000000000000000000", "limit=0", "limit=101", "offset=-1"):
+        response = client.get(f"/visa-applications?{query}")
+        assert response.status_code == 422, query
+        body = response.json()
+        assert body["code"] == "invalid"
+        assert set(body["fields"]) <= {"limit", "offset"} and body["fields"]
+    missing = client.post("/visa-applications", {"occupation": "housemaid"}, key="k")
+    assert missing.json()["fields"]["nationality"] == ["هذا الحقل مطلوب."]
+    english = api(token_for(citizen)).post("/visa-applications", {}, key="k2")
+    assert english.json()["fields"]["occupation"] == ["This field is required."]
+
+
+def test_the_list_pages_and_keeps_its_query_count(
+    citizen, api, token_for, django_assert_max_num_queries
+):
+    services.visa_application_submit(application=complete_draft(citizen), actor=citizen)
+    complete_draft(citizen)
+    complete_draft(citizen)
+    client = api(token_for(citizen))
+    with django_assert_max_num_queries(6):
+        rows = client.get("/visa-applications").json()
+    assert len(rows) == 3
+    assert [r["bill"] is not None for r in rows] == [False, False, True]
+    paged = client.get("/visa-applications?limit=2&offset=1").json()
+    assert [r["reference"] for r in paged] == [r["reference"] for r in rows[1:]]
+    for row in rows:
+        assert client.get(f"/visa-applications/{row['reference']}").json() == row
+
+
+def test_not_json_wrong_method_and_unknown_address_answer_the_error_shape(citizen, api, token_for):
+    client = api(token_for(citizen), language="ar")
+    bad = client.client.post(
+        "/api/v1/visa-inquiry", data="{not json", content_type="application/json", **client.headers
+    )
+    assert (bad.status_code, bad.json()["code"]) == (400, "malformed")
+    assert bad.json()["message"] == "أدخل مدخل JSON صالح."
+    wrong = client.client.delete("/api/v1/visa-applications", **client.headers)
+    assert (wrong.status_code, wrong.json()["code"]) == (405, "method_not_allowed")
+    assert "GET" in wrong["Allow"]
+    schema_post = client.client.post("/api/v1/openapi.json")
+    assert (schema_post.status_code, schema_post.json()["code"]) == (405, "method_not_allowed")
+    unknown = client.get("/no-such-thing")
+    assert (unknown.status_code, unknown.json()["code"]) == (404, "not_found")
+    assert unknown.json()["message"] == "غير موجود."
+
+
+def test_401_names_the_scheme(api):
+    response = api().get("/eligibility")
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Bearer"
+
+
+def test_the_idempotency_key_is_in_the_schema_and_too_long_is_400(citizen, api, token_for):
+    schema = api().get("/openapi.json").json()
+    assert schema["info"]["version"] == "1.0.0"
+    for path in ("/api/v1/visa-applications", "/api/v1/visa-applications/{reference}/submit"):
+        headers = [p["name"] for p in schema["paths"][path]["post"]["parameters"]]
+        assert "Idempotency-Key" in headers
+    response = api(token_for(citizen)).post("/visa-applications", DRAFT, key="k" * 101)
+    assert (response.status_code, response.json()["code"]) == (400, "idempotency_key_required")
+
+
+def test_keys_belong_to_one_user(citizen, resident, api, token_for):
+    first = api(token_for(citizen)).post("/visa-applications", DRAFT, key="shared")
+    second = api(token_for(resident)).post("/visa-applications", DRAFT, key="shared")
+    assert first.status_code == second.status_code == 201
+    assert first.json()["reference"] != second.json()["reference"]
+
+
+def test_a_duplicate_that_slips_past_the_lock_answers_the_first_answer(citizen, monkeypatch):
+    """The user's row lock makes a second request with one key wait. Should one slip
+    past it (its first look finds nothing because the other had not committed yet), the
+    unique (user, key) constraint rolls its work back and it answers the saved answer."""
+    from musaned.api import services as api_services
+    from musaned.api.models import IdempotencyRecord
+
+    IdempotencyRecord.objects.create(
+        user=citizen, key="race", request_hash="h", status=201, body={"first": True}
+    )
+    real, looks = api_services._saved_answer, []
+
+    def first_look_misses(**kwargs):
+        looks.append(kwargs)
+        return None if len(looks) == 1 else real(**kwargs)
+
+    monkeypatch.setattr(api_services, "_saved_answer", first_look_misses)
+
+    def run():
+        services.visa_application_create(owner=citizen)
+        return 201, {"second": True}
+
+    answer = api_services.idempotent(user=citizen, key="race", fingerprint="h", run=run)
+    assert answer == (201, {"first": True}, False)
+    assert not VisaApplication.objects.filter(owner=citizen).exists()
+
+
+def test_a_duplicate_with_no_saved_answer_is_a_409(citizen, monkeypatch):
+    from musaned.api import services as api_services
+    from musaned.api.models import IdempotencyRecord
+
+    monkeypatch.setattr(api_services, "_saved_answer", lambda **kwargs: None)
+
+    def run():
+        services.visa_application_create(owner=citizen)
+        IdempotencyRecord.objects.create(  # what a concurrent request would have saved
+            user=citizen, key="race", request_hash="h", status=201, body={}
+        )
+        return 201, {}
+
+    with pytest.raises(api_services.IdempotencyConflict) as raised:
+        api_services.idempotent(user=citizen, key="race", fingerprint="h", run=run)
+    assert raised.value.status == 409
+    assert not VisaApplication.objects.filter(owner=citizen).exists()
+
+
+def test_a_token_is_touched_at_most_once_a_minute(citizen, api, token_for):
+    raw = token_for(citizen)
+    start = dt.datetime(2026, 11, 25, 10, 0, tzinfo=dt.UTC)
+    with time_machine.travel(start, tick=False) as clock:
+        api(raw).get("/eligibility")
+        assert ApiToken.objects.get().last_used_at == start
+        clock.shift(dt.timedelta(seconds=30))
+        api(raw).get("/eligibility")
+        assert ApiToken.objects.get().last_used_at == start
+        clock.shift(dt.timedelta(seconds=31))
+        api(raw).get("/eligibility")
+        assert ApiToken.objects.get().last_used_at == start + dt.timedelta(seconds=61)

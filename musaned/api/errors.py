@@ -1,0 +1,66 @@
+"""The API's one error shape, ``{"code", "message", "fields"}``, in the caller's language.
+
+Field messages reuse Django's own validation messages, which Django ships in
+Arabic and English, so pydantic's English-only texts never reach a client."""
+
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from musaned.core.errors import ApplicationError
+
+
+def error_body(code: str, message, fields: dict | None = None) -> dict:
+    return {
+        "code": str(code),
+        "message": str(message),
+        "fields": {name: [str(m) for m in messages] for name, messages in (fields or {}).items()},
+    }
+
+
+def status_for(exc: ApplicationError) -> int:
+    """NotFound → 404, InvalidTransition → 409; any other refusal of valid input → 422."""
+    return exc.status if exc.status in (404, 409) else 422
+
+
+def field_message(item: dict) -> str:
+    """One pydantic error item as a translated sentence (Django's catalogue)."""
+    kind = item.get("type", "")
+    ctx = item.get("ctx") or {}
+    if kind == "missing":
+        return _("This field is required.")
+    if kind in ("string_too_long", "too_long"):
+        limit = int(ctx.get("max_length", 0))
+        return ngettext(
+            "Ensure this value has at most %(limit_value)d character (it has %(show_value)d).",
+            "Ensure this value has at most %(limit_value)d characters (it has %(show_value)d).",
+            limit,
+        ) % {"limit_value": limit, "show_value": len(str(item.get("input", "")))}
+    if kind in ("int_parsing", "int_type", "int_from_float"):
+        return _("Enter a whole number.")
+    if kind in ("decimal_parsing", "decimal_type", "float_parsing", "float_type"):
+        return _("Enter a number.")
+    if kind in ("greater_than_equal", "greater_than"):
+        bound = ctx.get("ge", ctx.get("gt"))
+        return _("Ensure this value is greater than or equal to %(limit_value)s.") % {
+            "limit_value": bound
+        }
+    if kind in ("less_than_equal", "less_than"):
+        bound = ctx.get("le", ctx.get("lt"))
+        return _("Ensure this value is less than or equal to %(limit_value)s.") % {
+            "limit_value": bound
+        }
+    if kind in ("decimal_max_digits", "decimal_max_places", "decimal_whole_digits"):
+        return _("Enter a number.")
+    if kind in ("json_invalid", "model_attributes_type", "dict_type", "model_type"):
+        return _("Enter a valid JSON.")
+    return _("Enter a valid value.")
+
+
+def validation_fields(errors: list[dict]) -> dict[str, list[str]]:
+    fields: dict[str, list[str]] = {}
+    for item in errors:
+        location = [
+            str(part) for part in item.get("loc", []) if part not in ("body", "payload", "query")
+        ]
+        fields.setdefault(".".join(location) or "body", []).append(field_message(item))
+    return fields

@@ -1,0 +1,145 @@
+"""Parallel submissions against the visa limit and duplicate payment callbacks, with real
+threads on PostgreSQL (SQLite ignores ``select_for_update``, so these tests skip there)."""
+
+import json
+import threading
+import time
+from decimal import Decimal
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from musaned.core.errors import InvalidTransition
+from musaned.core.models import AuditEvent
+from musaned.payments.models import Bill, BillState, PaymentEvent
+from musaned.payments.selectors import bill_for
+from musaned.payments.services import bill_payment_callback
+from musaned.payments.signatures import sign
+from musaned.visas import services
+from musaned.visas.models import ArrivalPoint, Nationality, Occupation, VisaApplication, VisaState
+from musaned.visas.services import VisaError, VisaErrorCode
+from musaned.visas.tests.conftest import complete_draft
+
+THREADS = 10
+
+
+@pytest.fixture(autouse=True)
+def postgresql():
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL row locks")
+
+
+def race(functions) -> tuple[list, list]:
+    """Run each function in its own thread, all released together by a barrier.
+
+    Returns (results, errors). Each thread closes its own database connection.
+    """
+    barrier = threading.Barrier(len(functions))
+    results, errors = [], []
+    lock = threading.Lock()
+
+    def run(function):
+        try:
+            barrier.wait(timeout=30)
+            result = function()
+            with lock:
+                results.append(result)
+        except Exception as exc:
+            with lock:
+                errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(function,)) for function in functions]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not any(thread.is_alive() for thread in threads), "a thread hung"
+    return results, errors
+
+
+def give_active_visas(owner, count: int) -> None:
+    for n in range(count):
+        VisaApplication.objects.create(
+            owner=owner,
+            reference=f"88888888{n}0",
+            state=VisaState.ISSUED,
+            visa_number=f"98888888{n}0",
+            issued_number=f"48888888{n}0",
+            occupation=Occupation.objects.get(code="cook"),
+            nationality=Nationality.objects.get(code="IND"),
+            worker_gender="M",
+            arrival_point=ArrivalPoint.objects.get(code="JED"),
+        )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_ten_parallel_submissions_with_room_for_one_more_visa_make_exactly_one_bill(citizen):
+    # A citizen may hold three active visas; with two already, only one more fits.
+    give_active_visas(citizen, 2)
+    # 200,000 SAR meets the third visa's tier: each draft alone would be accepted.
+    drafts = [complete_draft(citizen, bank_balance=Decimal("200000")) for _ in range(THREADS)]
+
+    results, errors = race(
+        [
+            (lambda draft=draft: services.visa_application_submit(application=draft, actor=citizen))
+            for draft in drafts
+        ]
+    )
+
+    assert len(results) == 1, errors
+    assert results[0].state == VisaState.AWAITING_PAYMENT
+    assert len(errors) == THREADS - 1
+    for error in errors:
+        assert isinstance(error, VisaError | InvalidTransition), repr(error)
+        if isinstance(error, VisaError):
+            assert error.code == VisaErrorCode.RULE_FAILED
+    assert Bill.objects.count() == 1
+    assert Bill.objects.get().subject_id == str(results[0].pk)
+    states = VisaApplication.objects.filter(pk__in=[d.pk for d in drafts]).values_list(
+        "state", flat=True
+    )
+    assert sorted(states) == [VisaState.AWAITING_PAYMENT] + [VisaState.DRAFT] * (THREADS - 1)
+    assert VisaApplication.objects.filter(owner=citizen, state=VisaState.ISSUED).count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_ten_concurrent_copies_of_one_payment_callback_give_one_payment_and_one_visa(citizen):
+    application = services.visa_application_submit(
+        application=complete_draft(citizen), actor=citizen
+    )
+    bill = bill_for(application)
+    body = json.dumps(
+        {
+            "event_id": "EVT-VISA-COPIES",
+            "bill_number": bill.number,
+            "amount": str(bill.amount),
+            "kind": "payment",
+            "paid_at": "2026-11-25T10:00:00Z",
+        }
+    ).encode()
+    timestamp = str(int(time.time()))
+    signature = sign(settings.PAYMENT_WEBHOOK_SECRET, timestamp, body)
+
+    results, errors = race(
+        [
+            (lambda: bill_payment_callback(raw_body=body, timestamp=timestamp, signature=signature))
+            for _ in range(THREADS)
+        ]
+    )
+
+    assert errors == []
+    assert len(results) == THREADS  # every copy is answered (a copy is not an error)
+    assert all(result.pk == bill.pk for result in results)
+    assert PaymentEvent.objects.filter(bill=bill).count() == 1
+    bill.refresh_from_db()
+    assert bill.state == BillState.PAID
+    application.refresh_from_db()
+    assert application.state == VisaState.ISSUED
+    assert application.visa_number and application.issued_number
+    assert VisaApplication.objects.exclude(visa_number=None).count() == 1
+    issue_events = AuditEvent.objects.filter(action="visa.issue", target_id=str(application.pk))
+    assert issue_events.count() == 1
+    assert AuditEvent.objects.filter(action="visa.pay", target_id=str(application.pk)).count() == 1
