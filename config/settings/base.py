@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "musaned.payments",
     "musaned.visas",
     "musaned.api",
+    "musaned.complaints",
 ]
 
 MIDDLEWARE = [

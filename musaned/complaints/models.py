@@ -1,0 +1,142 @@
+"""Complaints, their service-level settings and the public-holiday table."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from musaned.core.models import BaseModel
+
+
+class Holiday(models.Model):
+    """A public holiday: not a working day for the service-level clocks."""
+
+    date = models.DateField(_("date"), unique=True)
+    name_ar = models.CharField(_("name (Arabic)"), max_length=100)
+    name_en = models.CharField(_("name (English)"), max_length=100)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("public holiday")
+        verbose_name_plural = _("public holidays")
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.name_en}"
+
+
+class ServiceLevel(BaseModel):
+    """How fast complaints must be answered, from ``effective_from`` on (working days)."""
+
+    effective_from = models.DateField(_("takes effect on"), unique=True)
+    first_answer_days = models.PositiveSmallIntegerField(_("first answer within (working days)"))
+    resolution_days = models.PositiveSmallIntegerField(_("resolution within (working days)"))
+    reopen_days = models.PositiveSmallIntegerField(_("may be reopened within (days)"), default=7)
+
+    class Meta:
+        ordering = ["-effective_from"]
+        verbose_name = _("service level")
+        verbose_name_plural = _("service levels")
+
+    def __str__(self) -> str:
+        return f"{self.effective_from:%Y-%m-%d}"
+
+
+class Category(models.TextChoices):
+    OFFICE = "office", _("A recruitment office")
+    VISA = "visa", _("A visa")
+    WORKER = "worker", _("A worker")
+    PAYMENT = "payment", _("A payment")
+    TECHNICAL = "technical", _("A technical problem")
+    OTHER = "other", _("Something else")
+
+
+class ContactPreference(models.TextChoices):
+    SMS = "sms", _("SMS")
+    EMAIL = "email", _("Email")
+    PHONE = "phone", _("A phone call")
+
+
+class ComplaintState(models.TextChoices):
+    """submitted: waiting to be taken · in_review: an officer works on it ·
+    waiting: the officer asked the beneficiary for information · escalated: late,
+    or sent up, for a supervisor · resolved: answered; may be reopened for a while
+    · closed: final · rejected: out of scope, with the reason."""
+
+    SUBMITTED = "submitted", _("Submitted")
+    IN_REVIEW = "in_review", _("In review")
+    WAITING = "waiting", _("Waiting for you")
+    ESCALATED = "escalated", _("Escalated")
+    RESOLVED = "resolved", _("Resolved")
+    CLOSED = "closed", _("Closed")
+    REJECTED = "rejected", _("Rejected as out of scope")
+
+
+class Complaint(BaseModel):
+    """A beneficiary's complaint, with the clocks that say when it must be answered."""
+
+    number = models.CharField(_("complaint number"), max_length=12, unique=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="complaints"
+    )
+    category = models.CharField(_("about"), max_length=20, choices=Category.choices)
+    visa = models.ForeignKey(
+        "visas.VisaApplication",
+        verbose_name=_("related visa"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="complaints",
+    )
+    subject = models.CharField(_("subject"), max_length=150)
+    description = models.TextField(_("description"), max_length=5000)
+    contact_preference = models.CharField(
+        _("contact me by"), max_length=10, choices=ContactPreference.choices
+    )
+    state = models.CharField(
+        _("status"), max_length=20, choices=ComplaintState.choices, default=ComplaintState.SUBMITTED
+    )
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("officer"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_complaints",
+    )
+    service_level = models.ForeignKey(ServiceLevel, on_delete=models.PROTECT)
+    first_answer_due = models.DateTimeField(_("first answer due"))
+    resolution_due = models.DateTimeField(_("resolution due"))
+    first_answered_at = models.DateTimeField(_("first answered at"), null=True, blank=True)
+    escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    rating = models.PositiveSmallIntegerField(
+        _("rating"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+    )
+    rating_comment = models.CharField(_("rating comment"), max_length=1000, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("complaint")
+        verbose_name_plural = _("complaints")
+        indexes = [
+            models.Index(fields=["state", "first_answer_due"]),
+            models.Index(fields=["state", "resolution_due"]),
+            models.Index(fields=["owner", "created_at"]),
+        ]
+        permissions = [
+            ("handle_complaint", _("Can take, answer and resolve complaints")),
+            ("supervise_complaint", _("Can take escalated complaints and read audit trails")),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(rating__isnull=True) | models.Q(rating__gte=1, rating__lte=5),
+                name="complaint_rating_1_to_5",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.number

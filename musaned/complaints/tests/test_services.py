@@ -1,0 +1,110 @@
+"""Complaint clocks, the state table and escalation by itself (services only; the pages
+and the back office come with the rest of issue 5)."""
+
+import datetime as dt
+import importlib
+import io
+import itertools
+
+import pytest
+import time_machine
+from django.apps import apps
+from django.contrib.auth.models import Permission
+from django.core.management import call_command
+
+from musaned.complaints import services
+from musaned.complaints.models import Complaint, ComplaintState, Holiday
+from musaned.complaints.workflow import OWNER, SYSTEM, TRANSITIONS, Action
+from musaned.core.errors import InvalidTransition
+from musaned.core.models import AuditEvent
+from musaned.visas.tests.conftest import make_beneficiary
+
+pytestmark = pytest.mark.django_db
+
+SUNDAY_9AM = dt.datetime(2026, 11, 22, 6, 0, tzinfo=dt.UTC)  # 09:00 in Riyadh
+
+
+@pytest.fixture(autouse=True)
+def service_level(db):
+    importlib.import_module("musaned.complaints.migrations.0002_service_level").load(apps, None)
+
+
+@pytest.fixture
+def citizen(registry):
+    return make_beneficiary("1000000008", "mohammed")
+
+
+@pytest.fixture
+def officer(django_user_model):
+    user = django_user_model.objects.create_user(username="officer", password="x", is_staff=True)
+    user.user_permissions.add(Permission.objects.get(codename="handle_complaint"))
+    user.user_permissions.add(Permission.objects.get(codename="supervise_complaint"))
+    return django_user_model.objects.get(pk=user.pk)
+
+
+def file(citizen):
+    return services.complaint_submit(
+        owner=citizen,
+        category="office",
+        subject="The office does not answer",
+        description="Since two weeks.",
+        contact_preference="sms",
+    )
+
+
+def test_clocks_run_in_working_days_and_skip_holidays(citizen):
+    Holiday.objects.create(date=dt.date(2026, 11, 24), name_ar="عطلة", name_en="A holiday")
+    with time_machine.travel(SUNDAY_9AM, tick=False):
+        complaint = file(citizen)
+    # Sun → Mon (1), Tue is a holiday, Wed (2): first answer due Wednesday 09:00 Riyadh.
+    assert complaint.first_answer_due.astimezone(
+        dt.timezone(dt.timedelta(hours=3))
+    ).date() == dt.date(2026, 11, 25)
+    assert len(complaint.number) == 12 and complaint.number.startswith("7")
+
+
+def test_overdue_complaints_are_escalated_once_by_the_command(citizen):
+    with time_machine.travel(SUNDAY_9AM, tick=False):
+        late, answered = file(citizen), file(citizen)
+    Complaint.objects.filter(pk=answered.pk).update(first_answered_at=SUNDAY_9AM)
+    with time_machine.travel(SUNDAY_9AM + dt.timedelta(days=4), tick=False):
+        call_command("escalate_complaints", stdout=io.StringIO())
+        call_command("escalate_complaints", stdout=io.StringIO())
+    late.refresh_from_db()
+    answered.refresh_from_db()
+    assert late.state == ComplaintState.ESCALATED and late.escalated_at is not None
+    assert answered.state == ComplaintState.SUBMITTED
+    assert AuditEvent.objects.filter(action="complaint.escalate").count() == 1
+
+
+@pytest.mark.parametrize(
+    ("state", "action"), list(itertools.product(ComplaintState, Action)), ids=str
+)
+def test_every_state_and_action_pair(citizen, officer, state, action):
+    complaint = file(citizen)
+    Complaint.objects.filter(pk=complaint.pk).update(state=state)
+    allowed = TRANSITIONS.get((state, action))
+    actor = {OWNER: citizen, SYSTEM: None}.get(allowed[1], officer) if allowed else officer
+    before = AuditEvent.objects.filter(
+        target_id=str(complaint.pk), target_type="complaints.complaint"
+    ).count()
+    if allowed:
+        services.transition(complaint=complaint, action=action, actor=actor)
+        complaint.refresh_from_db()
+        assert complaint.state == allowed[0]
+        after = AuditEvent.objects.filter(
+            target_id=str(complaint.pk), target_type="complaints.complaint"
+        ).count()
+        assert after == before + 1
+    else:
+        for someone in (citizen, officer, None):
+            with pytest.raises(InvalidTransition):
+                services.transition(complaint=complaint, action=action, actor=someone)
+        complaint.refresh_from_db()
+        assert complaint.state == state
+
+
+def test_a_beneficiary_cannot_do_an_officers_action(citizen):
+    complaint = file(citizen)
+    with pytest.raises(InvalidTransition):
+        services.transition(complaint=complaint, action=Action.TAKE, actor=citizen)
