@@ -153,6 +153,15 @@ def _catalogue(model, code: str, field: str, fields: dict):
     return row
 
 
+# The header of the two writes (declared in the schema; the 400 for a missing key is ours).
+IDEMPOTENCY_KEY = Header(
+    None,
+    alias=IDEMPOTENCY_HEADER,
+    description="Required: your unique key for this action (1-100 characters). "
+    "The same key and body again gives the first answer.",
+)
+
+
 @router.post(
     "/visa-applications",
     response={201: ApplicationOut, 400: Error, 401: Error, 404: Error, 409: Error, 422: Error},
@@ -161,12 +170,7 @@ def _catalogue(model, code: str, field: str, fields: dict):
 def create_application(
     request,
     payload: ApplicationIn,
-    idempotency_key: str | None = Header(
-        None,
-        alias=IDEMPOTENCY_HEADER,
-        description="Required: your unique key for this action (1-100 characters). "
-        "The same key and body again gives the first answer.",
-    ),
+    idempotency_key: str | None = IDEMPOTENCY_KEY,
 ):
     def run():
         fields: dict = {}
@@ -200,12 +204,7 @@ def create_application(
 def submit_application(
     request,
     reference: str,
-    idempotency_key: str | None = Header(
-        None,
-        alias=IDEMPOTENCY_HEADER,
-        description="Required: your unique key for this action (1-100 characters). "
-        "The same key and body again gives the first answer.",
-    ),
+    idempotency_key: str | None = IDEMPOTENCY_KEY,
 ):
     def run():
         try:

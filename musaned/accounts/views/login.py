@@ -19,10 +19,11 @@ from django_ratelimit.decorators import ratelimit
 
 from musaned.accounts import services
 from musaned.accounts.backends import find_account
-from musaned.accounts.forms import CodeForm, LoginForm, NewPasswordForm, PasswordForgotForm
+from musaned.accounts.forms import LoginForm, NewPasswordForm, PasswordForgotForm
 from musaned.accounts.models import CodePurpose
 from musaned.accounts.selectors import user_by_pk
 from musaned.accounts.services import AccountError
+from musaned.accounts.views.codes import code_page, resend_code
 from musaned.accounts.views.registration import ACTIVATION_KEY
 from musaned.core.audit import audit, client_ip
 from musaned.core.captcha import captcha_mode
@@ -167,22 +168,18 @@ def login_code(request):
     if user is None:
         messages.info(request, _("Your sign-in took too long. Please log in again."))
         return redirect("accounts:login")
-    if request.method == "POST":
-        form = CodeForm(request.POST)
-        if form.is_valid():
-            try:
-                services.login_complete(
-                    user=user, attempt=attempt, code=form.cleaned_data["code"], request=request
-                )
-            except AccountError as error:
-                form.add_error("code", error.message)
-            else:
-                pending = request.session.pop(LOGIN_KEY, {})
-                return redirect(pending.get("next") or "accounts:hub")
-    else:
-        form = CodeForm()
-    return render(
-        request, "accounts/login_code.html", {"form": form, "masked_mobile": user.masked_mobile}
+
+    def signed_in():
+        pending = request.session.pop(LOGIN_KEY, {})
+        return redirect(pending.get("next") or "accounts:hub")
+
+    return code_page(
+        request,
+        user=user,
+        attempt=attempt,
+        verify=services.login_complete,
+        template="accounts/login_code.html",
+        on_success=signed_in,
     )
 
 
@@ -191,17 +188,9 @@ def login_code(request):
 @ratelimit(key=client_key, rate=rate("MUSANED_RATE_CODE_SEND"), method="POST", block=True)
 def login_code_resend(request):
     user, attempt = _pending_login(request)
-    if user is None:
-        return redirect("accounts:login")
-    try:
-        services.code_send(user=user, purpose=CodePurpose.LOGIN, attempt=attempt, request=request)
-    except AccountError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(
-            request, _("A new code was sent to %(mobile)s.") % {"mobile": user.masked_mobile}
-        )
-    return redirect("accounts:login_code")
+    return resend_code(
+        request, user=user, attempt=attempt, purpose=CodePurpose.LOGIN, back="accounts:login_code"
+    )
 
 
 @require_POST

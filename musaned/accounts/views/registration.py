@@ -22,7 +22,6 @@ from django_ratelimit.decorators import ratelimit
 from musaned.accounts import services
 from musaned.accounts.forms import (
     AccountForm,
-    CodeForm,
     ContactForm,
     IdentityForm,
     ReviewForm,
@@ -32,6 +31,7 @@ from musaned.accounts.forms import (
 from musaned.accounts.models import CodePurpose
 from musaned.accounts.selectors import user_by_pk
 from musaned.accounts.services import AccountError, AccountErrorCode
+from musaned.accounts.views.codes import code_page, resend_code
 from musaned.core.captcha import captcha_mode
 from musaned.core.ratelimits import client_key, rate
 from musaned.identity.phone import display_mobile
@@ -301,25 +301,19 @@ def activate(request):
     if user is None:
         messages.info(request, _("Log in to finish activating your account."))
         return redirect("accounts:login")
-    if request.method == "POST":
-        form = CodeForm(request.POST)
-        if form.is_valid():
-            try:
-                services.account_activate(
-                    user=user, attempt=attempt, code=form.cleaned_data["code"], request=request
-                )
-            except AccountError as error:
-                form.add_error("code", error.message)
-            else:
-                request.session.pop(ACTIVATION_KEY, None)
-                messages.success(request, _("Your account is active. You can log in now."))
-                return redirect("accounts:login")
-    else:
-        form = CodeForm()
-    return render(
+
+    def activated():
+        request.session.pop(ACTIVATION_KEY, None)
+        messages.success(request, _("Your account is active. You can log in now."))
+        return redirect("accounts:login")
+
+    return code_page(
         request,
-        "accounts/activate.html",
-        {"form": form, "masked_mobile": user.masked_mobile},
+        user=user,
+        attempt=attempt,
+        verify=services.account_activate,
+        template="accounts/activate.html",
+        on_success=activated,
     )
 
 
@@ -328,16 +322,10 @@ def activate(request):
 @ratelimit(key=client_key, rate=rate("MUSANED_RATE_CODE_SEND"), method="POST", block=True)
 def activate_resend(request):
     user, attempt = _pending_activation(request)
-    if user is None:
-        return redirect("accounts:login")
-    try:
-        services.code_send(
-            user=user, purpose=CodePurpose.ACTIVATION, attempt=attempt, request=request
-        )
-    except AccountError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(
-            request, _("A new code was sent to %(mobile)s.") % {"mobile": user.masked_mobile}
-        )
-    return redirect("accounts:activate")
+    return resend_code(
+        request,
+        user=user,
+        attempt=attempt,
+        purpose=CodePurpose.ACTIVATION,
+        back="accounts:activate",
+    )
