@@ -1,0 +1,48 @@
+"""Staff roles as groups, each with the named permissions its actions check."""
+
+from django.contrib.auth.management import create_permissions
+from django.db import migrations
+
+ROLES = {
+    "reviewer": [("visas", "decide_visaapplication"), ("visas", "view_visaapplication")],
+    "complaints officer": [("complaints", "handle_complaint"), ("complaints", "view_complaint")],
+    "supervisor": [
+        ("complaints", "handle_complaint"),
+        ("complaints", "supervise_complaint"),
+        ("complaints", "view_complaint"),
+        ("visas", "decide_visaapplication"),
+        ("visas", "view_visaapplication"),
+        ("core", "view_auditevent"),
+    ],
+}
+
+
+def load(apps, schema_editor):
+    # Permissions are made after migrations run; make them now so the groups can hold them.
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for name, permissions in ROLES.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        for app_label, codename in permissions:
+            group.permissions.add(
+                Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            )
+
+
+def unload(apps, schema_editor):
+    apps.get_model("auth", "Group").objects.filter(name__in=ROLES).delete()
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("complaints", "0002_service_level"),
+        ("visas", "0002_catalogues"),
+        ("core", "0001_initial"),
+        ("auth", "0012_alter_user_first_name_max_length"),
+    ]
+
+    operations = [migrations.RunPython(load, unload)]
