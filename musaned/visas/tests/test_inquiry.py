@@ -124,3 +124,14 @@ def test_public_inquiry_account_inquiry_and_qr_page_show_the_same_card(client, v
     qr_page = card_rows(Client().get(f"/en/verify/{visa.verification_token}/").text)
     assert public == in_account == qr_page
     assert len(public) == 10
+
+
+def test_the_public_inquiry_is_one_query_and_one_audit_row(
+    visa, exempt, django_assert_max_num_queries
+):
+    from musaned.visas.inquiry import public_inquiry
+
+    # One SELECT for the card; the audit INSERT (and its savepoint on SQLite/PostgreSQL).
+    with django_assert_max_num_queries(4):
+        card = public_inquiry(issued_number=visa.issued_number, national_id=exempt.national_id)
+    assert card.visa_number == visa.visa_number and card.occupation
