@@ -102,6 +102,8 @@ class FinanceForm(Form):
         for name in ("monthly_salary", "bank_balance"):
             self.fields[name].widget.attrs.update({"inputmode": "decimal", "dir": "ltr"})
             self.fields[name].show_optional = False
+        # Required unless one is already attached (checked in clean()).
+        self.fields["proof_document"].show_optional = False
         if application.proof_document:
             self.fields["proof_document"].help_text = _(
                 "A document is already attached. Upload another only to replace it."
@@ -113,6 +115,7 @@ class FinanceForm(Form):
                 required=False,
                 help_text=_("Needed for this occupation. PDF, JPG or PNG, up to 5 MB."),
             )
+            self.fields["occupation_document"].show_optional = False
 
     def clean(self):
         cleaned = super().clean()
