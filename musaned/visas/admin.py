@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from musaned.core.errors import ApplicationError
 from musaned.visas.models import (
@@ -92,7 +93,11 @@ class VisaApplicationAdmin(admin.ModelAdmin):
                 )
             else:
                 done += 1
-        self.message_user(request, _("%(count)s request(s) decided.") % {"count": done})
+        self.message_user(
+            request,
+            ngettext("%(count)s request decided.", "%(count)s requests decided.", done)
+            % {"count": done},
+        )
 
     def has_view_permission(self, request, obj=None):
         return request.user.has_perm("visas.view_visaapplication") or request.user.has_perm(
