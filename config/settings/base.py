@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "musaned.visas",
     "musaned.api",
     "musaned.complaints",
+    "musaned.backoffice",
 ]
 
 MIDDLEWARE = [

@@ -107,6 +107,9 @@ class Complaint(BaseModel):
     first_answer_due = models.DateTimeField(_("first answer due"))
     resolution_due = models.DateTimeField(_("resolution due"))
     first_answered_at = models.DateTimeField(_("first answered at"), null=True, blank=True)
+    waiting_since = models.DateTimeField(
+        _("waiting for the beneficiary since"), null=True, blank=True
+    )
     escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
@@ -117,6 +120,7 @@ class Complaint(BaseModel):
         validators=[MinValueValidator(1), MaxValueValidator(5)],
     )
     rating_comment = models.CharField(_("rating comment"), max_length=1000, blank=True)
+    rated_at = models.DateTimeField(_("rated at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -140,3 +144,86 @@ class Complaint(BaseModel):
 
     def __str__(self) -> str:
         return self.number
+
+
+class MessageKind(models.TextChoices):
+    """Who wrote it and who may read it. Only ``note`` is internal: the beneficiary's
+    pages and the API never select it."""
+
+    REPLY = "reply", _("Your reply")
+    ANSWER = "answer", _("Answer")
+    INFO_REQUEST = "info_request", _("Request for information")
+    RESOLUTION = "resolution", _("Resolution")
+    REJECTION = "rejection", _("Reason for rejection")
+    NOTE = "note", _("Internal note")
+
+
+class ComplaintMessage(BaseModel):
+    """One message in a complaint's conversation, or a staff member's internal note."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=MessageKind.choices)
+    body = models.TextField(_("message"), max_length=5000)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("complaint message")
+        verbose_name_plural = _("complaint messages")
+        indexes = [models.Index(fields=["complaint", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.complaint_id} {self.kind}"
+
+    @property
+    def internal(self) -> bool:
+        return self.kind == MessageKind.NOTE
+
+    @property
+    def from_staff(self) -> bool:
+        return self.kind != MessageKind.REPLY
+
+
+def attachment_upload_to(instance, filename: str) -> str:
+    # Server-made name: the user's file name is never used on disk.
+    import datetime as dt
+    import secrets
+
+    return f"complaints/{dt.date.today():%Y/%m}/{secrets.token_hex(16)}"
+
+
+class ComplaintAttachment(BaseModel):
+    """A file the beneficiary sent (PDF, JPG or PNG, recognised by content), served only
+    through the authorising views."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="attachments")
+    message = models.ForeignKey(
+        ComplaintMessage,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="attachments",
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    file = models.FileField(_("file"), upload_to=attachment_upload_to, max_length=200)
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField()
+    display_name = models.CharField(_("file name"), max_length=120)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def extension(self) -> str:
+        return {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}.get(
+            self.content_type, "bin"
+        )

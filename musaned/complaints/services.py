@@ -1,18 +1,43 @@
-"""Every write to complaints. (The pages and the back office come with the rest of
-issue 5; these services are what they will call.)"""
+"""Every write to complaints: filing, the state table's actions (with their messages and
+attachments), internal notes, ratings, and the jobs that escalate and close by themselves."""
 
 import datetime as dt
+import os
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from musaned.complaints.clocks import add_working_days
-from musaned.complaints.models import Complaint, ComplaintState, Holiday, ServiceLevel
-from musaned.complaints.workflow import OPEN_STATES, OWNER, SYSTEM, Action, target
+from musaned.complaints.models import (
+    Complaint,
+    ComplaintAttachment,
+    ComplaintMessage,
+    ComplaintState,
+    Holiday,
+    MessageKind,
+    ServiceLevel,
+)
+from musaned.complaints.workflow import (
+    ANSWERING,
+    CLOCK_STATES,
+    HANDLE,
+    MESSAGE_KIND,
+    MESSAGE_REQUIRED,
+    OWNER,
+    SUPERVISE,
+    SYSTEM,
+    Action,
+    target,
+)
 from musaned.core.audit import audit
 from musaned.core.errors import ApplicationError, InvalidTransition
 from musaned.core.numbering import unique_number
+from musaned.notifications.services import notify
+
+MAX_FILES_PER_MESSAGE = 3
 
 
 class ComplaintError(ApplicationError):
@@ -30,10 +55,48 @@ def holidays_from(start: dt.date) -> list[dt.date]:
     return list(Holiday.objects.filter(date__gte=start).values_list("date", flat=True))
 
 
+def display_name(name: str) -> str:
+    """The name shown for a file: its last path part, printable, at most 120 characters.
+    (It is only ever shown; the file on disk has a server-made name.)"""
+    base = os.path.basename(str(name).replace("\\", "/"))
+    cleaned = "".join(ch for ch in base if ch.isprintable()).strip()
+    return cleaned[-120:] or "file"
+
+
+def _attach(complaint: Complaint, message: ComplaintMessage | None, files, actor) -> None:
+    files = [f for f in files if f]
+    if len(files) > MAX_FILES_PER_MESSAGE:
+        raise ComplaintError(
+            "too_many_files",
+            _("Attach at most %(count)s files.") % {"count": MAX_FILES_PER_MESSAGE},
+        )
+    for upload in files:
+        ComplaintAttachment.objects.create(
+            complaint=complaint,
+            message=message,
+            uploaded_by=actor,
+            file=upload,
+            content_type=getattr(upload, "sniffed_type", "") or "application/octet-stream",
+            size=upload.size,
+            display_name=display_name(upload.name),
+        )
+
+
 def complaint_submit(
-    *, owner, category: str, subject: str, description: str, contact_preference: str, visa=None
+    *,
+    owner,
+    category: str,
+    subject: str,
+    description: str,
+    contact_preference: str,
+    visa=None,
+    files=(),
+    request=None,
 ) -> Complaint:
-    """File a complaint; its clocks start now (in working days)."""
+    """File a complaint; its clocks start now (in working days). The related visa must be
+    the owner's own."""
+    if visa is not None and visa.owner_id != owner.pk:
+        raise ComplaintError("not_your_visa", _("Choose one of your own visas."))
     now = timezone.now()
     level = service_level_in_effect(timezone.localdate())
     holidays = holidays_from(timezone.localdate())
@@ -53,70 +116,242 @@ def complaint_submit(
             first_answer_due=add_working_days(local, level.first_answer_days, holidays),
             resolution_due=add_working_days(local, level.resolution_days, holidays),
         )
-        audit("complaint.submitted", actor=owner, target=complaint, category=category)
+        _attach(complaint, None, files, owner)
+        audit(
+            "complaint.submitted",
+            actor=owner,
+            target=complaint,
+            request=request,
+            category=category,
+            files=len([f for f in files if f]),
+        )
+        notify(
+            user=owner,
+            subject=_("Musaned complaint %(number)s") % {"number": complaint.number},
+            body=_(
+                "We received your complaint %(number)s. The first answer is due within "
+                "%(days)s working days; follow it in your account."
+            )
+            % {"number": complaint.number, "days": level.first_answer_days},
+        )
     return complaint
 
 
-def transition(*, complaint: Complaint, action: Action, actor, **data) -> Complaint:
-    """Move a complaint along the state table (locks the row; 409 for a pair not in it;
-    the actor must be the owner, the system (None) or hold the named permission)."""
+def _allowed(complaint: Complaint, who: str, actor) -> bool:
+    if who == OWNER:
+        return actor is not None and actor.pk == complaint.owner_id
+    if who == SYSTEM:
+        return actor is None
+    return actor is not None and actor.is_staff and actor.has_perm(who)
+
+
+OWNER_NOTICE = {
+    Action.ANSWER: _("There is an answer to your complaint %(number)s."),
+    Action.ASK_INFO: _("Your complaint %(number)s needs more information from you."),
+    Action.RESOLVE: _("Your complaint %(number)s is resolved. Tell us how we did."),
+    Action.REJECT: _("Your complaint %(number)s is outside what we can handle; see the reason."),
+}
+
+
+def transition(
+    *,
+    complaint: Complaint,
+    action: Action,
+    actor,
+    message: str = "",
+    files=(),
+    assign_to=None,
+    request=None,
+    **data,
+) -> Complaint:
+    """Do one action of the state table, with its message and files, in one transaction.
+
+    Locks the row; a pair not in the table, or an actor who may not do it, is a 409
+    (``InvalidTransition``) and nothing is written.
+    """
+    action = Action(action)
+    message = (message or "").strip()
     with transaction.atomic():
         complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
         found = target(complaint.state, action)
-        allowed = found is not None and (
-            (found[1] == OWNER and actor is not None and actor.pk == complaint.owner_id)
-            or (found[1] == SYSTEM and actor is None)
-            or (found[1] not in (OWNER, SYSTEM) and actor is not None and actor.has_perm(found[1]))
-        )
-        if not allowed:
+        if found is None or not _allowed(complaint, found[1], actor):
             raise InvalidTransition(
                 "invalid_transition",
                 _("This complaint cannot do that now (it is “%(state)s”).")
                 % {"state": ComplaintState(complaint.state).label},
             )
-        old, complaint.state = complaint.state, found[0]
-        fields = ["state", "updated_at"]
+        if action in MESSAGE_REQUIRED and not message:
+            raise ComplaintError("message_required", _("Write the message."))
         now = timezone.now()
-        stamp = {
-            ComplaintState.ESCALATED: "escalated_at",
-            ComplaintState.RESOLVED: "resolved_at",
-            ComplaintState.CLOSED: "closed_at",
-        }.get(found[0])
-        if stamp:
-            setattr(complaint, stamp, now)
-            fields.append(stamp)
-        complaint.save(update_fields=fields)
+        old, complaint.state = complaint.state, found[0]
+        fields = {"state", "updated_at"}
+
+        def stamp(field, value):
+            setattr(complaint, field, value)
+            fields.add(field)
+
+        if action == Action.REOPEN:
+            window = dt.timedelta(days=complaint.service_level.reopen_days)
+            if complaint.resolved_at is None or now > complaint.resolved_at + window:
+                raise ComplaintError(
+                    "reopen_window_passed",
+                    _("A complaint can be reopened within %(days)s days of its resolution.")
+                    % {"days": complaint.service_level.reopen_days},
+                )
+            level = complaint.service_level
+            stamp(
+                "resolution_due",
+                add_working_days(
+                    timezone.localtime(now), level.resolution_days, holidays_from(now.date())
+                ),
+            )
+            stamp("resolved_at", None)
+        if action == Action.TAKE:
+            stamp("assigned_to", actor)
+        if action == Action.REASSIGN:
+            if assign_to is None or not (assign_to.is_staff and assign_to.has_perm(HANDLE)):
+                raise ComplaintError(
+                    "not_an_officer", _("Choose a staff member who handles complaints.")
+                )
+            stamp("assigned_to", assign_to)
+            data["assigned_to"] = assign_to.pk
+        if action in ANSWERING and complaint.first_answered_at is None:
+            stamp("first_answered_at", now)
+        if action == Action.ASK_INFO:
+            stamp("waiting_since", now)
+        if action == Action.REPLY and complaint.waiting_since:
+            # The clock stopped while the officer waited for the beneficiary.
+            stamp("resolution_due", complaint.resolution_due + (now - complaint.waiting_since))
+            stamp("waiting_since", None)
+        if found[0] == ComplaintState.ESCALATED:
+            stamp("escalated_at", now)
+        if found[0] == ComplaintState.RESOLVED:
+            stamp("resolved_at", now)
+        if found[0] == ComplaintState.CLOSED:
+            stamp("closed_at", now)
+        complaint.save(update_fields=sorted(fields))
+
+        posted = None
+        if message and action in MESSAGE_KIND:
+            posted = ComplaintMessage.objects.create(
+                complaint=complaint, author=actor, kind=MESSAGE_KIND[action], body=message
+            )
+            data["message"] = posted.pk
+        if files:
+            if action not in (Action.REPLY, Action.REOPEN):
+                raise ComplaintError("no_files_here", _("Files can be added with a reply."))
+            _attach(complaint, posted, files, actor)
+            data["files"] = len([f for f in files if f])
         audit(
             f"complaint.{action}",
             actor=actor,
             target=complaint,
+            request=request,
             old=old,
             new=complaint.state,
             **data,
         )
+        if action in OWNER_NOTICE:
+            notify(
+                user=complaint.owner,
+                subject=_("Musaned complaint %(number)s") % {"number": complaint.number},
+                body=OWNER_NOTICE[action] % {"number": complaint.number},
+            )
+        if action == Action.ESCALATE:
+            _tell_supervisors(complaint)
     return complaint
 
 
+def _tell_supervisors(complaint: Complaint) -> None:
+    supervisors = get_user_model().objects.with_perm(
+        SUPERVISE, backend="musaned.accounts.backends.UsernameOrNationalIdBackend"
+    )
+    for supervisor in supervisors.filter(is_active=True, is_staff=True):
+        notify(
+            user=supervisor,
+            subject=_("Escalated complaint %(number)s") % {"number": complaint.number},
+            body=_("Complaint %(number)s is past its service-level time and waits for you.")
+            % {"number": complaint.number},
+        )
+
+
+def complaint_note(*, complaint: Complaint, actor, body: str, request=None) -> ComplaintMessage:
+    """An internal note: staff read it, the beneficiary never does (page or API)."""
+    if not (actor.is_staff and actor.has_perm(HANDLE)):
+        raise InvalidTransition("not_allowed", _("You need the permission to handle complaints."))
+    body = (body or "").strip()
+    if not body:
+        raise ComplaintError("message_required", _("Write the message."))
+    with transaction.atomic():
+        note = ComplaintMessage.objects.create(
+            complaint=complaint, author=actor, kind=MessageKind.NOTE, body=body
+        )
+        audit("complaint.note", actor=actor, target=complaint, request=request, message=note.pk)
+    return note
+
+
+def complaint_rate(
+    *, complaint: Complaint, actor, rating: int, comment: str = "", request=None
+) -> Complaint:
+    """The owner rates the resolution (1–5, once) while it is resolved or closed."""
+    with transaction.atomic():
+        complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+        if actor.pk != complaint.owner_id or complaint.state not in (
+            ComplaintState.RESOLVED,
+            ComplaintState.CLOSED,
+        ):
+            raise InvalidTransition(
+                "invalid_transition", _("Only a resolved complaint can be rated.")
+            )
+        if complaint.rating is not None:
+            raise InvalidTransition("already_rated", _("You have already rated this complaint."))
+        if not 1 <= int(rating) <= 5:
+            raise ComplaintError("rating_range", _("Choose from 1 to 5."))
+        complaint.rating = int(rating)
+        complaint.rating_comment = (comment or "").strip()[:1000]
+        complaint.rated_at = timezone.now()
+        complaint.save(update_fields=["rating", "rating_comment", "rated_at", "updated_at"])
+        audit("complaint.rated", actor=actor, target=complaint, request=request, rating=rating)
+    return complaint
+
+
+def overdue_q(now: dt.datetime) -> Q:
+    not_answered = Q(first_answered_at__isnull=True, first_answer_due__lt=now)
+    return Q(state__in=CLOCK_STATES) & (not_answered | Q(resolution_due__lt=now))
+
+
 def complaints_escalate_overdue(*, now: dt.datetime | None = None) -> int:
-    """Escalate every open complaint past its first-answer or resolution time.
+    """Escalate every complaint whose clock ran out, and tell the supervisors.
 
     Safe to run twice and from two machines: each complaint is locked and checked again.
     """
     now = now or timezone.now()
-    overdue = Complaint.objects.filter(state__in=OPEN_STATES).filter(models_q_overdue(now))
     count = 0
-    for pk in overdue.values_list("pk", flat=True):
-        complaint = Complaint.objects.get(pk=pk)
+    for pk in Complaint.objects.filter(overdue_q(now)).values_list("pk", flat=True):
         try:
-            transition(complaint=complaint, action=Action.ESCALATE, actor=None, reason="overdue")
+            transition(
+                complaint=Complaint(pk=pk), action=Action.ESCALATE, actor=None, reason="overdue"
+            )
         except InvalidTransition:
             continue  # moved on meanwhile (answered, or escalated by another run)
         count += 1
     return count
 
 
-def models_q_overdue(now: dt.datetime):
-    from django.db.models import Q
-
-    not_answered = Q(first_answered_at__isnull=True, first_answer_due__lt=now)
-    return not_answered | Q(resolution_due__lt=now)
+def complaints_close_resolved(*, now: dt.datetime | None = None) -> int:
+    """Close resolved complaints whose reopening window has passed."""
+    now = now or timezone.now()
+    shortest = ServiceLevel.objects.aggregate(days=Min("reopen_days"))["days"] or 0
+    candidates = Complaint.objects.filter(
+        state=ComplaintState.RESOLVED, resolved_at__lt=now - dt.timedelta(days=shortest)
+    ).select_related("service_level")
+    count = 0
+    for complaint in candidates:
+        if now <= complaint.resolved_at + dt.timedelta(days=complaint.service_level.reopen_days):
+            continue
+        try:
+            transition(complaint=complaint, action=Action.CLOSE, actor=None, reason="reopen_window")
+        except InvalidTransition:
+            continue
+        count += 1
+    return count

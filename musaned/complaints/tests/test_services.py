@@ -11,6 +11,7 @@ import time_machine
 from django.apps import apps
 from django.contrib.auth.models import Permission
 from django.core.management import call_command
+from django.utils import timezone
 
 from musaned.complaints import services
 from musaned.complaints.models import Complaint, ComplaintState, Holiday
@@ -82,14 +83,15 @@ def test_overdue_complaints_are_escalated_once_by_the_command(citizen):
 )
 def test_every_state_and_action_pair(citizen, officer, state, action):
     complaint = file(citizen)
-    Complaint.objects.filter(pk=complaint.pk).update(state=state)
+    Complaint.objects.filter(pk=complaint.pk).update(state=state, resolved_at=timezone.now())
     allowed = TRANSITIONS.get((state, action))
+    extra = {"message": "A message.", "assign_to": officer}
     actor = {OWNER: citizen, SYSTEM: None}.get(allowed[1], officer) if allowed else officer
     before = AuditEvent.objects.filter(
         target_id=str(complaint.pk), target_type="complaints.complaint"
     ).count()
     if allowed:
-        services.transition(complaint=complaint, action=action, actor=actor)
+        services.transition(complaint=complaint, action=action, actor=actor, **extra)
         complaint.refresh_from_db()
         assert complaint.state == allowed[0]
         after = AuditEvent.objects.filter(
@@ -99,7 +101,7 @@ def test_every_state_and_action_pair(citizen, officer, state, action):
     else:
         for someone in (citizen, officer, None):
             with pytest.raises(InvalidTransition):
-                services.transition(complaint=complaint, action=action, actor=someone)
+                services.transition(complaint=complaint, action=action, actor=someone, **extra)
         complaint.refresh_from_db()
         assert complaint.state == state
 

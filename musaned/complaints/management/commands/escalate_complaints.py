@@ -1,12 +1,15 @@
-"""Escalate overdue complaints. Run every few minutes (cron or a systemd timer)."""
+"""Escalate overdue complaints and close resolved ones whose reopening window passed.
+Run every few minutes (cron or a systemd timer); running it twice does nothing twice."""
 
 from django.core.management.base import BaseCommand
 
-from musaned.complaints.services import complaints_escalate_overdue
+from musaned.complaints.services import complaints_close_resolved, complaints_escalate_overdue
 
 
 class Command(BaseCommand):
-    help = "Escalate open complaints past their service-level time (safe to run twice)."
+    help = "Escalate complaints past their service-level time; close resolved ones (idempotent)."
 
     def handle(self, *args, **options):
-        self.stdout.write(f"Escalated {complaints_escalate_overdue()} complaint(s).")
+        escalated = complaints_escalate_overdue()
+        closed = complaints_close_resolved()
+        self.stdout.write(f"Escalated {escalated} complaint(s); closed {closed}.")

@@ -1,0 +1,26 @@
+from django.urls import path
+
+from musaned.backoffice import stats_views, views
+
+app_name = "backoffice"
+
+urlpatterns = [
+    path("", views.queue, name="queue"),
+    path("complaints/<str:number>/", views.complaint_detail, name="complaint"),
+    path("complaints/<str:number>/act/", views.complaint_act, name="complaint_act"),
+    path("complaints/<str:number>/note/", views.complaint_note, name="complaint_note"),
+    path(
+        "complaints/<str:number>/attachments/<int:pk>/",
+        views.complaint_attachment,
+        name="complaint_attachment",
+    ),
+    path("complaints/<str:number>/audit/", views.complaint_audit, name="complaint_audit"),
+    path("visas/", views.quality_queue, name="quality_queue"),
+    path("visas/<str:reference>/", views.quality_detail, name="quality_detail"),
+    path("visas/<str:reference>/audit/", views.visa_audit, name="visa_audit"),
+    path(
+        "visas/<str:reference>/documents/<str:kind>/", views.visa_document, name="visa_document"
+    ),
+    path("statistics/", stats_views.statistics, name="statistics"),
+    path("statistics.csv", stats_views.statistics_csv, name="statistics_csv"),
+]
