@@ -20,7 +20,7 @@ from musaned.visas.inquiry import public_inquiry
 api = NinjaAPI(
     title="Musaned API",
     version="1.0.0",
-    description="Visa inquiry, visa applications and eligibility. Errors are "
+    description="Visa inquiry, visa applications, eligibility and complaints. Errors are "
     '`{"code", "message", "fields"}`, in the language of Accept-Language. '
     "Sign in with `Authorization: Bearer <token>` (tokens are made on the profile).",
     urls_namespace="api-1",
@@ -122,3 +122,4 @@ def card_out(card) -> dict:
 
 
 api.add_router("/", "musaned.visas.api.router")
+api.add_router("/", "musaned.complaints.api.router")

@@ -4,11 +4,13 @@ attachments), internal notes, ratings, and the jobs that escalate and close by t
 import datetime as dt
 import os
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from musaned.complaints.clocks import add_working_days
 from musaned.complaints.models import (
@@ -82,6 +84,16 @@ def _attach(complaint: Complaint, message: ComplaintMessage | None, files, actor
         )
 
 
+def _has_visas(owner) -> bool:
+    from musaned.visas.models import VisaApplication, VisaState
+
+    return (
+        VisaApplication.objects.filter(owner=owner)
+        .exclude(state__in=[VisaState.DRAFT, VisaState.WITHDRAWN])
+        .exists()
+    )
+
+
 def complaint_submit(
     *,
     owner,
@@ -98,6 +110,22 @@ def complaint_submit(
     if visa is not None and visa.owner_id != owner.pk:
         raise ComplaintError("not_your_visa", _("Choose one of your own visas."))
     now = timezone.now()
+    if category == "visa" and visa is None and _has_visas(owner):
+        raise ComplaintError("visa_required", _("Choose the visa the complaint is about."))
+    limit = settings.MUSANED_COMPLAINTS_PER_DAY
+    if (
+        Complaint.objects.filter(owner=owner, created_at__gte=now - dt.timedelta(days=1)).count()
+        >= limit
+    ):
+        raise ComplaintError(
+            "too_many_complaints",
+            ngettext(
+                "You can file %(count)s complaint a day. Add to an open one, or call us.",
+                "You can file %(count)s complaints a day. Add to an open one, or call us.",
+                limit,
+            )
+            % {"count": limit},
+        )
     level = service_level_in_effect(timezone.localdate())
     holidays = holidays_from(timezone.localdate())
     local = timezone.localtime(now)
@@ -153,6 +181,12 @@ OWNER_NOTICE = {
 }
 
 
+def can_reopen(complaint: Complaint, now: dt.datetime | None = None) -> bool:
+    now = now or timezone.now()
+    window = dt.timedelta(days=complaint.service_level.reopen_days)
+    return complaint.resolved_at is not None and now <= complaint.resolved_at + window
+
+
 def transition(
     *,
     complaint: Complaint,
@@ -191,8 +225,7 @@ def transition(
             fields.add(field)
 
         if action == Action.REOPEN:
-            window = dt.timedelta(days=complaint.service_level.reopen_days)
-            if complaint.resolved_at is None or now > complaint.resolved_at + window:
+            if not can_reopen(complaint, now):
                 raise ComplaintError(
                     "reopen_window_passed",
                     _("A complaint can be reopened within %(days)s days of its resolution.")

@@ -1,5 +1,7 @@
 """Uploaded documents: PDF, JPEG or PNG, recognised by their content, size-limited."""
 
+import os
+
 from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
@@ -18,6 +20,10 @@ def sniff(head: bytes) -> tuple[str, str] | None:
         if head.startswith(magic):
             return content_type, extension
     return None
+
+
+# A file's name must agree with its content: ``x.pdf.html`` is refused even when it is a PDF.
+EXTENSIONS = {"pdf": "application/pdf", "png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg"}
 
 
 def _looks_like_markup(data: bytes) -> bool:
@@ -53,7 +59,8 @@ class DocumentField(forms.FileField):
         head = upload.read(8192)
         upload.seek(0)
         found = sniff(head)
-        if found is None or _looks_like_markup(head):
+        extension = os.path.splitext(upload.name or "")[1].lower().lstrip(".")
+        if found is None or _looks_like_markup(head) or EXTENSIONS.get(extension) != found[0]:
             raise forms.ValidationError(self.error_messages["type"], code="type")
         if found[0].startswith("image/"):
             from PIL import Image
@@ -66,3 +73,47 @@ class DocumentField(forms.FileField):
             upload.seek(0)
         upload.sniffed_type = found[0]
         return upload
+
+
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class DocumentsField(DocumentField):
+    """Several documents in one control (at most ``max_files``); each checked as above.
+    An error names the file it is about."""
+
+    default_error_messages = {"too_many": _("Attach at most %(max)s files.")}
+
+    def __init__(self, *, max_files: int = 3, **kwargs):
+        self.max_files = max_files
+        kwargs.setdefault(
+            "widget", MultipleFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png", "multiple": True})
+        )
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        uploads = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
+        if not uploads:
+            if self.required:
+                raise forms.ValidationError(self.error_messages["required"], code="required")
+            return []
+        if len(uploads) > self.max_files:
+            raise forms.ValidationError(
+                self.error_messages["too_many"], code="too_many", params={"max": self.max_files}
+            )
+        cleaned, errors = [], []
+        for upload in uploads:
+            try:
+                cleaned.append(super().clean(upload, initial))
+            except forms.ValidationError as error:
+                errors.extend(
+                    forms.ValidationError(
+                        "%(name)s: %(error)s", params={"name": upload.name, "error": message}
+                    )
+                    for message in error.messages
+                )
+        if errors:
+            raise forms.ValidationError(errors)
+        return cleaned

@@ -109,6 +109,12 @@ DEMO_ACCOUNT = {
     "password": "Musaned-demo-2026",
 }
 DEMO_STAFF = {"username": "staff", "password": "Musaned-staff-2026"}
+# One staff account per role (groups from musaned/complaints/migrations/0003_staff_roles.py).
+DEMO_ROLES = [
+    {"username": "officer", "password": "Musaned-officer-2026", "role": "complaints officer"},
+    {"username": "supervisor", "password": "Musaned-supervisor-2026", "role": "supervisor"},
+    {"username": "reviewer", "password": "Musaned-reviewer-2026", "role": "reviewer"},
+]
 
 
 def registry_rows() -> list[dict]:

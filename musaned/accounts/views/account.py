@@ -41,6 +41,11 @@ SERVICES = [
         gettext_lazy("Can I get a visa? Every rule checked with your data."),
     ),
     (
+        "complaints:list",
+        gettext_lazy("Complaints"),
+        gettext_lazy("File a complaint and follow it: every complaint shows when it must be answered."),
+    ),
+    (
         "accounts:profile",
         gettext_lazy("Profile"),
         gettext_lazy("Your personal data, and a copy of everything we hold about you."),

@@ -110,3 +110,105 @@ def test_a_beneficiary_cannot_do_an_officers_action(citizen):
     complaint = file(citizen)
     with pytest.raises(InvalidTransition):
         services.transition(complaint=complaint, action=Action.TAKE, actor=citizen)
+
+
+def test_a_failing_file_write_leaves_no_half_filed_complaint(citizen, monkeypatch):
+    from django.core.files.storage import default_storage
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    def broken_save(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(default_storage, "save", broken_save)
+    upload = SimpleUploadedFile("a.pdf", b"%PDF-1.4\n%%EOF\n")
+    upload.sniffed_type = "application/pdf"
+    with pytest.raises(OSError):
+        services.complaint_submit(
+            owner=citizen,
+            category="office",
+            subject="s",
+            description="d",
+            contact_preference="sms",
+            files=[upload],
+        )
+    assert not Complaint.objects.exists()
+    assert not AuditEvent.objects.filter(action="complaint.submitted").exists()
+
+
+def test_a_failing_reply_leaves_the_complaint_waiting(citizen, officer, monkeypatch):
+    from django.core.files.storage import default_storage
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    complaint = file(citizen)
+    services.transition(complaint=complaint, action=Action.TAKE, actor=officer)
+    services.transition(complaint=complaint, action=Action.ASK_INFO, actor=officer, message="?")
+    monkeypatch.setattr(default_storage, "save", lambda *a, **k: (_ for _ in ()).throw(OSError()))
+    upload = SimpleUploadedFile("a.pdf", b"%PDF-1.4\n%%EOF\n")
+    with pytest.raises(OSError):
+        services.transition(
+            complaint=complaint, action=Action.REPLY, actor=citizen, message="Here", files=[upload]
+        )
+    complaint.refresh_from_db()
+    assert complaint.state == ComplaintState.WAITING
+    assert not complaint.messages.filter(kind="reply").exists()
+
+
+def test_waiting_for_the_beneficiary_pauses_the_clock(citizen, officer):
+    with time_machine.travel(SUNDAY_9AM, tick=False):
+        complaint = file(citizen)
+        services.transition(complaint=complaint, action=Action.TAKE, actor=officer)
+        services.transition(complaint=complaint, action=Action.ASK_INFO, actor=officer, message="?")
+    due = Complaint.objects.get(pk=complaint.pk).resolution_due
+    # Three weeks without a reply: nothing escalates while the officer waits.
+    with time_machine.travel(SUNDAY_9AM + dt.timedelta(days=21), tick=False):
+        assert services.complaints_escalate_overdue() == 0
+        services.transition(complaint=complaint, action=Action.REPLY, actor=citizen, message="!")
+    complaint.refresh_from_db()
+    assert complaint.resolution_due == due + dt.timedelta(days=21)
+    assert complaint.state == ComplaintState.IN_REVIEW
+
+
+def test_resolved_complaints_close_after_the_reopening_window(citizen, officer):
+    with time_machine.travel(SUNDAY_9AM, tick=False):
+        complaint = file(citizen)
+        services.transition(complaint=complaint, action=Action.TAKE, actor=officer)
+        services.transition(complaint=complaint, action=Action.RESOLVE, actor=officer, message="ok")
+    with time_machine.travel(SUNDAY_9AM + dt.timedelta(days=6), tick=False):
+        assert services.complaints_close_resolved() == 0
+    with time_machine.travel(SUNDAY_9AM + dt.timedelta(days=8), tick=False):
+        assert services.complaints_close_resolved() == 1
+        assert services.complaints_close_resolved() == 0
+    complaint.refresh_from_db()
+    assert complaint.state == ComplaintState.CLOSED
+
+
+def test_escalation_tells_the_supervisors(citizen, officer, django_capture_on_commit_callbacks):
+    from django.contrib.auth.models import Group
+
+    from musaned.notifications import sms
+
+    supervisor = type(citizen).objects.create_user(
+        username="boss", password="x", is_staff=True, mobile="+966500000055"
+    )
+    supervisor.groups.add(Group.objects.get(name="supervisor"))
+    with time_machine.travel(SUNDAY_9AM, tick=False):
+        complaint = file(citizen)
+    with (
+        time_machine.travel(SUNDAY_9AM + dt.timedelta(days=5), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        assert services.complaints_escalate_overdue() == 1
+    assert any(m.to == "+966500000055" and complaint.number in m.body for m in sms.outbox)
+
+
+def test_an_account_files_at_most_the_daily_number_of_complaints(citizen, settings):
+    settings.MUSANED_COMPLAINTS_PER_DAY = 2
+    with time_machine.travel(SUNDAY_9AM, tick=False):
+        file(citizen)
+        file(citizen)
+        with pytest.raises(services.ComplaintError) as refused:
+            file(citizen)
+    assert refused.value.code == "too_many_complaints"
+    with time_machine.travel(SUNDAY_9AM + dt.timedelta(days=1, minutes=1), tick=False):
+        file(citizen)
+    assert Complaint.objects.count() == 3

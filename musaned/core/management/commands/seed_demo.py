@@ -1,12 +1,20 @@
 """Fill an empty platform with demo registry people, one active beneficiary and a staff user."""
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from musaned.complaints.services import complaint_submit
 from musaned.core.audit import audit
-from musaned.identity.demo import DEMO_ACCOUNT, DEMO_PEOPLE, DEMO_STAFF, registry_rows
+from musaned.identity.demo import (
+    DEMO_ACCOUNT,
+    DEMO_PEOPLE,
+    DEMO_ROLES,
+    DEMO_STAFF,
+    registry_rows,
+)
 from musaned.identity.hijri import format_gregorian, format_hijri
 from musaned.identity.models import RegistryPerson
 
@@ -21,7 +29,7 @@ class Command(BaseCommand):
             RegistryPerson.objects.update_or_create(national_id=national_id, defaults=row)
         User = get_user_model()
         person = RegistryPerson.objects.get(national_id=DEMO_ACCOUNT["national_id"])
-        account, created = User.objects.get_or_create(
+        account, created_account = User.objects.get_or_create(
             national_id=person.national_id,
             defaults={
                 "username": DEMO_ACCOUNT["username"],
@@ -36,7 +44,7 @@ class Command(BaseCommand):
                 "privacy_consent_at": timezone.now(),
             },
         )
-        if created:
+        if created_account:
             account.set_password(DEMO_ACCOUNT["password"])
             account.save(update_fields=["password"])
             audit("account.registered", actor=account, target=account, seeded=True)
@@ -55,6 +63,30 @@ class Command(BaseCommand):
         if created:
             staff.set_password(DEMO_STAFF["password"])
             staff.save(update_fields=["password"])
+        for number, role in enumerate(DEMO_ROLES, start=1):
+            member, created = User.objects.get_or_create(
+                username=role["username"],
+                defaults={
+                    "first_name": role["username"].title(),
+                    "last_name": "Demo",
+                    "email": f"{role['username']}@example.com",
+                    "is_staff": True,
+                    "mobile": f"+96650000009{number}",
+                    "activated_at": timezone.now(),
+                },
+            )
+            if created:
+                member.set_password(role["password"])
+                member.save(update_fields=["password"])
+                member.groups.add(Group.objects.get(name=role["role"]))
+        if created_account and not account.complaints.exists():
+            complaint_submit(
+                owner=account,
+                category="office",
+                subject="مكتب الاستقدام لا يرد على الاتصالات",
+                description="دفعت رسوم المكتب قبل ثلاثة أسابيع ولم يتواصل معي أحد منذ ذلك الحين.",
+                contact_preference="sms",
+            )
         self._print_identities()
 
     def _print_identities(self):
@@ -87,4 +119,9 @@ class Command(BaseCommand):
             f"(ID {DEMO_ACCOUNT['national_id']})"
         )
         out.write(f"Staff (admin at /admin/): {DEMO_STAFF['username']} / {DEMO_STAFF['password']}")
+        for role in DEMO_ROLES:
+            out.write(
+                f"Back office (/backoffice/), {role['role']}: "
+                f"{role['username']} / {role['password']}"
+            )
         out.write("SMS codes are written as files to var/sms/ (newest last).")

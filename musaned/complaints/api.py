@@ -1,0 +1,299 @@
+"""The complaints part of the REST API: the caller's own complaints, filing one, reading
+its conversation (never the staff's internal notes) and replying when asked."""
+
+import datetime as dt
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema, Status
+
+from musaned.api.errors import error_body
+from musaned.api.schemas import Error
+from musaned.complaints import selectors, services
+from musaned.complaints.models import (
+    Category,
+    Complaint,
+    ComplaintAttachment,
+    ComplaintMessage,
+    ComplaintState,
+    ContactPreference,
+    MessageKind,
+)
+from musaned.complaints.workflow import Action
+from musaned.core.errors import NotFound
+
+# The visas router's Idempotency-Key handling, so every write of the API behaves alike.
+from musaned.visas.api import IDEMPOTENCY_KEY
+from musaned.visas.api import _with_idempotency as with_idempotency
+from musaned.visas.models import VisaState
+from musaned.visas.selectors import applications_for
+
+router = Router(tags=["complaints"])
+
+
+# ---------------------------------------------------------------------------- schemas
+
+
+class ComplaintIn(Schema):
+    category: Category = Field(..., description="What it is about.")
+    visa: str | None = Field(
+        None,
+        max_length=12,
+        description="The request number of one of your own visa requests it is about, if any.",
+    )
+    subject: str = Field(..., min_length=1, max_length=150)
+    description: str = Field(..., min_length=1, max_length=5000)
+    contact_preference: ContactPreference = Field(..., description="How to contact you.")
+
+
+class ReplyIn(Schema):
+    message: str = Field(..., min_length=1, max_length=5000)
+
+
+class ComplaintSummaryOut(Schema):
+    number: str
+    category: str
+    category_label: str
+    state: str
+    state_label: str
+    visa: str | None = Field(..., description="The related visa request number.")
+    subject: str
+    created_at: dt.datetime
+    first_answer_due: dt.datetime
+    resolution_due: dt.datetime
+    rating: int | None
+
+
+class MessageOut(Schema):
+    id: int
+    kind: str
+    kind_label: str
+    body: str
+    from_staff: bool
+    created_at: dt.datetime
+
+
+class AttachmentOut(Schema):
+    id: int
+    message_id: int | None = Field(..., description="The message it came with; null: the filing.")
+    name: str
+    content_type: str
+    size: int = Field(..., description="Bytes.")
+    url: str = Field(..., description="Its download page on the website (signed in there).")
+
+
+class ComplaintOut(ComplaintSummaryOut):
+    description: str
+    contact_preference: str
+    messages: list[MessageOut]
+    attachments: list[AttachmentOut]
+
+
+# ---------------------------------------------------------------------------- reads
+# Through the owner's selectors: "not yours" and "no such number" are one 404, and the
+# internal notes are left out by the query itself.
+
+# What the list shows, in one query.
+SUMMARY_COLUMNS = (
+    "number",
+    "category",
+    "state",
+    "subject",
+    "created_at",
+    "first_answer_due",
+    "resolution_due",
+    "rating",
+    "visa__reference",
+)
+
+
+def complaint_of(*, actor, number: str) -> Complaint:
+    # Complaint numbers are ASCII digits; anything else is not one, and never reaches the
+    # database (PostgreSQL refuses a NUL character with an error, not an empty answer).
+    if number.isascii() and number.isdigit():
+        try:
+            return selectors.complaint_get_for(actor=actor, number=number)
+        except NotFound:
+            pass
+    raise NotFound("not_found", _("Not found."))
+
+
+def conversation(complaint: Complaint) -> tuple[list[ComplaintMessage], list[ComplaintAttachment]]:
+    """The messages the owner may read, and their files with those sent with the filing
+    (three queries, however long the conversation)."""
+    messages = list(selectors.messages_for_owner(complaint))
+    attachments = list(complaint.attachments.filter(message__isnull=True))
+    for message in messages:
+        attachments.extend(message.attachments.all())
+    attachments.sort(key=lambda a: (a.created_at, a.pk))
+    return messages, attachments
+
+
+# ---------------------------------------------------------------------------- answers
+
+
+def summary_out(complaint: Complaint) -> dict:
+    return {
+        "number": complaint.number,
+        "category": complaint.category,
+        "category_label": str(Category(complaint.category).label),
+        "state": complaint.state,
+        "state_label": str(ComplaintState(complaint.state).label),
+        "visa": complaint.visa.reference if complaint.visa_id else None,
+        "subject": complaint.subject,
+        "created_at": complaint.created_at,
+        # In UTC, however the service computed them (the clocks work in Riyadh time).
+        "first_answer_due": complaint.first_answer_due.astimezone(dt.UTC),
+        "resolution_due": complaint.resolution_due.astimezone(dt.UTC),
+        "rating": complaint.rating,
+    }
+
+
+def complaint_out(complaint: Complaint) -> dict:
+    messages, attachments = conversation(complaint)
+    return {
+        **summary_out(complaint),
+        "description": complaint.description,
+        "contact_preference": complaint.contact_preference,
+        "messages": [
+            {
+                "id": m.pk,
+                "kind": m.kind,
+                "kind_label": str(MessageKind(m.kind).label),
+                "body": m.body,
+                "from_staff": m.from_staff,
+                "created_at": m.created_at,
+            }
+            for m in messages
+        ],
+        "attachments": [
+            {
+                "id": a.pk,
+                "message_id": a.message_id,
+                "name": a.display_name,
+                "content_type": a.content_type,
+                "size": a.size,
+                "url": reverse(
+                    "complaints:attachment", kwargs={"number": complaint.number, "pk": a.pk}
+                ),
+            }
+            for a in attachments
+        ],
+    }
+
+
+def clean_text(value: str, name: str, fields: dict) -> str:
+    """Trimmed text, or a field error: blank, NUL characters (PostgreSQL refuses them) and
+    lone surrogates (not UTF-8) are refused with Django's own translated messages."""
+    value = value.strip()
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        fields[name] = [_("Enter a valid value.")]
+        return value
+    if "\x00" in value:
+        fields[name] = [_("Null characters are not allowed.")]
+    elif not value:
+        fields[name] = [_("This field is required.")]
+    return value
+
+
+def invalid(fields: dict) -> tuple[int, dict]:
+    return 422, error_body("invalid", _("Some values are not valid."), fields)
+
+
+# ---------------------------------------------------------------------------- routes
+
+
+@router.get(
+    "/complaints",
+    response={200: list[ComplaintSummaryOut], 401: Error, 422: Error},
+    summary="My complaints",
+)
+def list_complaints(
+    request,
+    limit: int = Query(50, ge=1, le=100, description="How many, at most 100."),
+    offset: int = Query(0, ge=0, le=1_000_000, description="How many to skip."),
+):
+    """Newest first; page with ``limit`` and ``offset``."""
+    rows = (
+        selectors.complaints_for(actor=request.auth)
+        .select_related("visa")
+        .only(*SUMMARY_COLUMNS)
+        .order_by("-created_at", "-pk")
+    )
+    return [summary_out(c) for c in rows[offset : offset + limit]]
+
+
+@router.get(
+    "/complaints/{number}",
+    response={200: ComplaintOut, 401: Error, 404: Error},
+    summary="One of my complaints, with its conversation and attachments",
+)
+def get_complaint(request, number: str):
+    return Status(200, complaint_out(complaint_of(actor=request.auth, number=number)))
+
+
+@router.post(
+    "/complaints",
+    response={201: ComplaintOut, 400: Error, 401: Error, 409: Error, 422: Error},
+    summary="File a complaint (files are attached on the website)",
+)
+def create_complaint(request, payload: ComplaintIn, idempotency_key: str | None = IDEMPOTENCY_KEY):
+    def run():
+        fields: dict = {}
+        subject = clean_text(payload.subject, "subject", fields)
+        description = clean_text(payload.description, "description", fields)
+        visa = None
+        reference = (payload.visa or "").strip()
+        if reference:
+            if reference.isascii() and reference.isdigit():
+                visa = (
+                    applications_for(actor=request.auth)
+                    .exclude(state=VisaState.DRAFT)  # as on the website: no drafts
+                    .filter(reference=reference)
+                    .first()
+                )
+            if visa is None:
+                # Someone else's request and no such request read the same.
+                fields["visa"] = [
+                    _("Select a valid choice. That choice is not one of the available choices.")
+                ]
+        if fields:
+            return invalid(fields)
+        complaint = services.complaint_submit(
+            owner=request.auth,
+            category=payload.category.value,
+            subject=subject,
+            description=description,
+            contact_preference=payload.contact_preference.value,
+            visa=visa,
+            request=request,
+        )
+        return 201, complaint_out(complaint)
+
+    return with_idempotency(request, idempotency_key, run)
+
+
+@router.post(
+    "/complaints/{number}/replies",
+    response={201: ComplaintOut, 400: Error, 401: Error, 404: Error, 409: Error, 422: Error},
+    summary="Answer the officer's request for information (only while it waits for you)",
+)
+def reply(request, number: str, payload: ReplyIn, idempotency_key: str | None = IDEMPOTENCY_KEY):
+    def run():
+        complaint = complaint_of(actor=request.auth, number=number)
+        fields: dict = {}
+        message = clean_text(payload.message, "message", fields)
+        if fields:
+            return invalid(fields)
+        complaint = services.transition(
+            complaint=complaint,
+            action=Action.REPLY,
+            actor=request.auth,
+            message=message,
+            request=request,
+        )
+        return 201, complaint_out(complaint)
+
+    return with_idempotency(request, idempotency_key, run)

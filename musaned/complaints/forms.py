@@ -1,0 +1,96 @@
+"""The beneficiary's complaint forms."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from musaned.complaints.models import Category, ContactPreference
+from musaned.complaints.services import MAX_FILES_PER_MESSAGE
+from musaned.core.forms import Form
+from musaned.core.uploads import DocumentsField
+
+FILES_HELP = _("Up to 3 files: PDF, JPG or PNG, at most 5 MB each.")
+
+
+def visa_label(application) -> str:
+    from musaned.visas.models import VisaState
+
+    what = application.occupation.name if application.occupation else _("Visa request")
+    number = application.visa_number or application.reference
+    return f"{number} — {what} ({VisaState(application.state).label})"
+
+
+class ComplaintForm(Form):
+    category = forms.ChoiceField(
+        label=_("What is it about?"), choices=Category.choices, widget=forms.RadioSelect
+    )
+    visa = forms.ChoiceField(
+        label=_("Related visa"),
+        required=False,
+        help_text=_("Choose the visa or request it is about, if any."),
+    )
+    subject = forms.CharField(label=_("Subject"), max_length=150)
+    description = forms.CharField(
+        label=_("Describe what happened"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Dates, names of offices and amounts help us answer faster."),
+    )
+    attachments = DocumentsField(
+        label=_("Attachments (optional)"), max_files=MAX_FILES_PER_MESSAGE, help_text=FILES_HELP
+    )
+    contact_preference = forms.ChoiceField(
+        label=_("How should we contact you?"),
+        choices=ContactPreference.choices,
+        widget=forms.RadioSelect,
+        initial=ContactPreference.SMS,
+    )
+
+    def __init__(self, *args, visas=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.visas = {application.reference: application for application in visas}
+        self.fields["visa"].choices = [("", _("None"))] + [
+            (reference, visa_label(application)) for reference, application in self.visas.items()
+        ]
+
+    def clean_visa(self):
+        reference = self.cleaned_data.get("visa")
+        return self.visas.get(reference) if reference else None
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("category") == "visa" and not cleaned.get("visa") and self.visas:
+            self.add_error("visa", _("Choose the visa the complaint is about."))
+        return cleaned
+
+
+class ReplyForm(Form):
+    message = forms.CharField(
+        label=_("Your reply"), max_length=5000, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    attachments = DocumentsField(
+        label=_("Attachments (optional)"), max_files=MAX_FILES_PER_MESSAGE, help_text=FILES_HELP
+    )
+
+
+class ReopenForm(Form):
+    message = forms.CharField(
+        label=_("Why is it not resolved?"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class RatingForm(Form):
+    rating = forms.TypedChoiceField(
+        label=_("How well was your complaint resolved?"),
+        choices=[(n, str(n)) for n in range(5, 0, -1)],
+        coerce=int,
+        widget=forms.RadioSelect,
+        help_text=_("5 is very well, 1 is very badly."),
+    )
+    comment = forms.CharField(
+        label=_("Comment (optional)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

@@ -1,0 +1,170 @@
+"""The beneficiary's complaint pages: file one, follow it, reply, reopen, rate."""
+
+from django.contrib import messages
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from musaned.complaints import selectors, services
+from musaned.complaints.forms import ComplaintForm, RatingForm, ReopenForm, ReplyForm
+from musaned.complaints.models import ComplaintState
+from musaned.complaints.workflow import Action
+from musaned.core.errors import ApplicationError, NotFound
+from musaned.visas.selectors import applications_for
+
+SUBMITTED_KEY = "complaint_submitted"
+
+
+def _get(request, number):
+    try:
+        return selectors.complaint_get_for(actor=request.user, number=number)
+    except NotFound:
+        raise Http404 from None
+
+
+@require_safe
+def complaint_list(request):
+    complaints = selectors.complaints_for(actor=request.user)
+    return render(request, "complaints/list.html", {"complaints": complaints})
+
+
+@require_http_methods(["GET", "POST"])
+def complaint_new(request):
+    visas = list(applications_for(actor=request.user).exclude(state="draft"))
+    if request.method == "POST":
+        form = ComplaintForm(request.POST, request.FILES, visas=visas)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                complaint = services.complaint_submit(
+                    owner=request.user,
+                    category=data["category"],
+                    visa=data["visa"],
+                    subject=data["subject"],
+                    description=data["description"],
+                    contact_preference=data["contact_preference"],
+                    files=data["attachments"],
+                    request=request,
+                )
+            except ApplicationError as error:
+                form.add_error(None, error.message)
+            else:
+                request.session[SUBMITTED_KEY] = complaint.number
+                return redirect("complaints:detail", number=complaint.number)
+    else:
+        form = ComplaintForm(visas=visas, initial={"visa": request.GET.get("visa", "")})
+    return render(request, "complaints/new.html", {"form": form, "has_files": True})
+
+
+def _detail(request, complaint, *, reply_form=None, reopen_form=None, rating_form=None, status=200):
+    can_reopen = complaint.state == ComplaintState.RESOLVED and services.can_reopen(complaint)
+    return render(
+        request,
+        "complaints/detail.html",
+        {
+            "complaint": complaint,
+            "conversation": selectors.messages_for_owner(complaint),
+            "first_files": complaint.attachments.filter(message__isnull=True),
+            "timeline": selectors.timeline_for_owner(complaint),
+            "just_submitted": request.session.pop(SUBMITTED_KEY, None) == complaint.number,
+            "reply_form": reply_form
+            or (ReplyForm() if complaint.state == ComplaintState.WAITING else None),
+            "reopen_form": reopen_form or (ReopenForm() if can_reopen else None),
+            "rating_form": rating_form
+            or (
+                RatingForm()
+                if complaint.rating is None
+                and complaint.state in (ComplaintState.RESOLVED, ComplaintState.CLOSED)
+                else None
+            ),
+        },
+        status=status,
+    )
+
+
+@require_safe
+def complaint_detail(request, number):
+    return _detail(request, _get(request, number))
+
+
+@require_POST
+def complaint_reply(request, number):
+    complaint = _get(request, number)
+    form = ReplyForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.transition(
+                complaint=complaint,
+                action=Action.REPLY,
+                actor=request.user,
+                message=form.cleaned_data["message"],
+                files=form.cleaned_data["attachments"],
+                request=request,
+            )
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Your reply was sent. The officer continues the work."))
+            return redirect("complaints:detail", number=number)
+    return _detail(request, complaint, reply_form=form, status=400)
+
+
+@require_POST
+def complaint_reopen(request, number):
+    complaint = _get(request, number)
+    form = ReopenForm(request.POST)
+    if form.is_valid():
+        try:
+            services.transition(
+                complaint=complaint,
+                action=Action.REOPEN,
+                actor=request.user,
+                message=form.cleaned_data["message"],
+                request=request,
+            )
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The complaint is open again."))
+            return redirect("complaints:detail", number=number)
+    return _detail(request, complaint, reopen_form=form, status=400)
+
+
+@require_POST
+def complaint_rate(request, number):
+    complaint = _get(request, number)
+    form = RatingForm(request.POST)
+    if form.is_valid():
+        try:
+            services.complaint_rate(
+                complaint=complaint,
+                actor=request.user,
+                rating=form.cleaned_data["rating"],
+                comment=form.cleaned_data["comment"],
+                request=request,
+            )
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Thank you for your rating."))
+            return redirect("complaints:detail", number=number)
+    return _detail(request, complaint, rating_form=form, status=400)
+
+
+@require_safe
+def attachment(request, number, pk):
+    complaint = _get(request, number)
+    try:
+        found = selectors.attachment_for_owner(complaint=complaint, pk=pk)
+    except NotFound:
+        raise Http404 from None
+    response = FileResponse(
+        default_storage.open(found.file.name, "rb"),
+        as_attachment=True,
+        filename=f"{complaint.number}-{found.pk}.{found.extension}",
+        content_type=found.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
