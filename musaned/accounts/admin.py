@@ -3,10 +3,11 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from musaned.accounts.models import User
+from musaned.core.admin import AuditedViewMixin
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(AuditedViewMixin, DjangoUserAdmin):
     list_display = [
         "username",
         "national_id",

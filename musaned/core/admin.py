@@ -20,3 +20,20 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class AuditedViewMixin:
+    """Every staff view of a beneficiary's record in the admin is an audit event."""
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if request.method == "GET" and response.status_code == 200:
+            from django.db import transaction
+
+            from musaned.core.audit import audit
+
+            obj = self.get_object(request, object_id)
+            if obj is not None:
+                with transaction.atomic():
+                    audit("admin.record_viewed", actor=request.user, target=obj, request=request)
+        return response

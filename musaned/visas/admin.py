@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from musaned.core.admin import AuditedViewMixin
 from musaned.core.errors import ApplicationError
 from musaned.visas.models import (
     ArrivalPoint,
@@ -57,9 +58,9 @@ class RuleSetAdmin(admin.ModelAdmin):
 
 
 @admin.register(VisaApplication)
-class VisaApplicationAdmin(admin.ModelAdmin):
-    """Read-only: applications change only through the services. Until the back office
-    exists, a reviewer decides applications in quality check with the two actions here,
+class VisaApplicationAdmin(AuditedViewMixin, admin.ModelAdmin):
+    """Read-only: applications change only through the services. Besides the back office's
+    quality-check queue, a reviewer may decide applications with the two actions here,
     which call the same service (and check the same permission)."""
 
     list_display = ["reference", "owner", "state", "occupation", "visa_number", "issued_on"]

@@ -20,9 +20,14 @@ ROLES = {
 def load(apps, schema_editor):
     # Permissions are made after migrations run; make them now so the groups can hold them.
     for app_config in apps.get_app_configs():
+        # create_permissions skips apps without a models module; the migration state's
+        # apps have none, the live registry's do (tests load this with it): restore it.
+        saved = getattr(app_config, "models_module", None)
         app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
+        try:
+            create_permissions(app_config, apps=apps, verbosity=0)
+        finally:
+            app_config.models_module = saved
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     for name, permissions in ROLES.items():

@@ -43,3 +43,15 @@ def test_staff_without_the_permission_cannot_decide(exempt, client, django_user_
         {"action": "approve_selected", "_selected_action": [application.pk]},
     )
     assert VisaApplication.objects.get(pk=application.pk).state == VisaState.IN_REVIEW
+
+
+def test_staff_opening_a_visa_in_the_admin_is_audited(exempt, client, django_user_model):
+    from musaned.core.models import AuditEvent
+
+    application = complete_draft(exempt)
+    staff = django_user_model.objects.create_superuser(username="root", password="x")
+    client.force_login(staff)
+    response = client.get(f"/en/admin/visas/visaapplication/{application.pk}/change/")
+    assert response.status_code == 200
+    event = AuditEvent.objects.get(action="admin.record_viewed")
+    assert (event.actor, event.target_id) == (staff, str(application.pk))

@@ -1,0 +1,120 @@
+"""The statistics page and its CSV export, for supervisors.
+
+Both read the same ``stats.figures_for``; the page draws each figure as an SVG chart
+with the same numbers in a table beside it. Supervisors only (``access``): 404 for
+anyone not staff, 403 for staff without ``complaints.supervise_complaint``; the
+permission check wraps the method check, as in ``views``.
+"""
+
+import csv
+import io
+
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from musaned.backoffice import charts, stats
+from musaned.backoffice.access import permission_required
+from musaned.core.audit import audit
+
+SUPERVISE = "complaints.supervise_complaint"
+
+
+def _period_query(period: stats.Period) -> str:
+    return f"from={period.start.isoformat()}&to={period.end.isoformat()}"
+
+
+def _charts(figures: stats.Figures) -> dict:
+    clock = figures.first_answer
+    return {
+        "by_category": charts.bar_chart(
+            figures.by_category,
+            title=_("Complaints by category"),
+            chart_id="chart-category",
+            description=_("The same numbers are in the table next to the chart."),
+        ),
+        "by_state": charts.bar_chart(
+            figures.by_state,
+            title=_("Complaints by status"),
+            chart_id="chart-state",
+            description=_("The same numbers are in the table next to the chart."),
+        ),
+        "first_answer": charts.bar_chart(
+            clock.rows,
+            title=_("First answers and the clock"),
+            chart_id="chart-clock",
+            description=_("The same numbers are in the table next to the chart."),
+        ),
+        "issued": charts.column_chart(
+            figures.issued_per_day,
+            title=_("Visas issued per day"),
+            chart_id="chart-issued",
+            ticks=[f"{day.day}/{day.month}" for day in figures.period.days],
+            description=_("The same numbers are in the table next to the chart."),
+        ),
+        "rejections": charts.bar_chart(
+            figures.rejections.by_rule,
+            title=_("Rejections by rule"),
+            chart_id="chart-rejections",
+            description=_("The same numbers are in the table next to the chart."),
+        ),
+    }
+
+
+@permission_required(SUPERVISE)
+@require_safe
+def statistics(request):
+    """The figures for ``?from=&to=`` (default the last 30 days); bad dates are shown
+    as errors next to the fields, with what was typed kept."""
+    default = stats.Period.last_days()
+    form = stats.PeriodForm(request.GET or None, initial={"from": default.start, "to": default.end})
+    figures = charts = None
+    if not form.is_bound:
+        period = default
+    else:
+        period = form.cleaned_data["period"] if form.is_valid() else None
+    if period is not None:
+        figures = stats.figures_for(period)
+        charts = _charts(figures)
+    return render(
+        request,
+        "backoffice/statistics.html",
+        {
+            "section": "statistics",
+            "form": form,
+            "figures": figures,
+            "charts": charts,
+            "csv_query": _period_query(period) if period else "",
+        },
+    )
+
+
+@permission_required(SUPERVISE)
+@require_safe
+def statistics_csv(request):
+    """Every figure as ``section,key,label,value`` (labels in the active language),
+    UTF-8 with a byte-order mark so that Excel shows Arabic. Each download is audited.
+    Bad dates go back to the page, which shows why."""
+    form = stats.PeriodForm(request.GET)
+    if not form.is_valid():
+        return redirect(f"{reverse('backoffice:statistics')}?{request.GET.urlencode()}")
+    period = form.cleaned_data["period"]
+    figures = stats.figures_for(period)
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(["section", "key", "label", "value"])
+    writer.writerows(stats.export_rows(figures))
+    audit(
+        "backoffice.statistics_exported",
+        actor=request.user,
+        request=request,
+        period_from=period.start.isoformat(),
+        period_to=period.end.isoformat(),
+    )
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    name = f"musaned-statistics-{period.start.isoformat()}-{period.end.isoformat()}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
