@@ -18,9 +18,7 @@ urlpatterns = [
     path("visas/", views.quality_queue, name="quality_queue"),
     path("visas/<str:reference>/", views.quality_detail, name="quality_detail"),
     path("visas/<str:reference>/audit/", views.visa_audit, name="visa_audit"),
-    path(
-        "visas/<str:reference>/documents/<str:kind>/", views.visa_document, name="visa_document"
-    ),
+    path("visas/<str:reference>/documents/<str:kind>/", views.visa_document, name="visa_document"),
     path("statistics/", stats_views.statistics, name="statistics"),
     path("statistics.csv", stats_views.statistics_csv, name="statistics_csv"),
 ]
