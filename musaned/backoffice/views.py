@@ -7,13 +7,11 @@ record (page, file or audit trail) writes a ``backoffice.*_viewed`` audit row.
 Statistics live in ``stats_views``.
 """
 
-from dataclasses import dataclass
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
+from django.db.models import Count, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from musaned.backoffice import selectors
 from musaned.backoffice.access import permission_required
 from musaned.backoffice.forms import (
     STAFF_ACTIONS,
@@ -32,17 +31,16 @@ from musaned.backoffice.forms import (
     QualityDecisionForm,
     QueueFilterForm,
 )
+from musaned.backoffice.selectors import COMPLAINT_LABELS, VIEW_LABELS
 from musaned.complaints import services
 from musaned.complaints.models import (
     Complaint,
     ComplaintAttachment,
     ComplaintMessage,
-    ComplaintState,
 )
 from musaned.complaints.workflow import (
     CLOCK_STATES,
     HANDLE,
-    OPEN_STATES,
     SUPERVISE,
     Action,
     actions_for,
@@ -50,12 +48,10 @@ from musaned.complaints.workflow import (
 )
 from musaned.core.audit import audit
 from musaned.core.errors import ApplicationError
-from musaned.core.models import AuditEvent
 from musaned.identity.saudi_id import mask_id
 from musaned.visas import rules
 from musaned.visas.models import VisaApplication, VisaState
 from musaned.visas.presenters import ACTION_LABELS as VISA_LABELS
-from musaned.visas.selectors import RuleSetMissing
 from musaned.visas.services import visa_application_review
 
 DECIDE = "visas.decide_visaapplication"
@@ -64,140 +60,10 @@ AUDIT_PER_PAGE = 50
 CONTENT_EXTENSIONS = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}
 
 
-# --- Reads (every complaint and submitted visa is open to staff holding the permission) --
-
-
-def _with_overdue(rows: QuerySet, now) -> QuerySet:
-    return rows.annotate(
-        overdue=ExpressionWrapper(services.overdue_q(now), output_field=BooleanField())
-    )
-
-
-def _tab_q(tab: str, *, user, now) -> Q:
-    return {
-        "new": Q(state=ComplaintState.SUBMITTED, assigned_to__isnull=True),
-        "mine": Q(assigned_to=user, state__in=OPEN_STATES),
-        "waiting": Q(state=ComplaintState.WAITING),
-        "overdue": services.overdue_q(now),
-        "escalated": Q(state=ComplaintState.ESCALATED),
-        "all": Q(),
-    }[tab]
-
-
-def _complaint_or_404(number: str) -> Complaint:
-    complaint = (
-        _with_overdue(Complaint.objects.all(), timezone.now())
-        .select_related(
-            "owner",
-            "assigned_to",
-            "service_level",
-            "visa",
-            "visa__occupation",
-            "visa__nationality",
-        )
-        .filter(number=number)
-        .first()
-    )
-    if complaint is None:
-        raise Http404
-    return complaint
-
-
-def _submitted_visa_or_404(reference: str) -> VisaApplication:
-    """A visa application that has been submitted (a draft is the beneficiary's own work)."""
-    application = (
-        VisaApplication.objects.select_related(
-            "owner", "occupation", "nationality", "arrival_point", "rule_set"
-        )
-        .filter(reference=reference, submitted_at__isnull=False)
-        .first()
-    )
-    if application is None:
-        raise Http404
-    return application
-
-
-def _staff_name(user) -> str:
-    return (user.get_full_name() or user.username) if user is not None else ""
-
-
-# --- Timelines (what happened, oldest first) and audit trails (everything, newest first) --
-
-COMPLAINT_LABELS = {
-    "complaint.submitted": gettext_lazy("Complaint filed"),
-    "complaint.take": gettext_lazy("Taken by an officer"),
-    "complaint.answer": gettext_lazy("Answered"),
-    "complaint.ask_info": gettext_lazy("Information asked from the beneficiary"),
-    "complaint.reply": gettext_lazy("The beneficiary replied"),
-    "complaint.resolve": gettext_lazy("Resolved"),
-    "complaint.reject": gettext_lazy("Rejected as out of scope"),
-    "complaint.escalate": gettext_lazy("Escalated to a supervisor"),
-    "complaint.reassign": gettext_lazy("Reassigned"),
-    "complaint.reopen": gettext_lazy("Reopened by the beneficiary"),
-    "complaint.close": gettext_lazy("Closed"),
-    "complaint.note": gettext_lazy("Internal note added"),
-    "complaint.rated": gettext_lazy("Rated by the beneficiary"),
-}
-VIEW_LABELS = {
-    "backoffice.complaint_viewed": gettext_lazy("Opened by staff"),
-    "backoffice.complaint_attachment_viewed": gettext_lazy("Attachment downloaded by staff"),
-    "backoffice.complaint_audit_viewed": gettext_lazy("Audit trail read by staff"),
-    "backoffice.visa_viewed": gettext_lazy("Opened by staff"),
-    "backoffice.visa_document_viewed": gettext_lazy("Document downloaded by staff"),
-    "backoffice.visa_audit_viewed": gettext_lazy("Audit trail read by staff"),
-}
-
-
-@dataclass(frozen=True)
-class Entry:
-    at: object
-    action: str
-    label: str
-    by: str
-    detail: str
-    data: dict
-
-
-def _events_for(record) -> QuerySet[AuditEvent]:
-    return AuditEvent.objects.filter(
-        target_type=record._meta.label_lower, target_id=str(record.pk)
-    ).select_related("actor")
-
-
-def _entries(events, *, owner_id, labels) -> list[Entry]:
-    entries = []
-    for event in events:
-        if event.actor is None:
-            by = _("Musaned (automatic)")
-        elif event.actor_id == owner_id:
-            by = _("The beneficiary")
-        else:
-            by = _staff_name(event.actor)
-        detail = event.data.get("reason", "") if isinstance(event.data, dict) else ""
-        entries.append(
-            Entry(
-                at=event.created_at,
-                action=event.action,
-                label=str(labels.get(event.action, event.action)),
-                by=by,
-                detail=str(detail),
-                data=event.data if isinstance(event.data, dict) else {"data": event.data},
-            )
-        )
-    return entries
-
-
-def _timeline(record, *, owner_id, labels) -> list[Entry]:
-    # Staff views are in the audit trail; draft edits are noise on a timeline.
-    events = _events_for(record).exclude(action__startswith="backoffice.")
-    events = events.exclude(action="visa.updated")
-    return _entries(events.order_by("created_at", "id"), owner_id=owner_id, labels=labels)
-
-
 def _audit_trail(request, record, *, owner_id, labels, title, back_url, section):
-    page = Paginator(_events_for(record).order_by("-created_at", "-id"), AUDIT_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(
+        selectors.events_for(record).order_by("-created_at", "-id"), AUDIT_PER_PAGE
+    ).get_page(request.GET.get("page"))
     return render(
         request,
         "backoffice/audit_trail.html",
@@ -206,7 +72,7 @@ def _audit_trail(request, record, *, owner_id, labels, title, back_url, section)
             "title": title,
             "back_url": back_url,
             "page": page,
-            "entries": _entries(page.object_list, owner_id=owner_id, labels=labels),
+            "entries": selectors.entries(page.object_list, owner_id=owner_id, labels=labels),
         },
     )
 
@@ -235,18 +101,18 @@ def queue(request):
             query=mask_id(searched) if len(searched) == 10 else searched,
         )
     else:
-        rows = rows.filter(_tab_q(tab, user=request.user, now=now))
+        rows = rows.filter(selectors.tab_q(tab, user=request.user, now=now))
     if data.get("category"):
         rows = rows.filter(category=data["category"])
     if data.get("state"):
         rows = rows.filter(state=data["state"])
     newest_first = searched or tab == "all"
-    rows = _with_overdue(rows.select_related("owner", "assigned_to"), now).order_by(
+    rows = selectors.with_overdue(rows.select_related("owner", "assigned_to"), now).order_by(
         *(("-created_at", "-id") if newest_first else ("created_at", "id"))
     )
     counts = Complaint.objects.aggregate(
         **{
-            name: Count("pk", filter=_tab_q(name, user=request.user, now=now))
+            name: Count("pk", filter=selectors.tab_q(name, user=request.user, now=now))
             for name in TABS
             if name != "all"
         }
@@ -304,7 +170,7 @@ def _render_detail(request, complaint: Complaint, *, failed=None, note_form=None
         .prefetch_related("attachments")
     )
     filed_with = list(ComplaintAttachment.objects.filter(complaint=complaint, message__isnull=True))
-    timeline = _timeline(complaint, owner_id=complaint.owner_id, labels=COMPLAINT_LABELS)
+    timeline = selectors.timeline(complaint, owner_id=complaint.owner_id, labels=COMPLAINT_LABELS)
     audit("backoffice.complaint_viewed", actor=request.user, target=complaint, request=request)
     complaint.state_label = STAFF_STATE_LABELS[complaint.state]
     visa = complaint.visa
@@ -333,7 +199,7 @@ def _render_detail(request, complaint: Complaint, *, failed=None, note_form=None
 @permission_required(HANDLE)
 @require_safe
 def complaint_detail(request, number):
-    return _render_detail(request, _complaint_or_404(number))
+    return _render_detail(request, selectors.complaint_or_404(number))
 
 
 SUCCESS = {
@@ -350,7 +216,7 @@ SUCCESS = {
 @require_POST
 def complaint_act(request, number):
     """Do one action of the state table through the complaint service (then PRG)."""
-    complaint = _complaint_or_404(number)
+    complaint = selectors.complaint_or_404(number)
     try:
         action = Action(request.POST.get("action", ""))
     except ValueError:
@@ -377,7 +243,9 @@ def complaint_act(request, number):
         field = "message" if exc.code == "message_required" and "message" in form.fields else None
         form.add_error(field, exc.message)
         # The page shows the state as it is now, with the form as it was typed.
-        return _render_detail(request, _complaint_or_404(number), failed=form, status=exc.status)
+        return _render_detail(
+            request, selectors.complaint_or_404(number), failed=form, status=exc.status
+        )
     messages.success(request, SUCCESS[action] % {"number": complaint.number})
     return redirect("backoffice:complaint", number=complaint.number)
 
@@ -386,7 +254,7 @@ def complaint_act(request, number):
 @require_POST
 def complaint_note(request, number):
     """An internal note: staff read it, the beneficiary never does."""
-    complaint = _complaint_or_404(number)
+    complaint = selectors.complaint_or_404(number)
     form = NoteForm(request.POST)
     status = 400
     if form.is_valid():
@@ -422,7 +290,7 @@ def _file_response(stored, *, content_type: str, filename: str) -> FileResponse:
 @require_safe
 def complaint_attachment(request, number, pk):
     """A file the beneficiary sent, as a download with a server-made name."""
-    complaint = _complaint_or_404(number)
+    complaint = selectors.complaint_or_404(number)
     attachment = ComplaintAttachment.objects.filter(complaint=complaint, pk=pk).first()
     if attachment is None or not attachment.file:
         raise Http404
@@ -443,7 +311,7 @@ def complaint_attachment(request, number, pk):
 @permission_required(SUPERVISE)
 @require_safe
 def complaint_audit(request, number):
-    complaint = _complaint_or_404(number)
+    complaint = selectors.complaint_or_404(number)
     audit(
         "backoffice.complaint_audit_viewed", actor=request.user, target=complaint, request=request
     )
@@ -477,46 +345,11 @@ def quality_queue(request):
     )
 
 
-@dataclass(frozen=True)
-class StoredVerdict:
-    rule: str
-    status: str
-    title: str
-    message: str
-
-
-def _verdicts(application: VisaApplication) -> list[StoredVerdict]:
-    """The verdicts stored at the decision (their status), with today's wording of each rule.
-
-    Only the wording comes from evaluating again; what decided is what was stored.
-    """
-    try:
-        current = {
-            v.rule: v for v in rules.evaluate(user=application.owner, application=application)
-        }
-    except RuleSetMissing:  # the record is still shown, with the stored statuses only
-        current = {}
-    verdicts = []
-    for stored in application.verdicts or []:
-        if not isinstance(stored, dict) or "rule" not in stored:
-            continue
-        now = current.get(stored["rule"])
-        verdicts.append(
-            StoredVerdict(
-                rule=stored["rule"],
-                status=str(stored.get("status", "")),
-                title=str(now.title) if now else stored["rule"],
-                message=str(now.message) if now else "",
-            )
-        )
-    return verdicts
-
-
 @permission_required(DECIDE)
 @require_http_methods(["GET", "POST"])
 def quality_detail(request, reference):
     """One application in quality check: the facts, its documents, and the decision."""
-    application = _submitted_visa_or_404(reference)
+    application = selectors.submitted_visa_or_404(reference)
     status = 200
     if request.method == "POST":
         form = QualityDecisionForm(request.POST)
@@ -532,7 +365,7 @@ def quality_detail(request, reference):
             except ApplicationError as exc:
                 form.add_error(None, exc.message)
                 status = exc.status
-                application = _submitted_visa_or_404(reference)
+                application = selectors.submitted_visa_or_404(reference)
             else:
                 if form.approve:
                     messages.success(
@@ -549,7 +382,7 @@ def quality_detail(request, reference):
                 return redirect("backoffice:quality_queue")
     else:
         form = QualityDecisionForm()
-    verdicts = _verdicts(application)
+    verdicts = selectors.verdicts(application)
     audit("backoffice.visa_viewed", actor=request.user, target=application, request=request)
     occupation = application.occupation
     return render(
@@ -564,7 +397,9 @@ def quality_detail(request, reference):
             "document_name": occupation.document_name if occupation else "",
             "in_review": application.state == VisaState.IN_REVIEW,
             "form": form,
-            "timeline": _timeline(application, owner_id=application.owner_id, labels=VISA_LABELS),
+            "timeline": selectors.timeline(
+                application, owner_id=application.owner_id, labels=VISA_LABELS
+            ),
         },
         status=status,
     )
@@ -573,7 +408,7 @@ def quality_detail(request, reference):
 @permission_required(SUPERVISE)
 @require_safe
 def visa_audit(request, reference):
-    application = _submitted_visa_or_404(reference)
+    application = selectors.submitted_visa_or_404(reference)
     audit("backoffice.visa_audit_viewed", actor=request.user, target=application, request=request)
     return _audit_trail(
         request,
@@ -590,7 +425,7 @@ def visa_audit(request, reference):
 @require_safe
 def visa_document(request, reference, kind):
     """A document of a submitted application, as a download with a server-made name."""
-    application = _submitted_visa_or_404(reference)
+    application = selectors.submitted_visa_or_404(reference)
     field = {"proof": "proof_document", "occupation": "occupation_document"}.get(kind)
     if field is None or not getattr(application, field):
         raise Http404
