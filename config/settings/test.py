@@ -5,7 +5,7 @@ import os
 import tempfile
 
 from config.settings.base import *  # noqa: F403
-from config.settings.base import CACHES
+from config.settings.base import CACHES, DATABASES
 
 # Playwright's sync API runs an event loop in the test thread.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -29,3 +29,8 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 STATIC_ROOT = None  # static files come from the apps (WhiteNoise finders); no collectstatic
+
+if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+    # Each run its own test database, so two suites on one PostgreSQL never meet
+    # (pytest-xdist adds its worker suffix to this name).
+    DATABASES["default"]["TEST"] = {"NAME": f"test_musaned_{os.getpid()}"}
