@@ -9,10 +9,9 @@ Statistics live in ``stats_views``.
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -48,6 +47,7 @@ from musaned.complaints.workflow import (
 )
 from musaned.core.audit import audit
 from musaned.core.errors import ApplicationError
+from musaned.core.uploads import download_response
 from musaned.identity.saudi_id import mask_id
 from musaned.visas import rules
 from musaned.visas.models import VisaApplication, VisaState
@@ -274,18 +274,6 @@ def complaint_note(request, number):
     return _render_detail(request, complaint, note_form=form, status=status)
 
 
-def _file_response(stored, *, content_type: str, filename: str) -> FileResponse:
-    try:
-        handle = default_storage.open(stored.name, "rb")
-    except OSError:  # the row is there but the file is not
-        raise Http404 from None
-    response = FileResponse(
-        handle, as_attachment=True, filename=filename, content_type=content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
 @permission_required(HANDLE)
 @require_safe
 def complaint_attachment(request, number, pk):
@@ -301,8 +289,8 @@ def complaint_attachment(request, number, pk):
         request=request,
         attachment=attachment.pk,
     )
-    return _file_response(
-        attachment.file,
+    return download_response(
+        attachment.file.name,
         content_type=attachment.content_type or "application/octet-stream",
         filename=f"{complaint.number}-{attachment.pk}.{attachment.extension}",
     )
@@ -437,8 +425,8 @@ def visa_document(request, reference, kind):
         request=request,
         kind=kind,
     )
-    return _file_response(
-        getattr(application, field),
+    return download_response(
+        getattr(application, field).name,
         content_type=content_type,
         filename=f"{application.reference}-{kind}.{CONTENT_EXTENSIONS.get(content_type, 'bin')}",
     )

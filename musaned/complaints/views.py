@@ -1,8 +1,7 @@
 """The beneficiary's complaint pages: file one, follow it, reply, reopen, rate."""
 
 from django.contrib import messages
-from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -12,6 +11,7 @@ from musaned.complaints.forms import ComplaintForm, RatingForm, ReopenForm, Repl
 from musaned.complaints.models import ComplaintState
 from musaned.complaints.workflow import Action
 from musaned.core.errors import ApplicationError, NotFound
+from musaned.core.uploads import download_response
 from musaned.visas.selectors import applications_for
 
 SUBMITTED_KEY = "complaint_submitted"
@@ -160,11 +160,8 @@ def attachment(request, number, pk):
         found = selectors.attachment_for_owner(complaint=complaint, pk=pk)
     except NotFound:
         raise Http404 from None
-    response = FileResponse(
-        default_storage.open(found.file.name, "rb"),
-        as_attachment=True,
-        filename=f"{complaint.number}-{found.pk}.{found.extension}",
+    return download_response(
+        found.file.name,
         content_type=found.content_type,
+        filename=f"{complaint.number}-{found.pk}.{found.extension}",
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response

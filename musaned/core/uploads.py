@@ -23,7 +23,12 @@ def sniff(head: bytes) -> tuple[str, str] | None:
 
 
 # A file's name must agree with its content: ``x.pdf.html`` is refused even when it is a PDF.
-EXTENSIONS = {"pdf": "application/pdf", "png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg"}
+EXTENSIONS = {
+    "pdf": "application/pdf",
+    "png": "image/png",
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+}
 
 
 def _looks_like_markup(data: bytes) -> bool:
@@ -117,3 +122,23 @@ class DocumentsField(DocumentField):
         if errors:
             raise forms.ValidationError(errors)
         return cleaned
+
+
+def download_response(stored_name: str, *, content_type: str, filename: str):
+    """A stored document as a download under a server-made ``filename``; never rendered
+    by the browser (attachment, nosniff). A row whose file is gone is a 404."""
+    from django.core.files.storage import default_storage
+    from django.http import FileResponse, Http404
+
+    try:
+        handle = default_storage.open(stored_name, "rb")
+    except OSError:
+        raise Http404 from None
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=filename,
+        content_type=content_type or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

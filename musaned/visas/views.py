@@ -2,8 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,6 +13,7 @@ from django_ratelimit.decorators import ratelimit
 from musaned.core.captcha import captcha_mode
 from musaned.core.errors import ApplicationError, NotFound
 from musaned.core.ratelimits import client_key, rate
+from musaned.core.uploads import download_response
 from musaned.identity.registry import get_registry
 from musaned.identity.saudi_id import IdType
 from musaned.visas import inquiry, rules, services
@@ -296,14 +296,11 @@ def document(request, reference, kind):
     extension = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}.get(
         content_type, "bin"
     )
-    response = FileResponse(
-        default_storage.open(stored.name, "rb"),
-        as_attachment=True,
-        filename=f"{application.reference}-{kind}.{extension}",
+    return download_response(
+        stored.name,
         content_type=content_type,
+        filename=f"{application.reference}-{kind}.{extension}",
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 @login_not_required

@@ -12,7 +12,7 @@ from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from musaned.complaints import services as complaint_services
+from musaned.complaints.tests.conftest import file_complaint
 from musaned.visas import services as visa_services
 from musaned.visas.tests.conftest import complete_draft, make_beneficiary
 
@@ -85,17 +85,6 @@ def pdf_upload(name: str = "contract.pdf") -> SimpleUploadedFile:
     upload = SimpleUploadedFile(name, PDF, content_type="application/pdf")
     upload.sniffed_type = "application/pdf"  # what the upload field's content check sets
     return upload
-
-
-def file_complaint(owner, **overrides):
-    fields = {
-        "owner": owner,
-        "category": "office",
-        "subject": "The office does not answer",
-        "description": "Since two weeks.",
-        "contact_preference": "sms",
-    }
-    return complaint_services.complaint_submit(**(fields | overrides))
 
 
 @pytest.fixture

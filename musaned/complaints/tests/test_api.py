@@ -28,16 +28,6 @@ COMPLAINT = {
 NOTE = "Internal: the office owner is a relative of the sponsor, check twice."
 
 
-@pytest.fixture(autouse=True)
-def service_level(db):
-    importlib.import_module("musaned.complaints.migrations.0002_service_level").load(apps, None)
-
-
-@pytest.fixture
-def citizen(registry):
-    return make_beneficiary("1000000008", "mohammed")
-
-
 @pytest.fixture
 def resident(registry):
     return make_beneficiary("2000000006", "ahmed")
