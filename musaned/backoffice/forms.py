@@ -36,7 +36,7 @@ class QueueFilterForm(Form):
         label=_("Complaint number or ID number"),
         required=False,
         max_length=20,
-        help_text=_("The exact number."),
+        help_text=_("Enter the whole number exactly."),
         widget=forms.TextInput(attrs={"dir": "ltr", "inputmode": "numeric", "autocomplete": "off"}),
     )
     category = forms.ChoiceField(

@@ -150,7 +150,7 @@ class MessageKind(models.TextChoices):
     """Who wrote it and who may read it. Only ``note`` is internal: the beneficiary's
     pages and the API never select it."""
 
-    REPLY = "reply", _("Your reply")
+    REPLY = "reply", _("Reply from the beneficiary")
     ANSWER = "answer", _("Answer")
     INFO_REQUEST = "info_request", _("Request for information")
     RESOLUTION = "resolution", _("Resolution")

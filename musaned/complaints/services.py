@@ -70,7 +70,12 @@ def _attach(complaint: Complaint, message: ComplaintMessage | None, files, actor
     if len(files) > MAX_FILES_PER_MESSAGE:
         raise ComplaintError(
             "too_many_files",
-            _("Attach at most %(count)s files.") % {"count": MAX_FILES_PER_MESSAGE},
+            ngettext(
+                "Attach at most %(max)s file.",
+                "Attach at most %(max)s files.",
+                MAX_FILES_PER_MESSAGE,
+            )
+            % {"max": MAX_FILES_PER_MESSAGE},
         )
     for upload in files:
         ComplaintAttachment.objects.create(
@@ -120,8 +125,8 @@ def complaint_submit(
         raise ComplaintError(
             "too_many_complaints",
             ngettext(
-                "You can file %(count)s complaint a day. Add to an open one, or call us.",
-                "You can file %(count)s complaints a day. Add to an open one, or call us.",
+                "You can file %(count)s complaint a day. Reply on an open one, or call us.",
+                "You can file %(count)s complaints a day. Reply on an open one, or call us.",
                 limit,
             )
             % {"count": limit},
@@ -156,9 +161,12 @@ def complaint_submit(
         notify(
             user=owner,
             subject=_("Musaned complaint %(number)s") % {"number": complaint.number},
-            body=_(
+            body=ngettext(
                 "We received your complaint %(number)s. The first answer is due within "
-                "%(days)s working days; follow it in your account."
+                "%(days)s working day; follow it in your account.",
+                "We received your complaint %(number)s. The first answer is due within "
+                "%(days)s working days; follow it in your account.",
+                level.first_answer_days,
             )
             % {"number": complaint.number, "days": level.first_answer_days},
         )
@@ -228,7 +236,11 @@ def transition(
             if not can_reopen(complaint, now):
                 raise ComplaintError(
                     "reopen_window_passed",
-                    _("A complaint can be reopened within %(days)s days of its resolution.")
+                    ngettext(
+                        "A complaint can be reopened within %(days)s day of its resolution.",
+                        "A complaint can be reopened within %(days)s days of its resolution.",
+                        complaint.service_level.reopen_days,
+                    )
                     % {"days": complaint.service_level.reopen_days},
                 )
             level = complaint.service_level

@@ -6,6 +6,7 @@ from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 # Magic bytes → (content type, extension). The name a user gave is never trusted.
 SIGNATURES = [
@@ -88,8 +89,6 @@ class DocumentsField(DocumentField):
     """Several documents in one control (at most ``max_files``); each checked as above.
     An error names the file it is about."""
 
-    default_error_messages = {"too_many": _("Attach at most %(max)s files.")}
-
     def __init__(self, *, max_files: int = 3, **kwargs):
         self.max_files = max_files
         kwargs.setdefault(
@@ -106,7 +105,11 @@ class DocumentsField(DocumentField):
             return []
         if len(uploads) > self.max_files:
             raise forms.ValidationError(
-                self.error_messages["too_many"], code="too_many", params={"max": self.max_files}
+                ngettext(
+                    "Attach at most %(max)s file.", "Attach at most %(max)s files.", self.max_files
+                ),
+                code="too_many",
+                params={"max": self.max_files},
             )
         cleaned, errors = [], []
         for upload in uploads:
