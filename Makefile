@@ -7,8 +7,12 @@ PORT ?= 8000
 
 .PHONY: run test setup setup-dev messages migrate demo lint format check chromium clean
 
-## run: install, migrate, load the demo data and serve http://127.0.0.1:8000 (SQLite, SMS to var/sms/)
+## run: install, migrate, load the demo data and serve http://127.0.0.1:8000 (SQLite, SMS to var/sms/),
+## with the task worker beside the server (it sends SMS and email, draws e-visas); both stop together
 run: setup messages migrate demo
+	MUSANED_SITE_URL="$${MUSANED_SITE_URL:-http://$(HOST):$(PORT)}"; export MUSANED_SITE_URL; \
+	$(BIN)/python manage.py db_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; trap 'exit 130' INT TERM; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## test: install, lint and run the whole suite, browser tests included

@@ -6,6 +6,7 @@ from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
 from musaned.api.urls import api_urls
+from musaned.core import health
 
 # django-simple-captcha's views, opened to people who are not signed in.
 captcha_patterns = [
@@ -32,6 +33,9 @@ captcha_patterns = [
 ]
 
 urlpatterns = [
+    # Probes for the load balancer and orchestrator (musaned/core/health.py): never translated.
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("captcha/", include(captcha_patterns)),
     # The payment provider's callback and the local provider's own pages (not translated URLs).
     path("", include("musaned.payments.urls")),

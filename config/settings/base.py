@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "django.forms",
     "captcha",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "musaned.core",
     "musaned.identity",
     "musaned.notifications",
@@ -55,6 +57,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "musaned.core.logging.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -70,6 +73,7 @@ MIDDLEWARE = [
     "musaned.core.middleware.NoStoreForSignedInMiddleware",
     "axes.middleware.AxesMiddleware",
     "django_ratelimit.middleware.RatelimitMiddleware",
+    "musaned.core.cache.CacheUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -112,9 +116,12 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's Redis cache that keeps pages up and counters closed when Redis is
+            # out of reach (musaned/core/cache.py); a dead Redis must not hang a request.
+            "BACKEND": "musaned.core.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("MUSANED_CACHE_PREFIX", "musaned"),
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         }
     }
 else:
@@ -172,6 +179,8 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = (
     ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if AXES_IPWARE_PROXY_COUNT else ("REMOTE_ADDR",)
 )
 MUSANED_CAPTCHA_AFTER_FAILURES = 3
+# Keep the proxy's X-Request-ID (when it looks safe) instead of making one (musaned/core/logging.py).
+MUSANED_TRUST_REQUEST_ID = env_bool("MUSANED_TRUST_REQUEST_ID")
 
 # --- Captcha (the seed's "visual verification code") ------------------------
 CAPTCHA_TEST_MODE = env_bool("MUSANED_CAPTCHA_TEST_MODE")
@@ -228,6 +237,23 @@ MUSANED_MAX_UPLOAD_BYTES = int(os.environ.get("MUSANED_MAX_UPLOAD_BYTES", 5 * 10
 IDENTITY_REGISTRY_BACKEND = os.environ.get(
     "IDENTITY_REGISTRY_BACKEND", "musaned.identity.registry.LocalRegistry"
 )
+
+# --- Background tasks: SMS, email and e-visa PDFs leave the request path ---------
+# django-tasks with its database backend: the queue is a table, so one machine needs
+# nothing more; `manage.py db_worker` runs the tasks (docs/configuration.md#task-worker).
+TASKS_BACKEND_ALIASES = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+TASKS = {
+    "default": {
+        "BACKEND": backend_from_env("MUSANED_TASKS_BACKEND", TASKS_BACKEND_ALIASES, "database"),
+        "QUEUES": ["default"],
+    }
+}
+# The site's public address, for links made outside a request (the e-visa's QR code
+# drawn by the worker); empty = e-visas are drawn on their first download instead.
+MUSANED_SITE_URL = os.environ.get("MUSANED_SITE_URL", "").rstrip("/")
 
 # --- What the platform tells people (defaults from the seed) ---------------
 MUSANED_SUPPORT_PHONE = os.environ.get("MUSANED_SUPPORT_PHONE", "920002866")

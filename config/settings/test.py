@@ -17,6 +17,12 @@ ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 SMS_BACKEND = "musaned.notifications.sms.backends.locmem.SmsBackend"
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Tasks run when enqueued (i.e. on commit), so SMS are in the outbox once the
+# transaction commits; tests of the database backend and its worker override TASKS.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# No site address: e-visas are drawn on download, not at every issue (the tests of the
+# e-visa task set it).
+MUSANED_SITE_URL = ""
 CAPTCHA_TEST_MODE = True
 MUSANED_VAR_TMP = tempfile.mkdtemp(prefix="musaned-test-")
 MEDIA_ROOT = MUSANED_VAR_TMP

@@ -50,8 +50,14 @@ def rate_limited(request, exception=None):
     return render(request, "errors/429.html", status=429)
 
 
+def _reference(request) -> str:
+    """What the error page shows as the reference: the first ten characters of the request
+    id that every log line of this request carries (search the logs for it, ignoring case)."""
+    return (getattr(request, "request_id", "") or uuid.uuid4().hex)[:10].upper()
+
+
 def _error(request, template: str, status: int):
-    return render(request, template, {"reference": uuid.uuid4().hex[:10].upper()}, status=status)
+    return render(request, template, {"reference": _reference(request)}, status=status)
 
 
 def bad_request(request, exception=None):
@@ -67,8 +73,35 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
-    return _error(request, "errors/500.html", 500)
+    try:
+        return _error(request, "errors/500.html", 500)
+    except Exception:
+        # The failure may be the database itself, which the full page reads (the signed-in
+        # header, the notices): then the same page as a visitor sees it, read from nowhere.
+        return _bare_error(request, "errors/500.html", 500)
+
+
+def _bare_error(request, template: str, status: int):
+    from django.contrib.auth.models import AnonymousUser
+    from django.http import HttpResponse
+    from django.template.loader import render_to_string
+
+    from musaned.core.context_processors import platform
+
+    context = {
+        "reference": _reference(request),
+        "user": AnonymousUser(),
+        "messages": (),
+        **platform(request),
+    }
+    return HttpResponse(render_to_string(template, context), status=status)
 
 
 def csrf_failure(request, reason=""):
     return _error(request, "errors/403_csrf.html", 403)
+
+
+def service_unavailable(request):
+    """The shared cache is out of reach and this action must not go on without it
+    (musaned/core/cache.py): a translated 503."""
+    return _error(request, "errors/503.html", 503)

@@ -2,18 +2,27 @@
 number inside the account. Both answer with the one visa card (presenters.py)."""
 
 import re
+import time
 
-from django.db import transaction
+from django.db.models import CharField, Value
+from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest
 
 from musaned.core.audit import audit
 from musaned.identity.saudi_id import mask_id, normalize_digits
-from musaned.visas.models import VisaApplication
+from musaned.visas.models import (
+    ArrivalPoint,
+    BilingualName,
+    Nationality,
+    Occupation,
+    VisaApplication,
+)
 from musaned.visas.presenters import VisaCard, visa_card
 from musaned.visas.selectors import applications_for
 
 _DIGITS = re.compile(r"[0-9]{1,20}")
 # Only what the card shows (docs/performance.md: the full rows cost a third of the time).
+# The catalogue names come from CATALOGUES, so the lookup joins the owner only.
 CARD_FIELDS = (
     "reference",
     "state",
@@ -22,15 +31,81 @@ CARD_FIELDS = (
     "worker_gender",
     "issued_on",
     "expires_on",
+    "occupation",
+    "nationality",
+    "arrival_point",
     "owner__first_name",
     "owner__last_name",
-    "occupation__name_ar",
-    "occupation__name_en",
-    "nationality__name_ar",
-    "nationality__name_en",
-    "arrival_point__name_ar",
-    "arrival_point__name_en",
 )
+CATALOGUE_FIELDS = ("occupation", "nationality", "arrival_point")
+
+
+class CatalogueNames:
+    """The names of the three catalogues a visa card shows, kept in the process.
+
+    They are a few dozen rows that change rarely; reading them with every inquiry made
+    it a five-table join (docs/performance.md). One query loads all three; the copy is
+    dropped after ``TTL`` seconds, when this process saves or deletes a catalogue row
+    (signals below), and when a visa names a row it does not hold (a new one). So a
+    renamed entry shows everywhere within ``TTL`` seconds, at once in the process that
+    renamed it. The copies are name holders only (pk, name_ar, name_en): the card reads
+    ``.name``.
+    """
+
+    TTL = 60.0
+
+    def __init__(self):
+        self._rows: dict[str, dict[int, BilingualName]] | None = None
+        self._loaded_at = 0.0
+
+    def clear(self, **_signal) -> None:
+        self._rows = None
+
+    def _load(self) -> dict[str, dict[int, BilingualName]]:
+        models = {
+            "occupation": Occupation,
+            "nationality": Nationality,
+            "arrival_point": ArrivalPoint,
+        }
+        parts = [
+            model.objects.order_by()
+            .annotate(kind=Value(kind, output_field=CharField()))
+            .values_list("kind", "pk", "name_ar", "name_en")
+            for kind, model in models.items()
+        ]
+        rows: dict[str, dict[int, BilingualName]] = {kind: {} for kind in models}
+        for kind, pk, name_ar, name_en in parts[0].union(*parts[1:], all=True):
+            rows[kind][pk] = models[kind](pk=pk, name_ar=name_ar, name_en=name_en)
+        self._rows, self._loaded_at = rows, time.monotonic()
+        return rows
+
+    def get(self, kind: str, pk: int) -> BilingualName | None:
+        rows = self._rows
+        if rows is None or time.monotonic() - self._loaded_at > self.TTL:
+            rows = self._load()
+        found = rows[kind].get(pk)
+        if found is None:
+            found = self._load()[kind].get(pk)
+        return found
+
+    def attach(self, application: VisaApplication) -> None:
+        """Put the names on the application as if select_related had fetched them."""
+        for kind in CATALOGUE_FIELDS:
+            pk = getattr(application, f"{kind}_id")
+            found = self.get(kind, pk) if pk is not None else None
+            if found is not None:
+                VisaApplication._meta.get_field(kind).set_cached_value(application, found)
+            # else: not there at all; reading the field queries the database as usual.
+
+
+CATALOGUES = CatalogueNames()
+for _model in (Occupation, Nationality, ArrivalPoint):
+    post_save.connect(
+        CATALOGUES.clear, sender=_model, dispatch_uid=f"inquiry-names-{_model.__name__}"
+    )
+    post_delete.connect(
+        CATALOGUES.clear, sender=_model, dispatch_uid=f"inquiry-names-del-{_model.__name__}"
+    )
 
 
 def public_inquiry(
@@ -45,23 +120,30 @@ def public_inquiry(
     issued_number, national_id = normalize_digits(issued_number), normalize_digits(national_id)
     application = None
     if _DIGITS.fullmatch(issued_number) and _DIGITS.fullmatch(national_id):
-        application = (
+        # The issued number is unique: no ORDER BY (``first()`` would add one, and
+        # compiling it costs more than the rest of the query).
+        found = (
             VisaApplication.objects.filter(
                 issued_number=issued_number, owner__national_id=national_id
             )
-            .select_related("owner", "occupation", "nationality", "arrival_point")
+            .select_related("owner")
             .only(*CARD_FIELDS)
-            .first()
+            .order_by()[:1]
         )
-    with transaction.atomic():
-        audit(
-            "visa.inquiry",
-            target=application,
-            request=request,
-            national_id=mask_id(national_id),
-            found=application is not None,
-        )
-    return visa_card(application) if application is not None else None
+        application = next(iter(found), None)
+    # One INSERT: it commits by itself (autocommit) or with the caller's transaction. A
+    # block of its own would add BEGIN and COMMIT, two more round trips, for one statement.
+    audit(
+        "visa.inquiry",
+        target=application,
+        request=request,
+        national_id=mask_id(national_id),
+        found=application is not None,
+    )
+    if application is None:
+        return None
+    CATALOGUES.attach(application)
+    return visa_card(application)
 
 
 def account_inquiry(*, actor, query: str) -> list[VisaApplication]:

@@ -278,3 +278,33 @@ class VisaApplication(BaseModel):
 
     def __str__(self) -> str:
         return self.reference
+
+
+def evisa_upload_to(instance, filename: str) -> str:
+    # Server-made, unguessable name; the file is only ever served by the owner's download view.
+    import secrets
+
+    return f"visas/evisa/{dt.date.today():%Y/%m}/{secrets.token_hex(16)}.pdf"
+
+
+class EvisaDocument(BaseModel):
+    """The e-visa PDF of an application, drawn once by the ``render_evisa`` task (issue 6).
+
+    ``state`` is the application's state the page was drawn for (the PDF prints
+    it: issued, cancelled, expired); the download view serves the file only while
+    the application is still in that state, and otherwise draws a new one.
+    """
+
+    application = models.OneToOneField(
+        VisaApplication, on_delete=models.CASCADE, related_name="evisa_document"
+    )
+    state = models.CharField(_("drawn for status"), max_length=20, choices=VisaState.choices)
+    file = models.FileField(_("PDF"), upload_to=evisa_upload_to)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("e-visa document")
+        verbose_name_plural = _("e-visa documents")
+
+    def __str__(self) -> str:
+        return f"{self.application} ({self.state})"

@@ -18,6 +18,7 @@ from musaned.core.numbering import unique_number
 from musaned.notifications.services import notify
 from musaned.visas import rules
 from musaned.visas.models import VisaApplication, VisaState
+from musaned.visas.tasks import evisa_render_later
 from musaned.visas.workflow import EDITABLE_STATES, Action, Actor, target
 
 EDITABLE_FIELDS = frozenset(
@@ -112,6 +113,8 @@ def transition(
             subject=_("Musaned visa request %(ref)s") % {"ref": application.reference},
             body=_LazyFormat(notice, application, data.get("bill_number", "")),
         )
+    # Issue 6: an issued, cancelled or expired visa's PDF is drawn by a task after commit.
+    evisa_render_later(application)
     return application
 
 

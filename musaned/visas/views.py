@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -271,15 +270,14 @@ def cancel(request, reference):
 
 @require_safe
 def evisa_pdf(request, reference):
-    from musaned.visas.evisa import evisa_filename, render_evisa_pdf
+    from musaned.visas.evisa import evisa_filename
+    from musaned.visas.tasks import evisa_pdf_for
 
     application = _get(request, reference)
     if not application.verification_token:
         raise Http404
-    verify_url = request.build_absolute_uri(
-        reverse("visas:verify", kwargs={"token": application.verification_token})
-    )
-    pdf = render_evisa_pdf(application, verify_url=verify_url)
+    # Issue 6: the file the render_evisa task stored, or drawn now (and stored) if it is behind.
+    pdf = evisa_pdf_for(application, request=request)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{evisa_filename(application)}"'
     return response

@@ -26,6 +26,7 @@ from musaned.accounts.services import AccountError
 from musaned.accounts.views.codes import code_page, resend_code
 from musaned.accounts.views.registration import ACTIVATION_KEY
 from musaned.core.audit import audit, client_ip
+from musaned.core.cache import shared_cache_required
 from musaned.core.captcha import captcha_mode
 from musaned.core.ratelimits import client_key, rate
 from musaned.identity.saudi_id import mask_id, normalize_digits
@@ -83,6 +84,7 @@ def _locked_context(request, form) -> dict:
 @login_not_required
 @never_cache
 @require_http_methods(["GET", "POST"])
+@shared_cache_required  # the lockout is read from the shared cache: no cache, no sign-in
 def login_view(request):
     if request.user.is_authenticated:
         return redirect("accounts:hub")
@@ -161,6 +163,7 @@ def _pending_login(request):
 @login_not_required
 @never_cache
 @require_http_methods(["GET", "POST"])
+@shared_cache_required
 def login_code(request):
     """The second factor: the code sent to the verified mobile."""
     request.personal_page = True

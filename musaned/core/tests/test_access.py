@@ -38,6 +38,8 @@ PUBLIC = {
     "/captcha/image/{key}@2/",
     "/captcha/audio/{key}.wav",
     "/captcha/refresh/",
+    "/healthz",  # the load balancer's probes (docs/operations.md)
+    "/readyz",
 }
 
 # A sample value for each kind of URL parameter.
