@@ -277,3 +277,41 @@ def test_with_the_database_backend_a_failure_is_retried_later(person, database_b
     assert len(sms.outbox) == 1 and len(mail.outbox) == 1
     notification.refresh_from_db()
     assert (notification.state, notification.attempts) == (NotificationState.SENT, 2)
+
+
+def test_requeue_sends_a_stuck_notification_once_and_a_failed_one_on_request(
+    django_user_model,
+):
+    import io
+
+    import time_machine
+    from django.core.management import call_command
+
+    from musaned.notifications import sms
+    from musaned.notifications.models import Notification, NotificationState
+
+    user = django_user_model.objects.create_user(
+        username="stuck", password="x", mobile="+966500000071", email=""
+    )
+    stuck = Notification.objects.create(
+        user=user, mobile=user.mobile, subject="S", body="stuck one"
+    )
+    failed = Notification.objects.create(
+        user=user,
+        mobile=user.mobile,
+        subject="S",
+        body="failed one",
+        state=NotificationState.FAILED,
+    )
+    sms.outbox.clear()
+    call_command("requeue_notifications", stdout=io.StringIO())
+    assert not sms.outbox  # not old enough yet
+    with time_machine.travel(dt.timedelta(minutes=20)):
+        call_command("requeue_notifications", stdout=io.StringIO())
+        call_command("requeue_notifications", stdout=io.StringIO())
+    assert [m.body for m in sms.outbox].count("S: stuck one") == 1
+    call_command("requeue_notifications", "--failed", stdout=io.StringIO())
+    assert [m.body for m in sms.outbox].count("S: failed one") == 1
+    stuck.refresh_from_db()
+    failed.refresh_from_db()
+    assert stuck.state == failed.state == NotificationState.SENT
