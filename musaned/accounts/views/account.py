@@ -43,7 +43,9 @@ SERVICES = [
     (
         "complaints:list",
         gettext_lazy("Complaints"),
-        gettext_lazy("File a complaint and follow it: every complaint shows when it must be answered."),
+        gettext_lazy(
+            "File a complaint and follow it: every complaint shows when it must be answered."
+        ),
     ),
     (
         "accounts:profile",
