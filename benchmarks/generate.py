@@ -1,29 +1,61 @@
 """Fill a PostgreSQL database with realistic volumes, fast (COPY), for the benchmarks.
 
-    DJANGO_SETTINGS_MODULE=config.settings.benchmark .venv/bin/python benchmarks/generate.py \
-        --visas 1000000 --beneficiaries 200000
+    .venv/bin/python benchmarks/generate.py --visas 10000      # -> musaned_bench_10k
+    .venv/bin/python benchmarks/generate.py --visas 1000000    # -> musaned_bench_1m
 
-Creates the database named in DATABASE_URL (default ``musaned_bench`` on the local
-server) if missing, migrates it, then COPYs beneficiaries and visa applications:
+The size switch ``--visas N`` picks the database (``musaned_bench_10k``,
+``musaned_bench_1m``, otherwise ``musaned_bench_<N>``; ``--database`` overrides) on the
+server ``--server`` (default the local one). The other volumes follow the visas unless
+given: beneficiaries N/5, complaints N/10, registry people without an account N/20,
+audit history one row per visa. So 1,000,000 visas come with 200,000 beneficiaries,
+100,000 complaints, 250,000 registry people and 1,000,000 audit rows; 10,000 visas with
+2,000, 1,000, 2,500 and 10,000. DATABASE_URL is ignored on purpose: this script empties
+and fills whole tables, and refuses any database whose name does not start with
+``musaned_bench``.
+
+It creates the database if missing, migrates it, and COPYs (psycopg 3), in one
+transaction, with the tables' secondary indexes and constraints dropped during the
+load and rebuilt after it:
 
 * beneficiaries: unique, random, Luhn-valid ID numbers (seven in ten citizens, ``1…``,
-  three in ten residents, ``2…``), activated, with consent recorded;
-* applications: random unique 10-digit Luhn-valid request, visa (``9…``) and issued
-  (``4…``) numbers like ``musaned.core.numbering`` makes; mostly issued, the rest spread
-  over the other states (numbers only where the state has them); owners skewed so a few
-  sponsors hold many visas; catalogue foreign keys from the seeded catalogue rows.
+  three in ten residents, ``2…``), activated, consent recorded, a mobile; an unusable
+  password except for the sign-in accounts (below);
+* 20 complaint officers (staff);
+* the identity registry (the stand-in for the national registry): every beneficiary,
+  plus people who have no account yet (the registration benchmark registers them);
+* visa applications: random unique 10-digit Luhn-valid request, visa (``9…``) and
+  issued (``4…``) numbers like ``musaned.core.numbering`` makes; mostly issued, the rest
+  spread over the other states (numbers only where the state has them); owners skewed
+  so a few sponsors hold many visas; catalogue foreign keys from the seeded catalogues;
+* complaints: unique 12-digit numbers (``7…``, Luhn), categories, contact preferences,
+  states by age (recent ones open, old ones closed, resolved or rejected), the clocks
+  computed with the real working-day rule under the service level in effect on the day
+  (the seeded one from 2024, and an older one the script adds), officers assigned,
+  ratings; nine in ten answered ones have a conversation (answers, requests for information,
+  replies, resolutions, rejections, internal notes);
+* audit history (inquiries, sign-ins, codes, complaints), so the inquiry's audit insert
+  lands in a table of realistic size.
 
-Then ANALYZE. A second run with enough rows only rewrites the sample file; ``--reset``
-empties users, applications and the audit log first (a dedicated database only!).
+Then ANALYZE, and the sample files the load script reads, in ``var/bench/<database>/``
+(git-ignored):
 
-Writes ``var/bench/pairs.txt`` (git-ignored): ``issued_number national_id`` pairs for
-the load script, nine in ten matching (200), one in ten a real issued number with
-another sponsor's ID (404, the "mismatch" answer).
+* ``pairs.txt``: ``issued_number national_id`` pairs, nine in ten matching (200), one in
+  ten a real issued number with another sponsor's ID (404, the "mismatch" answer);
+* ``accounts.txt``: ``user_id national_id`` of the sign-in accounts: 1,000 beneficiaries
+  spread evenly over the ownership ranking (so they hold as many visas at 10,000 visas
+  as at 1,000,000), with the password ``BENCH_PASSWORD`` hashed with the production
+  hasher (Argon2, Django's default cost);
+* ``registry.txt``: people in the registry without an account (the registration step).
+
+A second run on a filled database only rewrites the sample files; ``--reset`` empties
+users, applications, complaints, the registry and the audit log first.
 """
 
 import argparse
 import base64
 import datetime as dt
+import itertools
+import json
 import os
 import random
 import sys
@@ -32,14 +64,17 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.benchmark")
+os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.benchmark"
 
 import django  # noqa: E402
 import psycopg  # noqa: E402
 from psycopg import sql  # noqa: E402
 
-DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/musaned_bench"
-PAIRS = ROOT / "var" / "bench" / "pairs.txt"
+DEFAULT_SERVER = "postgres://postgres@127.0.0.1:5432"
+BENCH_DIR = ROOT / "var" / "bench"
+BENCH_PASSWORD = "bench-passphrase-2026"  # noqa: S105 (the benchmark accounts' password)
+SIGN_IN_ACCOUNTS = 1000
+OFFICERS = 20
 
 # (state, share in %, has visa numbers)
 STATES = [
@@ -51,50 +86,207 @@ STATES = [
     ("in_review", 2, False),
     ("draft", 3, False),
 ]
+CATEGORIES = [
+    ("office", 30),
+    ("visa", 20),
+    ("worker", 25),
+    ("payment", 10),
+    ("technical", 10),
+    ("other", 5),
+]
+CONTACT = [("sms", 60), ("email", 25), ("phone", 15)]
+SUBJECTS = {
+    "office": ("المكتب لم يرد على طلبي", "The office has not answered for two weeks"),
+    "visa": ("تأخر إصدار التأشيرة", "The visa shows the wrong occupation"),
+    "worker": ("العاملة لم تصل بعد", "The worker left before the end of the contract"),
+    "payment": ("تم الخصم مرتين", "I paid the fee twice"),
+    "technical": ("لا تظهر صفحة الدفع", "The payment page does not open"),
+    "other": ("استفسار عام", "A question about the rules"),
+}
+DESCRIPTION = (
+    "تواصلت مع المكتب عدة مرات دون رد، وأرفقت رقم الطلب. "
+    "I contacted the office several times without an answer; the request number is above. "
+) * 3
+FIRST_AR = ("محمد", "عبدالله", "فهد", "سارة", "نورة", "خالد", "ريم", "سلطان", "هند", "فيصل")
+FAMILY_AR = ("العتيبي", "القحطاني", "الشمري", "الدوسري", "الحربي", "الزهراني", "المطيري")
+NATIONALITIES = ("EGY", "IND", "PAK", "PHL", "IDN", "BGD", "LKA", "KEN", "UGA", "ETH")
 
 
-def luhn_number(body: str) -> str:
-    from musaned.core.numbering import luhn_check_digit
-
-    return body + luhn_check_digit(body)
+# --------------------------------------------------------------------------- numbers
 
 
-def unique_numbers(rng: random.Random, count: int, prefix: str) -> list[str]:
-    """``count`` distinct random 10-digit Luhn numbers; ``prefix`` empty = first digit 1-9."""
-    if prefix:
-        return [luhn_number(f"{prefix}{n:08d}") for n in rng.sample(range(10**8), count)]
-    return [luhn_number(str(n)) for n in rng.sample(range(10**8, 10**9), count)]
+def check_digit(body: str) -> str:
+    """The Luhn check digit of ``body`` (the rule of ``musaned.core.numbering``, inlined:
+    the project's version tries the ten digits, which costs seconds over millions)."""
+    total = 0
+    for index, char in enumerate(reversed(body)):
+        digit = ord(char) - 48
+        if index % 2 == 0:  # doubled: these are the odd places once the check digit follows
+            digit = digit * 2 - 9 if digit > 4 else digit * 2
+        total += digit
+    return str(-total % 10)
 
 
-def ensure_database(url: str) -> None:
-    name = url.rsplit("/", 1)[1].split("?", 1)[0]
-    admin = url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin, autocommit=True) as conn:
+def unique_numbers(rng: random.Random, count: int, prefix: str, width: int = 8) -> list[str]:
+    """``count`` distinct random Luhn numbers: ``prefix``, ``width`` random digits, check."""
+    return [
+        body + check_digit(body)
+        for body in (f"{prefix}{n:0{width}d}" for n in rng.sample(range(10**width), count))
+    ]
+
+
+def random_references(rng: random.Random, count: int) -> list[str]:
+    """Request numbers: 10 digits, the first 1-9, like ``random_number(10)``."""
+    return [body + check_digit(body) for body in map(str, rng.sample(range(10**8, 10**9), count))]
+
+
+# --------------------------------------------------------------------------- database
+
+
+def database_name(visas: int) -> str:
+    """musaned_bench_10k, musaned_bench_1m, ..."""
+    if visas % 1_000_000 == 0:
+        return f"musaned_bench_{visas // 1_000_000}m"
+    if visas % 1_000 == 0:
+        return f"musaned_bench_{visas // 1_000}k"
+    return f"musaned_bench_{visas}"
+
+
+def ensure_database(server: str, name: str) -> None:
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
         if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
             conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
             print(f"Created database {name}")
 
 
-def write_pairs(cursor, rng: random.Random, count: int) -> int:
-    """Sample real (issued number, sponsor ID) pairs; one in ten gets another sponsor's ID."""
-    cursor.execute(
+class Unindexed:
+    """Drop a table's secondary indexes and constraints (all but the primary key) for a
+    bulk load, and rebuild them after it, in the caller's transaction."""
+
+    def __init__(self, conn, table: str):
+        self.conn, self.table = conn, table
+        self.constraints = conn.execute(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint"
+            " WHERE conrelid = %s::regclass AND contype <> 'p' ORDER BY contype <> 'f'",
+            (table,),
+        ).fetchall()
+        self.indexes = conn.execute(
+            "SELECT i.relname, pg_get_indexdef(i.oid) FROM pg_index x"
+            " JOIN pg_class i ON i.oid = x.indexrelid"
+            " WHERE x.indrelid = %s::regclass AND NOT x.indisprimary"
+            " AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid)",
+            (table,),
+        ).fetchall()
+
+    def __enter__(self):
+        for name, _definition in self.constraints:
+            self.conn.execute(
+                sql.SQL("ALTER TABLE {} DROP CONSTRAINT {}").format(
+                    sql.Identifier(self.table), sql.Identifier(name)
+                )
+            )
+        for name, _definition in self.indexes:
+            self.conn.execute(sql.SQL("DROP INDEX {}").format(sql.Identifier(name)))
+        return self
+
+    def __exit__(self, *exc):
+        if exc[0] is not None:
+            return False  # the transaction rolls back, the definitions come back with it
+        for _name, definition in self.indexes:
+            self.conn.execute(definition)
+        # Unique and check constraints first, foreign keys last (ORDER BY above, reversed).
+        for name, definition in reversed(self.constraints):
+            self.conn.execute(
+                sql.SQL("ALTER TABLE {} ADD CONSTRAINT {} ").format(
+                    sql.Identifier(self.table), sql.Identifier(name)
+                )
+                + sql.SQL(definition)
+            )
+        return False
+
+
+def next_id(conn, table: str) -> int:
+    return conn.execute(
+        sql.SQL("SELECT COALESCE(max(id), 0) + 1 FROM {}").format(sql.Identifier(table))
+    ).fetchone()[0]
+
+
+def reset_sequence(conn, table: str) -> None:
+    conn.execute(
+        sql.SQL("SELECT setval(pg_get_serial_sequence(%s, 'id'), (SELECT max(id) FROM {}))").format(
+            sql.Identifier(table)
+        ),
+        (table,),
+    )
+
+
+def copy_rows(conn, table: str, columns: str, rows) -> int:
+    count = 0
+    with conn.cursor() as cursor, cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+            count += 1
+    return count
+
+
+# --------------------------------------------------------------------------- sample files
+
+
+def write_samples(conn, rng: random.Random, out: Path, pairs: int) -> dict:
+    """The load script's inputs; see the module docstring."""
+    out.mkdir(parents=True, exist_ok=True)
+    rows = conn.execute(
         "SELECT v.issued_number, u.national_id FROM visas_visaapplication v"
-        " TABLESAMPLE BERNOULLI (5) REPEATABLE (2026)"
+        " TABLESAMPLE BERNOULLI (%s) REPEATABLE (2026)"
         " JOIN accounts_user u ON u.id = v.owner_id"
         " WHERE v.issued_number IS NOT NULL AND v.state = 'issued' LIMIT %s",
-        (count,),
-    )
-    rows = cursor.fetchall()
+        (min(100.0, 100.0 * pairs * 2 / max(1, _count(conn, "visas_visaapplication"))), pairs),
+    ).fetchall()
     ids = [nid for _issued, nid in rows]
     lines = []
     for issued, nid in rows:
         if rng.random() < 0.1:
-            other = rng.choice(ids)
-            nid = other if other != nid else luhn_number(f"1{rng.randrange(10**8):08d}")
+            nid = rng.choice(ids)  # almost always another sponsor's: the "mismatch" 404
         lines.append(f"{issued} {nid}\n")
-    PAIRS.parent.mkdir(parents=True, exist_ok=True)
-    PAIRS.write_text("".join(lines))
-    return len(lines)
+    rng.shuffle(lines)
+    (out / "pairs.txt").write_text("".join(lines))
+    accounts = conn.execute(
+        "SELECT id, national_id FROM accounts_user WHERE password LIKE 'argon2%%'"
+        " AND national_id IS NOT NULL ORDER BY id"
+    ).fetchall()
+    (out / "accounts.txt").write_text("".join(f"{pk} {nid}\n" for pk, nid in accounts))
+    people = conn.execute(
+        "SELECT r.national_id, r.id_type, r.first_name_en, r.family_name_en, r.birth_date"
+        " FROM identity_registryperson r WHERE NOT EXISTS"
+        " (SELECT 1 FROM accounts_user u WHERE u.national_id = r.national_id)"
+        " ORDER BY r.national_id LIMIT 100000"
+    ).fetchall()
+    (out / "registry.txt").write_text(
+        "".join(
+            f"{nid} {kind} {first} {family} {born:%Y-%m-%d}\n"
+            for nid, kind, first, family, born in people
+        )
+    )
+    owned = conn.execute(
+        "SELECT avg(n), max(n) FROM (SELECT count(*) n FROM visas_visaapplication v"
+        " JOIN accounts_user u ON u.id = v.owner_id WHERE u.password LIKE 'argon2%%'"
+        " GROUP BY v.owner_id) t"
+    ).fetchone()
+    return {
+        "pairs": len(lines),
+        "accounts": len(accounts),
+        "registry": len(people),
+        "visas per sign-in account (mean, max)": (round(float(owned[0] or 0), 2), owned[1]),
+    }
+
+
+def _count(conn, table: str) -> int:
+    return conn.execute(
+        sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(table))
+    ).fetchone()[0]
+
+
+# --------------------------------------------------------------------------- main
 
 
 def main() -> None:
@@ -102,169 +294,504 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--visas", type=int, default=1_000_000)
-    parser.add_argument("--beneficiaries", type=int, default=200_000)
-    parser.add_argument("--pairs", type=int, default=10_000, help="size of the sample file")
-    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--beneficiaries", type=int, help="default: visas / 5")
+    parser.add_argument("--complaints", type=int, help="default: visas / 10")
     parser.add_argument(
-        "--reset", action="store_true", help="empty users, applications and the audit log first"
+        "--unregistered", type=int, help="registry people without an account; default: visas / 20"
     )
+    parser.add_argument("--audit", type=int, help="audit history rows; default: one per visa")
+    parser.add_argument("--database", help="default: from --visas, e.g. musaned_bench_1m")
+    parser.add_argument("--server", default=DEFAULT_SERVER)
+    parser.add_argument("--pairs", type=int, default=10_000, help="size of pairs.txt")
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--reset", action="store_true", help="empty the tables first")
     args = parser.parse_args()
-
-    url = os.environ.setdefault("DATABASE_URL", DEFAULT_URL)
-    ensure_database(url)
-    django.setup()
-    from django.core.management import call_command
-    from django.db import connection
-
-    from musaned.visas.models import ArrivalPoint, Nationality, Occupation, RuleSet
+    visas = args.visas
+    beneficiaries = args.beneficiaries or max(10, visas // 5)
+    complaints = args.complaints if args.complaints is not None else visas // 10
+    unregistered = args.unregistered if args.unregistered is not None else max(100, visas // 20)
+    audit_rows = args.audit if args.audit is not None else visas
+    name = args.database or database_name(visas)
+    if not name.startswith("musaned_bench"):
+        sys.exit(f"{name}: the benchmark databases are called musaned_bench*")
+    url = f"{args.server}/{name}"
+    out = BENCH_DIR / name
 
     started = time.monotonic()
 
-    def elapsed() -> str:
-        return f"{time.monotonic() - started:.1f} s"
+    def step(what: str) -> None:
+        print(f"{time.monotonic() - started:7.1f} s  {what}", flush=True)
+
+    ensure_database(args.server, name)
+    os.environ["DATABASE_URL"] = url
+    django.setup()
+    from django.contrib.auth.hashers import make_password
+    from django.core.management import call_command
+
+    from musaned.core.numbering import luhn_check_digit
+
+    for body in ("123456789", "400000000", "7000000001", "999999999"):
+        assert check_digit(body) == luhn_check_digit(body), body
 
     call_command("migrate", verbosity=0)
-    print(f"migrated in {elapsed()}")
+    step(f"migrated {name}")
     rng = random.Random(args.seed)  # noqa: S311 (repeatable test data, not secrets)
-    with connection.cursor() as cursor:
+    with psycopg.connect(url) as conn:
         if args.reset:
-            cursor.execute("TRUNCATE visas_visaapplication, accounts_user, core_auditevent CASCADE")
-            print(f"emptied in {elapsed()}")
-        cursor.execute("SELECT count(*) FROM visas_visaapplication")
-        if cursor.fetchone()[0] >= args.visas:
-            count = write_pairs(cursor, rng, args.pairs)
-            print(f"The database already holds the visas (--reset to start again); {count} pairs")
-            print(f"in {PAIRS}; done in {elapsed()}")
+            conn.execute(
+                "TRUNCATE visas_visaapplication, accounts_user, core_auditevent,"
+                " complaints_complaint, identity_registryperson, django_session CASCADE"
+            )
+            conn.commit()
+            step("emptied")
+        have = _count(conn, "visas_visaapplication")
+        if have >= visas:
+            info = write_samples(conn, rng, out, args.pairs)
+            step(f"already filled ({have} visas; --reset to start again); samples: {info}")
             return
+        if have:
+            sys.exit(f"{name} holds {have} visas, fewer than {visas}: use --reset")
+        conn.execute("SET synchronous_commit = off")
+        conn.execute("SET maintenance_work_mem = '512MB'")
+        fill(
+            conn,
+            rng,
+            step,
+            make_password,
+            visas=visas,
+            beneficiaries=beneficiaries,
+            complaints=complaints,
+            unregistered=unregistered,
+            audit_rows=audit_rows,
+        )
+        conn.commit()
+        step("committed")
+        conn.autocommit = True
+        conn.execute("VACUUM ANALYZE")
+        step("vacuumed and analysed")
+        info = write_samples(conn, rng, out, args.pairs)
+    size = _size(url)
+    step(f"done: {info}; database {size}; samples in {out}")
 
-    occupations = list(Occupation.objects.values_list("pk", flat=True))
-    nationalities = list(Nationality.objects.values_list("pk", flat=True))
-    arrivals = list(ArrivalPoint.objects.values_list("pk", flat=True))
-    rule_set = RuleSet.objects.order_by("-effective_from").values_list("pk", flat=True).first()
-    if not (occupations and nationalities and arrivals and rule_set):
-        sys.exit("The catalogue is empty: the seed migrations did not run?")
+
+def _size(url: str) -> str:
+    with psycopg.connect(url) as conn:
+        return conn.execute(
+            "SELECT pg_size_pretty(pg_database_size(current_database()))"
+        ).fetchone()[0]
+
+
+def weighted(rng: random.Random, choices: list[tuple]):
+    """A function drawing one of the values with the given weights."""
+    values = [value for value, _weight in choices]
+    cumulative = list(itertools.accumulate(weight for _value, weight in choices))
+    return lambda: rng.choices(values, cum_weights=cumulative)[0]
+
+
+def fill(
+    conn, rng, step, make_password, *, visas, beneficiaries, complaints, unregistered, audit_rows
+) -> None:
+    from zoneinfo import ZoneInfo
+
+    from musaned.complaints.clocks import add_working_days
+
+    riyadh = ZoneInfo("Asia/Riyadh")
     now = dt.datetime.now(dt.UTC)
     today = now.date()
+    occupations = [r[0] for r in conn.execute("SELECT id FROM visas_occupation")]
+    nationalities = [r[0] for r in conn.execute("SELECT id FROM visas_nationality")]
+    arrivals = [r[0] for r in conn.execute("SELECT id FROM visas_arrivalpoint")]
+    rule_set = conn.execute(
+        "SELECT id FROM visas_ruleset ORDER BY effective_from DESC LIMIT 1"
+    ).fetchone()
+    if not (occupations and nationalities and arrivals and rule_set):
+        sys.exit("The catalogue is empty: the seed migrations did not run?")
+    rule_set = rule_set[0]
+    # An older service level, so complaints from before 2024 have the one then in effect.
+    conn.execute(
+        "INSERT INTO complaints_servicelevel (effective_from, first_answer_days,"
+        " resolution_days, reopen_days, created_at, updated_at)"
+        " VALUES ('2022-01-01', 3, 15, 7, now(), now()) ON CONFLICT (effective_from) DO NOTHING"
+    )
+    levels = conn.execute(
+        "SELECT id, effective_from, first_answer_days, resolution_days, reopen_days"
+        " FROM complaints_servicelevel ORDER BY effective_from"
+    ).fetchall()
+    holidays = {r[0] for r in conn.execute("SELECT date FROM complaints_holiday")}
 
-    raw = connection.connection  # the psycopg 3 connection behind Django's
-    raw.execute("SET synchronous_commit = off")
-    raw.execute("SET maintenance_work_mem = '512MB'")
-    with raw.cursor() as cursor:
-        bodies = rng.sample(range(10**8), args.beneficiaries)
-        with cursor.copy(
-            "COPY accounts_user (password, is_superuser, username, first_name, last_name, email,"
-            " is_staff, is_active, date_joined, national_id, id_type, birth_date, mobile,"
-            " activated_at, privacy_notice_version, privacy_consent_at, preferred_language)"
-            " FROM STDIN"
-        ) as copy:
-            for i, body in enumerate(bodies):
-                resident = rng.random() < 0.3
-                nid = luhn_number(f"{2 if resident else 1}{body:08d}")
-                joined = now - dt.timedelta(seconds=rng.randrange(3 * 365 * 86400))
-                copy.write_row(
-                    (
-                        "!",  # unusable password: nobody signs in as these
-                        False,
-                        nid,
-                        f"Given{i % 997}",
-                        f"Family{i % 4999}",
-                        f"b{i}@example.com",
-                        False,
-                        True,
-                        joined,
-                        nid,
-                        "resident" if resident else "citizen",
-                        dt.date(
-                            1950 + rng.randrange(50), 1 + rng.randrange(12), 1 + rng.randrange(28)
-                        ),
-                        f"+9665{rng.randrange(10**8):08d}",
-                        joined,
-                        "2026-11",
-                        joined,
-                        "ar" if rng.random() < 0.8 else "en",
-                    )
-                )
-        cursor.execute("SELECT id FROM accounts_user WHERE password = '!' ORDER BY id")
-        owners = [pk for (pk,) in cursor.fetchall()]
-        print(f"{len(owners)} beneficiaries in {elapsed()}")
+    # ---- people ------------------------------------------------------------------------
+    bodies = rng.sample(range(10**8), beneficiaries + unregistered)
+    people = []  # (national_id, id_type, first_en, family_en, birth, mobile)
+    for i, body in enumerate(bodies):
+        resident = rng.random() < 0.3
+        nid = f"{2 if resident else 1}{body:08d}"
+        nid += check_digit(nid)
+        people.append(
+            (
+                nid,
+                "resident" if resident else "citizen",
+                f"Given{i % 997}",
+                f"Family{i % 4999}",
+                dt.date(1950 + rng.randrange(50), 1 + rng.randrange(12), 1 + rng.randrange(28)),
+                f"+9665{rng.randrange(10**8):08d}",
+            )
+        )
+    first_user = next_id(conn, "accounts_user")
+    owners = list(range(first_user, first_user + beneficiaries))
+    # The sign-in accounts: evenly spread over the ownership ranking (owners[int(n * r**1.5)]
+    # below), so their share of the visas is the same at every size.
+    sign_in = {
+        owners[int(beneficiaries * (0.02 + 0.96 * k / SIGN_IN_ACCOUNTS))]
+        for k in range(min(SIGN_IN_ACCOUNTS, beneficiaries))
+    }
+    password = make_password(BENCH_PASSWORD)  # production hasher and cost (Argon2)
+    step(f"drew {len(people)} people; sign-in password hashed ({password.split('$')[0]})")
 
-        references = unique_numbers(rng, args.visas, "")
-        visa_numbers = unique_numbers(rng, args.visas, "9")
-        issued_numbers = unique_numbers(rng, args.visas, "4")
-        print(f"numbers drawn in {elapsed()}")
-        state_weights = [share for _s, share, _n in STATES]
-        with cursor.copy(
-            "COPY visas_visaapplication (owner_id, reference, state, occupation_id, nationality_id,"
-            " worker_gender, arrival_point_id, proof_type, monthly_salary, bank_balance,"
-            " proof_document, proof_document_type, occupation_document, occupation_document_type,"
-            " declaration, rule_set_id, fee, verdicts, submitted_at, decided_at, fix_by,"
-            " visa_number, issued_number, issued_on, expires_on, verification_token,"
-            " created_at, updated_at)"
-            " FROM STDIN"
-        ) as copy:
-            for i in range(args.visas):
-                state, _share, numbered = rng.choices(STATES, weights=state_weights)[0]
-                # Skewed ownership: a few sponsors hold many visas, most hold a few.
-                owner = owners[int(len(owners) * rng.random() ** 1.5)]
-                created = now - dt.timedelta(seconds=rng.randrange(3 * 365 * 86400))
-                submitted = None if state == "draft" else created + dt.timedelta(minutes=20)
-                decided = (
-                    created + dt.timedelta(hours=1)
-                    if state not in ("draft", "awaiting_payment", "in_review")
-                    else None
+    def users():
+        for i, (nid, kind, first, family, birth, mobile) in enumerate(people[:beneficiaries]):
+            joined = now - dt.timedelta(seconds=rng.randrange(3 * 365 * 86400))
+            yield (
+                first_user + i,
+                password if first_user + i in sign_in else "!",
+                False,
+                nid,
+                first,
+                family,
+                f"b{first_user + i}@example.com",
+                False,
+                True,
+                joined,
+                nid,
+                kind,
+                birth,
+                mobile,
+                joined,
+                "2026-11",
+                joined,
+                "ar" if rng.random() < 0.8 else "en",
+            )
+        for k in range(OFFICERS):
+            yield (
+                first_user + beneficiaries + k,
+                "!",
+                False,
+                f"officer{k:02d}",
+                "Officer",
+                f"{k}",
+                f"officer{k:02d}@musaned.local",
+                True,
+                True,
+                now,
+                None,
+                "",
+                None,
+                f"+9665{rng.randrange(10**8):08d}",
+                now,
+                "",
+                None,
+                "ar",
+            )
+
+    officers = list(range(first_user + beneficiaries, first_user + beneficiaries + OFFICERS))
+    with Unindexed(conn, "accounts_user"):
+        n = copy_rows(
+            conn,
+            "accounts_user",
+            "id, password, is_superuser, username, first_name, last_name, email, is_staff,"
+            " is_active, date_joined, national_id, id_type, birth_date, mobile, activated_at,"
+            " privacy_notice_version, privacy_consent_at, preferred_language",
+            users(),
+        )
+    reset_sequence(conn, "accounts_user")
+    step(
+        f"{n} users ({beneficiaries} beneficiaries, {len(sign_in)} can sign in, {OFFICERS} officers)"
+    )
+
+    def registry():
+        for i, (nid, kind, first, family, birth, mobile) in enumerate(people):
+            yield (
+                now,
+                now,
+                nid,
+                kind,
+                FIRST_AR[i % len(FIRST_AR)],
+                FAMILY_AR[i % len(FAMILY_AR)],
+                first,
+                family,
+                birth,
+                "SAU" if kind == "citizen" else rng.choice(NATIONALITIES),
+                "M" if rng.random() < 0.6 else "F",
+                mobile,
+                rng.random() < 0.02,
+                rng.random() < 0.05,
+            )
+
+    with Unindexed(conn, "identity_registryperson"):
+        n = copy_rows(
+            conn,
+            "identity_registryperson",
+            "created_at, updated_at, national_id, id_type, first_name_ar, family_name_ar,"
+            " first_name_en, family_name_en, birth_date, nationality, gender, mobile,"
+            " disability_exemption, unpaid_traffic_violations",
+            registry(),
+        )
+    step(f"{n} registry people ({unregistered} without an account)")
+
+    # ---- visas -------------------------------------------------------------------------
+    references = random_references(rng, visas)
+    visa_numbers = unique_numbers(rng, visas, "9")
+    issued_numbers = unique_numbers(rng, visas, "4")
+    step("visa numbers drawn")
+    pick_state = weighted(rng, [(state, share) for state, share, _numbered in STATES])
+    numbered_states = {s for s, _share, numbered in STATES if numbered}
+    first_visa = next_id(conn, "visas_visaapplication")
+    visas_of: dict[int, list[int]] = {}
+
+    def applications():
+        for i in range(visas):
+            state = pick_state()
+            numbered = state in numbered_states
+            # Skewed ownership: a few sponsors hold many visas, most hold a few.
+            owner = owners[int(beneficiaries * rng.random() ** 1.5)]
+            if state != "draft":
+                visas_of.setdefault(owner, []).append(first_visa + i)
+            created = now - dt.timedelta(seconds=rng.randrange(3 * 365 * 86400))
+            submitted = None if state == "draft" else created + dt.timedelta(minutes=20)
+            decided = (
+                created + dt.timedelta(hours=1)
+                if state not in ("draft", "awaiting_payment", "in_review")
+                else None
+            )
+            issued_on = decided.date() if numbered else None
+            expires_on = issued_on + dt.timedelta(days=730) if numbered else None
+            if state == "expired":
+                issued_on, expires_on = (
+                    today - dt.timedelta(days=800),
+                    today - dt.timedelta(days=70),
                 )
-                issued_on = decided.date() if numbered else None
-                expires_on = issued_on + dt.timedelta(days=730) if numbered else None
-                if state == "expired":
-                    issued_on, expires_on = (
-                        today - dt.timedelta(days=800),
-                        today - dt.timedelta(days=70),
-                    )
-                salary = rng.random() < 0.6
-                copy.write_row(
-                    (
-                        owner,
-                        references[i],
-                        state,
-                        rng.choice(occupations),
-                        rng.choice(nationalities),
-                        "F" if rng.random() < 0.75 else "M",
-                        rng.choice(arrivals),
-                        "salary" if salary else "bank",
-                        rng.randrange(8_000, 60_000) if salary else None,
-                        None if salary else rng.randrange(50_000, 500_000),
-                        "",
-                        "",
-                        "",
-                        "",
-                        state != "draft",
-                        None if state == "draft" else rule_set,
-                        None if state == "draft" else "2000.00",
-                        "[]",
-                        submitted,
-                        decided,
-                        (decided.date() + dt.timedelta(days=30)) if state == "rejected" else None,
-                        visa_numbers[i] if numbered else None,
-                        issued_numbers[i] if numbered else None,
-                        issued_on,
-                        expires_on,
-                        base64.urlsafe_b64encode(rng.randbytes(32)).rstrip(b"=").decode()
-                        if numbered
-                        else None,
-                        created,
-                        decided or submitted or created,
-                    )
+            salary = rng.random() < 0.6
+            yield (
+                first_visa + i,
+                owner,
+                references[i],
+                state,
+                rng.choice(occupations),
+                rng.choice(nationalities),
+                "F" if rng.random() < 0.75 else "M",
+                rng.choice(arrivals),
+                "salary" if salary else "bank",
+                rng.randrange(8_000, 60_000) if salary else None,
+                None if salary else rng.randrange(50_000, 500_000),
+                "",
+                "",
+                "",
+                "",
+                state != "draft",
+                None if state == "draft" else rule_set,
+                None if state == "draft" else "2000.00",
+                "[]",
+                submitted,
+                decided,
+                (decided.date() + dt.timedelta(days=30)) if state == "rejected" else None,
+                visa_numbers[i] if numbered else None,
+                issued_numbers[i] if numbered else None,
+                issued_on,
+                expires_on,
+                base64.urlsafe_b64encode(rng.randbytes(32)).rstrip(b"=").decode()
+                if numbered
+                else None,
+                created,
+                decided or submitted or created,
+            )
+            if i and i % 250_000 == 0:
+                step(f"  {i} visas")
+
+    with Unindexed(conn, "visas_visaapplication"):
+        n = copy_rows(
+            conn,
+            "visas_visaapplication",
+            "id, owner_id, reference, state, occupation_id, nationality_id, worker_gender,"
+            " arrival_point_id, proof_type, monthly_salary, bank_balance, proof_document,"
+            " proof_document_type, occupation_document, occupation_document_type, declaration,"
+            " rule_set_id, fee, verdicts, submitted_at, decided_at, fix_by, visa_number,"
+            " issued_number, issued_on, expires_on, verification_token, created_at, updated_at",
+            applications(),
+        )
+        step(f"{n} visas copied; rebuilding their indexes and constraints")
+    reset_sequence(conn, "visas_visaapplication")
+    step("visa indexes rebuilt")
+
+    # ---- complaints ---------------------------------------------------------------------
+    numbers = unique_numbers(rng, complaints, "7", width=10)
+    pick_category = weighted(rng, CATEGORIES)
+    pick_contact = weighted(rng, CONTACT)
+    first_complaint = next_id(conn, "complaints_complaint")
+    messages: list[tuple] = []
+
+    def level_on(day: dt.date):
+        found = levels[0]
+        for level in levels:
+            if level[1] <= day:
+                found = level
+        return found
+
+    def complaint_rows():
+        for i in range(complaints):
+            pk = first_complaint + i
+            owner = owners[int(beneficiaries * rng.random() ** 1.5)]
+            category = pick_category()
+            own = visas_of.get(owner)
+            visa = rng.choice(own) if own and category in ("visa", "worker", "office") else None
+            created = now - dt.timedelta(seconds=rng.randrange(3 * 365 * 86400))
+            age = (now - created).days
+            if age < 3:
+                state = rng.choices(["submitted", "in_review", "waiting"], [50, 40, 10])[0]
+            elif age < 20:
+                state = rng.choices(
+                    ["in_review", "waiting", "escalated", "resolved"], [30, 15, 10, 45]
+                )[0]
+            else:
+                state = rng.choices(["closed", "rejected", "resolved"], [88, 10, 2])[0]
+            level_id, _from, first_days, resolution_days, reopen_days = level_on(created.date())
+            local = created.astimezone(riyadh)
+            first_due = add_working_days(local, first_days, holidays)
+            resolution_due = add_working_days(local, resolution_days, holidays)
+            officer = None if state == "submitted" else rng.choice(officers)
+            answered = (
+                None
+                if state == "submitted"
+                else created + dt.timedelta(minutes=rng.randrange(60, 3 * 24 * 60))
+            )
+            waiting = answered if state == "waiting" else None
+            escalated = first_due if state == "escalated" else None
+            resolved = closed = None
+            if state in ("resolved", "closed"):
+                resolved = answered + dt.timedelta(hours=rng.randrange(1, 9 * 24))
+                closed = resolved + dt.timedelta(days=reopen_days) if state == "closed" else None
+            if state == "rejected":
+                closed = answered
+            rating = rated = None
+            if state == "closed" and rng.random() < 0.4:
+                rating = rng.choices([1, 2, 3, 4, 5], [8, 7, 15, 30, 40])[0]
+                rated = resolved + dt.timedelta(hours=rng.randrange(1, 48))
+            updated = max(t for t in (created, answered, resolved, closed, rated) if t)
+            subject = SUBJECTS[category][rng.random() < 0.3]
+            # The conversation: about two in three have one.
+            if answered is not None and rng.random() < 0.9:
+                kind = {"waiting": "info_request", "rejected": "rejection"}.get(state, "answer")
+                messages.append(
+                    (pk, officer, kind, "نعمل على طلبكم. We are working on it.", answered)
                 )
-                if i and i % 250_000 == 0:
-                    print(f"  {i} visas in {elapsed()}", flush=True)
-        print(f"{args.visas} visas copied in {elapsed()} (indexes updated on the way)")
-    raw.commit()
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE accounts_user")
-        cursor.execute("ANALYZE visas_visaapplication")
-        print(f"analysed in {elapsed()}")
-        count = write_pairs(cursor, rng, args.pairs)
-    print(f"Done in {elapsed()}; {count} pairs in {PAIRS}")
+                if state in ("resolved", "closed", "in_review", "escalated") and rng.random() < 0.3:
+                    messages.append(
+                        (
+                            pk,
+                            owner,
+                            "reply",
+                            "شكرا. Thank you, here are the details.",
+                            answered + dt.timedelta(hours=5),
+                        )
+                    )
+                if resolved is not None:
+                    messages.append(
+                        (pk, officer, "resolution", "تم الحل. Resolved with the office.", resolved)
+                    )
+                if rng.random() < 0.2:
+                    messages.append(
+                        (
+                            pk,
+                            officer,
+                            "note",
+                            "Called the office; waiting for papers.",
+                            answered + dt.timedelta(minutes=30),
+                        )
+                    )
+            yield (
+                pk,
+                created,
+                updated,
+                numbers[i],
+                owner,
+                category,
+                visa,
+                subject,
+                DESCRIPTION,
+                pick_contact(),
+                state,
+                officer,
+                level_id,
+                first_due,
+                resolution_due,
+                answered,
+                waiting,
+                escalated,
+                resolved,
+                closed,
+                rating,
+                "",
+                rated,
+            )
+
+    with Unindexed(conn, "complaints_complaint"):
+        n = copy_rows(
+            conn,
+            "complaints_complaint",
+            "id, created_at, updated_at, number, owner_id, category, visa_id, subject,"
+            " description, contact_preference, state, assigned_to_id, service_level_id,"
+            " first_answer_due, resolution_due, first_answered_at, waiting_since, escalated_at,"
+            " resolved_at, closed_at, rating, rating_comment, rated_at",
+            complaint_rows(),
+        )
+    reset_sequence(conn, "complaints_complaint")
+    with Unindexed(conn, "complaints_complaintmessage"):
+        m = copy_rows(
+            conn,
+            "complaints_complaintmessage",
+            "complaint_id, author_id, kind, body, created_at, updated_at",
+            ((c, a, k, b, t, t) for c, a, k, b, t in messages),
+        )
+    with_messages = len({row[0] for row in messages})
+    step(f"{n} complaints, {with_messages} with a conversation ({m} messages)")
+
+    # ---- audit history ------------------------------------------------------------------
+    actions = [
+        ("visa.inquiry", 40),
+        ("code.sent", 20),
+        ("login.succeeded", 20),
+        ("login.failed", 5),
+        ("complaint.submitted", 5),
+        ("visa.submitted", 10),
+    ]
+    pick_action = weighted(rng, actions)
+
+    def audit_history():
+        for _i in range(audit_rows):
+            action = pick_action()
+            at = now - dt.timedelta(seconds=rng.randrange(3 * 365 * 86400))
+            actor = None if action == "visa.inquiry" else owners[rng.randrange(beneficiaries)]
+            data = (
+                {"national_id": "1*******08", "found": rng.random() < 0.9}
+                if action == "visa.inquiry"
+                else {}
+            )
+            yield (
+                at,
+                actor,
+                action,
+                "",
+                "",
+                json.dumps(data),
+                f"10.{rng.randrange(256)}.{rng.randrange(256)}.{rng.randrange(1, 255)}",
+            )
+
+    with Unindexed(conn, "core_auditevent"):
+        n = copy_rows(
+            conn,
+            "core_auditevent",
+            "created_at, actor_id, action, target_type, target_id, data, ip_address",
+            audit_history(),
+        )
+    step(f"{n} audit rows")
 
 
 if __name__ == "__main__":
