@@ -6,6 +6,8 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.utils.cache import add_never_cache_headers
 
+LAST_SEEN_PRECISION_SECONDS = 60
+
 
 class NoStoreForSignedInMiddleware:
     """Pages shown to a signed-in person (or carrying a half-finished registration)
@@ -27,7 +29,9 @@ class NoStoreForSignedInMiddleware:
                 or now - signed_in_at > settings.SESSION_COOKIE_AGE
             ):
                 logout(request)
-            else:
+            elif now - request.session.get("last_seen", 0) >= LAST_SEEN_PRECISION_SECONDS:
+                # Written at most once a minute: a session save is a database write and a
+                # Redis write, and the idle limit (minutes) does not need the second.
                 request.session["last_seen"] = now
         response = self.get_response(request)
         personal = (user is not None and user.is_authenticated) or getattr(

@@ -415,6 +415,25 @@ def test_idle_session_ends(client, active_user, log_in):
         assert client.get("/services/").status_code == 302
 
 
+def test_activity_keeps_the_session_but_is_written_at_most_once_a_minute(
+    client, active_user, log_in
+):
+    from django.contrib.sessions.models import Session
+
+    with time_machine.travel(NOW, tick=False) as clock:
+        log_in(client)
+        client.get("/services/")
+        key = client.session.session_key
+        saved = Session.objects.get(session_key=key).expire_date
+        clock.shift(30)
+        client.get("/services/")
+        assert Session.objects.get(session_key=key).expire_date == saved  # not written
+        # Active every 20 minutes for an hour: never idle for the 30-minute limit.
+        for _ in range(3):
+            clock.shift(20 * 60)
+            assert client.get("/services/").status_code == 200
+
+
 @pytest.mark.django_db(transaction=True)
 def test_signing_in_returns_to_the_page_that_asked_for_it(client, active_user, last_sms_code):
     client.post("/login/?next=/profile/", {"username": "abdullah", "password": PASSWORD})
