@@ -6,7 +6,7 @@ from django.conf import settings
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django_ratelimit.core import _split_rate
-from ninja import NinjaAPI, Status
+from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
@@ -94,9 +94,12 @@ def visa_inquiry(request, payload: InquiryIn):
     card = public_inquiry(
         issued_number=payload.issued_number, national_id=payload.national_id, request=request
     )
+    # Both bodies are built here in the declared shapes (VisaCardOut, Error) and go out as
+    # they are: Ninja's validation of a returned value would only re-check these dicts,
+    # for about 0.1 ms a request (docs/performance.md). The JSON is byte for byte the same.
     if card is None:
-        return Status(404, error_body("not_found", _("No visa matches these numbers.")))
-    return Status(200, card_out(card))
+        return error(request, 404, "not_found", _("No visa matches these numbers."))
+    return api.create_response(request, card_out(card), status=200)
 
 
 def card_out(card) -> dict:
