@@ -89,68 +89,75 @@ def complaint_detail(request, number):
     return _detail(request, _get(request, number))
 
 
-@require_POST
-def complaint_reply(request, number):
+def _owner_action(request, number, *, form_class, form_name, run, done):
+    """One of the owner's POST actions: valid form → the service → back to the page with
+    ``done``; a bad form or a refusal → the page again (400) keeping what was typed."""
     complaint = _get(request, number)
-    form = ReplyForm(request.POST, request.FILES)
+    form = form_class(request.POST, request.FILES)
     if form.is_valid():
         try:
-            services.transition(
-                complaint=complaint,
-                action=Action.REPLY,
-                actor=request.user,
-                message=form.cleaned_data["message"],
-                files=form.cleaned_data["attachments"],
-                request=request,
-            )
+            run(complaint, form.cleaned_data)
         except ApplicationError as error:
             form.add_error(None, error.message)
         else:
-            messages.success(request, _("Your reply was sent. The officer continues the work."))
+            messages.success(request, done)
             return redirect("complaints:detail", number=number)
-    return _detail(request, complaint, reply_form=form, status=400)
+    return _detail(request, complaint, status=400, **{form_name: form})
+
+
+@require_POST
+def complaint_reply(request, number):
+    return _owner_action(
+        request,
+        number,
+        form_class=ReplyForm,
+        form_name="reply_form",
+        run=lambda complaint, data: services.transition(
+            complaint=complaint,
+            action=Action.REPLY,
+            actor=request.user,
+            message=data["message"],
+            files=data["attachments"],
+            request=request,
+        ),
+        done=_("Your reply was sent. The officer continues the work."),
+    )
 
 
 @require_POST
 def complaint_reopen(request, number):
-    complaint = _get(request, number)
-    form = ReopenForm(request.POST)
-    if form.is_valid():
-        try:
-            services.transition(
-                complaint=complaint,
-                action=Action.REOPEN,
-                actor=request.user,
-                message=form.cleaned_data["message"],
-                request=request,
-            )
-        except ApplicationError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, _("The complaint is open again."))
-            return redirect("complaints:detail", number=number)
-    return _detail(request, complaint, reopen_form=form, status=400)
+    return _owner_action(
+        request,
+        number,
+        form_class=ReopenForm,
+        form_name="reopen_form",
+        run=lambda complaint, data: services.transition(
+            complaint=complaint,
+            action=Action.REOPEN,
+            actor=request.user,
+            message=data["message"],
+            request=request,
+        ),
+        done=_("The complaint is open again."),
+    )
 
 
 @require_POST
 def complaint_rate(request, number):
-    complaint = _get(request, number)
-    form = RatingForm(request.POST)
-    if form.is_valid():
-        try:
-            services.complaint_rate(
-                complaint=complaint,
-                actor=request.user,
-                rating=form.cleaned_data["rating"],
-                comment=form.cleaned_data["comment"],
-                request=request,
-            )
-        except ApplicationError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, _("Thank you for your rating."))
-            return redirect("complaints:detail", number=number)
-    return _detail(request, complaint, rating_form=form, status=400)
+    return _owner_action(
+        request,
+        number,
+        form_class=RatingForm,
+        form_name="rating_form",
+        run=lambda complaint, data: services.complaint_rate(
+            complaint=complaint,
+            actor=request.user,
+            rating=data["rating"],
+            comment=data["comment"],
+            request=request,
+        ),
+        done=_("Thank you for your rating."),
+    )
 
 
 @require_safe
