@@ -206,3 +206,40 @@ def test_password_forgot_and_registration_keep_their_fields_without_javascript(
     site.fill(captcha_1="PASSED")
     site.submit("account-no-js")
     site.expect_path("/register/account/")
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_login_after_three_failures_keeps_the_username(
+    transactional_db, seeded_account, open_site, javascript
+):
+    """With JavaScript the password stays too (nothing is sent); without it the page comes
+    back with the username, and the password must be typed again (browsers and Django
+    never show a password back)."""
+    lang = "en" if javascript else "ar"
+    site = open_site(lang, javascript=javascript)
+    site.goto("/login/", "login")
+    username = seeded_account["username"]
+    for attempt in (1, 2, 3):
+        site.log_in(username, "not-the-password", f"login-failed-{attempt}")
+    assert site.field("captcha_1").is_visible()
+    site.fill(username=username, password=seeded_account["password"])
+    first_key = key_of(site)
+    if javascript:
+        captcha_button(site, "refresh").click()
+        site.page.wait_for_function(
+            f"() => document.querySelector({KEY!r}).value !== {first_key!r}"
+        )
+        assert site.field("password").input_value() == seeded_account["password"]
+    else:
+        with site.page.expect_navigation():
+            captcha_button(site, "audio").click()
+        site.visit("login-listening-no-js")
+        assert key_of(site) != first_key
+        assert site.field("password").input_value() == ""
+        assert site.error_summary().count() == 0
+        assert_audio_answers(site)
+    assert site.field("username").input_value() == username
+    # Then the right password and code sign in as usual.
+    site.log_in(username, seeded_account["password"], "login-code")
+    site.expect_path("/login/code/")
+    site.assert_accessible()
