@@ -5,18 +5,18 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup setup-dev messages migrate demo lint format check chromium clean
+.PHONY: run test setup setup-dev messages migrate demo lint format check chromium speech speech-optional clean
 
 ## run: install, migrate, load the demo data and serve http://127.0.0.1:8000 (SQLite, SMS to var/sms/),
 ## with the task worker beside the server (it sends SMS and email, draws e-visas); both stop together
-run: setup messages migrate demo
+run: setup messages migrate demo speech-optional
 	MUSANED_SITE_URL="$${MUSANED_SITE_URL:-http://$(HOST):$(PORT)}"; export MUSANED_SITE_URL; \
 	$(BIN)/python manage.py db_worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; trap 'exit 130' INT TERM; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## test: install, lint and run the whole suite, browser tests included
-test: setup-dev messages lint chromium
+test: setup-dev messages lint chromium speech
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=config.settings.test
 	$(BIN)/python -m pytest
 
@@ -56,6 +56,14 @@ format: setup-dev
 ## chromium: the browser tests drive Debian's Chromium; install it when it is missing and we may
 chromium:
 	@bash scripts/ensure-chromium
+
+## speech: the verification code's spoken alternative needs Debian's espeak-ng (tests and
+## production); install it when it is missing and we may. `make run` goes on without it.
+speech:
+	@bash scripts/ensure-espeak
+
+speech-optional:
+	@bash scripts/ensure-espeak --optional
 
 clean:
 	rm -rf $(VENV) var staticfiles

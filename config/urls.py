@@ -8,7 +8,8 @@ from django.views.generic import RedirectView
 from musaned.api.urls import api_urls
 from musaned.core import health
 
-# django-simple-captcha's views, opened to people who are not signed in.
+# django-simple-captcha's views, opened to people who are not signed in. (The spoken code
+# is ours, in the page's language: musaned/core/urls.py.)
 captcha_patterns = [
     re_path(
         r"image/(?P<key>\w+)/$",
@@ -21,11 +22,6 @@ captcha_patterns = [
         login_not_required(captcha_views.captcha_image),
         {"scale": 2},
         name="captcha-image-2x",
-    ),
-    re_path(
-        r"audio/(?P<key>\w+).wav$",
-        login_not_required(captcha_views.captcha_audio),
-        name="captcha-audio",
     ),
     re_path(
         r"refresh/$", login_not_required(captcha_views.captcha_refresh), name="captcha-refresh"

@@ -192,6 +192,12 @@ CAPTCHA_LETTER_ROTATION = (-25, 25)
 CAPTCHA_CHALLENGE_FUNCT = "musaned.core.captcha.digits_challenge"
 # The fixed answer that test mode accepts (django-simple-captcha's own rule).
 MUSANED_CAPTCHA_TEST_ANSWER = "PASSED"
+# The code spoken aloud, the image's accessible alternative (musaned/core/speech.py,
+# docs/decisions/0006): the speech engine's name on PATH or its full path. Production
+# refuses to start without it; elsewhere the listening button is hidden.
+MUSANED_SPEECH_ENGINE = os.environ.get("MUSANED_SPEECH_ENGINE", "espeak-ng").strip()
+# Spoken codes per client address (each one runs the engine once per digit).
+MUSANED_RATE_CAPTCHA_AUDIO = os.environ.get("MUSANED_RATE_CAPTCHA_AUDIO", "60/10m")
 
 # --- Rate limits (django-ratelimit), documented in docs/configuration.md ----
 RATELIMIT_VIEW = "musaned.core.views.rate_limited"

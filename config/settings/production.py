@@ -7,6 +7,7 @@ docs/configuration.md; ``manage.py check --deploy`` passes without warnings.
 """
 
 import os
+import shutil
 from pathlib import Path
 
 import dj_database_url
@@ -33,6 +34,14 @@ if env_bool("MUSANED_CAPTCHA_TEST_MODE"):
         "MUSANED_CAPTCHA_TEST_MODE is for automated browsers only and must not be set in production."
     )
 CAPTCHA_TEST_MODE = False
+# --- The verification code's spoken alternative (docs/decisions/0006) -------------------
+# A code that cannot be heard shuts out whoever cannot read the image: no engine, no start.
+if not shutil.which(MUSANED_SPEECH_ENGINE):  # noqa: F405
+    raise ImproperlyConfigured(
+        f"MUSANED_SPEECH_ENGINE: the speech engine {MUSANED_SPEECH_ENGINE!r} is not installed; "  # noqa: F405
+        "the verification code's spoken alternative needs it (install Debian's espeak-ng, "
+        "or set MUSANED_SPEECH_ENGINE to its path; docs/operations.md)."
+    )
 DEBUG = False
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS")
 if not ALLOWED_HOSTS:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from musaned.accounts.models import User
 from musaned.accounts.services import email_taken, username_taken
-from musaned.core.captcha import VerificationCodeField
+from musaned.core.captcha import CaptchaActionsMixin, VerificationCodeField
 from musaned.core.forms import AccessibleBoundField, Form
 from musaned.identity.fields import (
     GregorianDateField,
@@ -111,13 +111,12 @@ class IdentityForm(Form):
         }
 
 
-class VerificationForm(Form):
+class VerificationForm(CaptchaActionsMixin, Form):
     """Step 2: the visual verification code."""
 
-    def __init__(self, *args, captcha_mode: str = "image", **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["captcha"] = VerificationCodeField(
-            mode=captcha_mode,
             help_text=_("Type the characters you see, so we know a person is registering."),
         )
 
@@ -244,7 +243,7 @@ class CodeForm(Form):
         return code
 
 
-class LoginForm(Form):
+class LoginForm(CaptchaActionsMixin, Form):
     username = forms.CharField(
         label=_("Username or ID number"),
         max_length=30,
@@ -258,18 +257,18 @@ class LoginForm(Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
-    def __init__(self, *args, with_captcha: bool = False, captcha_mode: str = "image", **kwargs):
+    def __init__(self, *args, with_captcha: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         if with_captcha:
-            self.fields["captcha"] = VerificationCodeField(mode=captcha_mode)
+            self.fields["captcha"] = VerificationCodeField()
 
 
-class PasswordForgotForm(Form):
+class PasswordForgotForm(CaptchaActionsMixin, Form):
     national_id = SaudiIdField(label=_("National ID or iqama number"))
 
-    def __init__(self, *args, captcha_mode: str = "image", **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["captcha"] = VerificationCodeField(mode=captcha_mode)
+        self.fields["captcha"] = VerificationCodeField()
 
 
 class NewPasswordForm(CodeForm):

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from musaned.core.captcha import VerificationCodeField
+from musaned.core.captcha import CaptchaActionsMixin, VerificationCodeField
 from musaned.core.forms import Form
 from musaned.core.uploads import DocumentField
 from musaned.identity.fields import SaudiIdField
@@ -161,7 +161,7 @@ class ReviewDecisionForm(Form):
     )
 
 
-class PublicInquiryForm(Form):
+class PublicInquiryForm(CaptchaActionsMixin, Form):
     """Anyone: the issued number and the sponsor's ID number, and the verification code."""
 
     issued_number = forms.CharField(
@@ -175,9 +175,9 @@ class PublicInquiryForm(Form):
         help_text=_("The national ID or iqama number of the employer who holds the visa."),
     )
 
-    def __init__(self, *args, captcha_mode: str = "image", **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["captcha"] = VerificationCodeField(mode=captcha_mode)
+        self.fields["captcha"] = VerificationCodeField()
 
     def clean_issued_number(self):
         value = normalize_digits(self.cleaned_data["issued_number"])

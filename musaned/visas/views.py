@@ -9,7 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_ratelimit.decorators import ratelimit
 
-from musaned.core.captcha import captcha_mode
+from musaned.core.captcha import unless_captcha_action
 from musaned.core.errors import ApplicationError, NotFound
 from musaned.core.ratelimits import client_key, rate
 from musaned.core.uploads import download_response
@@ -304,13 +304,17 @@ def document(request, reference, kind):
 @login_not_required
 @never_cache
 @require_http_methods(["GET", "POST"])
-@ratelimit(key=client_key, rate=rate("MUSANED_RATE_INQUIRY"), method="POST", block=True)
+@ratelimit(
+    key=client_key,
+    rate=unless_captcha_action(rate("MUSANED_RATE_INQUIRY")),
+    method="POST",
+    block=True,
+)
 def public_inquiry(request):
     """Inquiry by issued number, for anyone: two numbers and the verification code, by POST."""
-    mode = captcha_mode(request)
     card, searched = None, False
     if request.method == "POST":
-        form = PublicInquiryForm(request.POST, captcha_mode=mode)
+        form = PublicInquiryForm(request.POST)
         if form.is_valid():
             searched = True
             card = inquiry.public_inquiry(
@@ -319,9 +323,9 @@ def public_inquiry(request):
                 request=request,
             )
             # A fresh code for the next search; the numbers stay in the form.
-            form = PublicInquiryForm(initial=form.cleaned_data, captcha_mode=mode)
+            form = PublicInquiryForm(initial=form.cleaned_data)
     else:
-        form = PublicInquiryForm(captcha_mode=mode)
+        form = PublicInquiryForm()
     return render(
         request, "visas/inquiry_public.html", {"form": form, "card": card, "searched": searched}
     )

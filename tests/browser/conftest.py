@@ -133,9 +133,10 @@ class Site:
         return response
 
     def submit(self, step: str, form: str = "main form.form:not(.form--secondary)"):
-        """Press the form's submit button and wait for the next page."""
+        """Press the form's submit button and wait for the next page (not the verification
+        code's own buttons: core/widgets/captcha.html)."""
         with self.page.expect_navigation():
-            self.page.locator(f"{form} [type=submit]").first.click()
+            self.page.locator(f"{form} [type=submit]:not([class*=captcha__])").first.click()
         self.visit(step)
 
     def expect_path(self, path: str) -> None:

@@ -27,7 +27,7 @@ from musaned.accounts.views.codes import code_page, resend_code
 from musaned.accounts.views.registration import ACTIVATION_KEY
 from musaned.core.audit import audit, client_ip
 from musaned.core.cache import shared_cache_required
-from musaned.core.captcha import captcha_mode
+from musaned.core.captcha import unless_captcha_action
 from musaned.core.ratelimits import client_key, rate
 from musaned.identity.saudi_id import mask_id, normalize_digits
 
@@ -88,15 +88,14 @@ def _locked_context(request, form) -> dict:
 def login_view(request):
     if request.user.is_authenticated:
         return redirect("accounts:hub")
-    mode = captcha_mode(request)
     with_captcha = _needs_captcha(request)
     if request.method != "POST":
         return render(
             request,
             "accounts/login.html",
-            {"form": LoginForm(with_captcha=with_captcha, captcha_mode=mode)},
+            {"form": LoginForm(with_captcha=with_captcha)},
         )
-    form = LoginForm(request.POST, with_captcha=with_captcha, captcha_mode=mode)
+    form = LoginForm(request.POST, with_captcha=with_captcha)
     if not form.is_valid():
         return render(request, "accounts/login.html", {"form": form})
     identifier = form.cleaned_data["username"]
@@ -107,7 +106,6 @@ def login_view(request):
         form = LoginForm(
             initial={"username": identifier},
             with_captcha=_needs_captcha(request),
-            captcha_mode=mode,
         )
         return render(request, "accounts/login.html", _locked_context(request, form), status=403)
     if user is None:
@@ -119,7 +117,7 @@ def login_view(request):
                 request=request,
                 identifier=_masked_identifier(identifier),
             )
-        form = LoginForm(request.POST, with_captcha=_needs_captcha(request), captcha_mode=mode)
+        form = LoginForm(request.POST, with_captcha=_needs_captcha(request))
         form.is_valid()
         form.add_error(None, _("The username, ID number or password is not right."))
         if "captcha" in form.errors and "captcha" not in request.POST:
@@ -209,12 +207,16 @@ def logout_view(request):
 @login_not_required
 @never_cache
 @require_http_methods(["GET", "POST"])
-@ratelimit(key=client_key, rate=rate("MUSANED_RATE_PASSWORD_RESET"), method="POST", block=True)
+@ratelimit(
+    key=client_key,
+    rate=unless_captcha_action(rate("MUSANED_RATE_PASSWORD_RESET")),
+    method="POST",
+    block=True,
+)
 def password_forgot(request):
     """Ask for a reset code. The answer is the same whether or not the ID has an account."""
-    mode = captcha_mode(request)
     if request.method == "POST":
-        form = PasswordForgotForm(request.POST, captcha_mode=mode)
+        form = PasswordForgotForm(request.POST)
         if form.is_valid():
             user = find_account(form.cleaned_data["national_id"])
             attempt = services.new_attempt()
@@ -241,7 +243,7 @@ def password_forgot(request):
                     )
             return redirect("accounts:password_reset")
     else:
-        form = PasswordForgotForm(captcha_mode=mode)
+        form = PasswordForgotForm()
     return render(request, "accounts/password_forgot.html", {"form": form})
 
 

@@ -32,7 +32,6 @@ from musaned.accounts.models import CodePurpose
 from musaned.accounts.selectors import user_by_pk
 from musaned.accounts.services import AccountError, AccountErrorCode
 from musaned.accounts.views.codes import code_page, resend_code
-from musaned.core.captcha import captcha_mode
 from musaned.core.ratelimits import client_key, rate
 from musaned.identity.phone import display_mobile
 from musaned.identity.saudi_id import IdType
@@ -160,16 +159,15 @@ def register_identity(request):
 def register_verify(request):
     if response := _guard(request, "verify"):
         return response
-    mode = captcha_mode(request)
     if request.method == "POST":
-        form = VerificationForm(request.POST, captcha_mode=mode)
+        form = VerificationForm(request.POST)
         if form.is_valid():
             state = _state(request)
             state["verified"] = True
             _save(request, state)
             return _next(request, "verify")
     else:
-        form = VerificationForm(captcha_mode=mode)
+        form = VerificationForm()
     return _render(request, "verify", form)
 
 

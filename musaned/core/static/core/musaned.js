@@ -32,5 +32,75 @@
     }
     var summary = document.getElementById("error-summary");
     if (summary) { summary.focus(); }
+    document.querySelectorAll("[data-captcha]").forEach(setUpCaptcha);
   });
+
+  // The verification code (musaned/core/templates/core/widgets/captcha.html): "Show a new
+  // code" and "Listen to the code" work in place, without sending the form. Without this
+  // script they are submit buttons and the server shows the form again as typed.
+  function setUpCaptcha(box) {
+    var status = box.querySelector("[data-captcha-status]");
+    var image = box.querySelector("img.captcha__image");
+    var audioBlock = box.querySelector(".captcha__audio");
+    var audio = audioBlock && audioBlock.querySelector("audio");
+    var download = audioBlock && audioBlock.querySelector("a[download]");
+    var key = box.querySelector('input[type="hidden"][name$="_0"]');
+    var answer = box.querySelector('input[name$="_1"]');
+
+    function submitInstead(button) {
+      // The server does the same without the script: the form comes back as typed.
+      if (button.form && button.form.requestSubmit) { button.form.requestSubmit(button); }
+      else if (button.form) { button.form.submit(); }
+    }
+
+    function listen(button) {
+      audioBlock.hidden = false;
+      if (!audioBlock.querySelector('input[name$="_listen"]')) {
+        // Keep the spoken code shown when the form comes back (e.g. a wrong answer).
+        var flag = document.createElement("input");
+        flag.type = "hidden";
+        flag.name = button.name.replace(/_action$/, "_listen");
+        flag.value = "1";
+        audioBlock.appendChild(flag);
+      }
+      button.hidden = true;
+      audio.focus();
+      var playing = audio.play();
+      if (playing && playing.catch) { playing.catch(function () {}); }
+    }
+
+    function refresh(button) {
+      if (!window.fetch) { submitInstead(button); return; }
+      button.disabled = true;
+      fetch(box.getAttribute("data-refresh-url"), {
+        credentials: "same-origin",
+        cache: "no-store",
+        headers: { "X-Requested-With": "XMLHttpRequest", Accept: "application/json" }
+      })
+        .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); })
+        .then(function (data) {
+          var old = key.value;
+          key.value = data.key;
+          image.src = data.image_url;
+          if (audio) {
+            var src = audio.getAttribute("src").replace(old, data.key);
+            audio.setAttribute("src", src);
+            download.setAttribute("href", download.getAttribute("href").replace(old, data.key));
+            if (!audioBlock.hidden) { audio.load(); }
+          }
+          answer.value = "";
+          status.textContent = "";
+          window.setTimeout(function () { status.textContent = box.getAttribute("data-refreshed"); }, 100);
+          button.disabled = false;
+        })
+        .catch(function () { button.disabled = false; submitInstead(button); });
+    }
+
+    box.addEventListener("click", function (event) {
+      var button = event.target.closest("button.captcha__action");
+      if (!button) { return; }
+      event.preventDefault();
+      if (button.value === "audio" && audio) { listen(button); } else { refresh(button); }
+    });
+  }
 })();
