@@ -236,13 +236,20 @@ PAYMENT_GATEWAY_BACKEND = os.environ.get(
 )
 # Shared secret of the payment provider's signed callbacks (HMAC-SHA256).
 PAYMENT_WEBHOOK_SECRET = os.environ.get("PAYMENT_WEBHOOK_SECRET", "")
-# Where the local provider sends callbacks; empty = this site's own callback URL.
+# Where the local simulator sends its callbacks; empty = MUSANED_SITE_URL's
+# /payments/callback/ (never a host taken from a request).
 PAYMENT_CALLBACK_URL = os.environ.get("PAYMENT_CALLBACK_URL", "")
 MEDIA_ROOT = Path(os.environ.get("MUSANED_MEDIA_ROOT", VAR_DIR / "media"))
 MUSANED_MAX_UPLOAD_BYTES = int(os.environ.get("MUSANED_MAX_UPLOAD_BYTES", 5 * 1024 * 1024))
 IDENTITY_REGISTRY_BACKEND = os.environ.get(
     "IDENTITY_REGISTRY_BACKEND", "musaned.identity.registry.LocalRegistry"
 )
+
+# --- A demonstration says so (musaned/core/ports.py) ----------------------------------
+# On: every page carries the "demonstration, no real payments" banner. Production refuses
+# the local implementations above unless it is on; dev.py turns it on by default.
+MUSANED_DEMO_DEPLOYMENT = env_bool("MUSANED_DEMO_DEPLOYMENT")
+MUSANED_REFUSE_LOCAL_IMPLEMENTATIONS = False
 
 # --- Background tasks: SMS, email and e-visa PDFs leave the request path ---------
 # django-tasks with its database backend: the queue is a table, so one machine needs

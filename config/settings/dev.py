@@ -17,3 +17,5 @@ EMAIL_BACKEND = backend_from_env("EMAIL_BACKEND", EMAIL_BACKEND_ALIASES, "file")
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 WHITENOISE_USE_FINDERS = True
 STATIC_ROOT = None  # static files come from the apps (WhiteNoise finders); no collectstatic
+# The simulator, the local registry and SMS to files: a demonstration, and every page says so.
+MUSANED_DEMO_DEPLOYMENT = env_bool("MUSANED_DEMO_DEPLOYMENT", True)

@@ -3,7 +3,8 @@
 PostgreSQL through Django's connection pool, Redis for the cache, cached-database
 sessions, rate limits and lockout counters, WhiteNoise serving compressed, hashed static
 files, JSON logs. Served by gunicorn (config/gunicorn.py). Every variable is in
-docs/configuration.md; ``manage.py check --deploy`` passes without warnings.
+docs/configuration.md; ``manage.py check --deploy`` passes without warnings unless a
+local implementation of a port runs in a declared demonstration (musaned/core/ports.py).
 """
 
 import os
@@ -46,6 +47,18 @@ DEBUG = False
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS")
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must list this site's host names.")
+
+# --- Local implementations of the ports: only in a deployment that says it is a demo ---
+# The SADAD simulator, the local registry, and SMS or email to the console, files or
+# memory (musaned/core/ports.py) refuse to start unless MUSANED_DEMO_DEPLOYMENT=1; then
+# every page carries the "demonstration" banner. CoreConfig.ready() repeats the check by
+# class once the apps are loaded, so a subclass of a local implementation is refused too.
+from musaned.core import ports  # noqa: E402 (no models: safe before django.setup())
+
+MUSANED_DEMO_DEPLOYMENT = env_bool("MUSANED_DEMO_DEPLOYMENT")
+MUSANED_REFUSE_LOCAL_IMPLEMENTATIONS = not MUSANED_DEMO_DEPLOYMENT
+if MUSANED_REFUSE_LOCAL_IMPLEMENTATIONS:
+    ports.refuse(ports.named_local_implementations(globals()))
 
 # --- PostgreSQL with Django's connection pool (psycopg_pool) ---------------------------
 # Each gunicorn worker keeps its own small pool; the pool replaces persistent connections

@@ -4,7 +4,8 @@ from django.utils.translation import get_language
 
 
 def platform(request):
-    """The support details in the footer and the link to the same page in the other language."""
+    """The support details in the footer, the link to the same page in the other language,
+    and whether this deployment is a demonstration (the banner on every page)."""
     current = get_language() or settings.LANGUAGE_CODE
     other = "en" if current.startswith("ar") else "ar"
     return {
@@ -12,4 +13,5 @@ def platform(request):
         "support_email": settings.MUSANED_SUPPORT_EMAIL,
         "other_language": other,
         "other_language_url": translate_url(request.get_full_path(), other),
+        "demo_deployment": settings.MUSANED_DEMO_DEPLOYMENT,
     }

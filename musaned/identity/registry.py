@@ -4,6 +4,8 @@ Services ask the registry whether what a person typed matches the national
 record; they never show the record. ``IDENTITY_REGISTRY_BACKEND`` names the
 implementation by dotted path, as ``EMAIL_BACKEND`` does; ``LocalRegistry``
 reads the ``RegistryPerson`` table, a production adapter would call Yakeen.
+``musaned/identity/tests/contract.py`` is the behaviour every adapter must show
+(docs/registry.md says how to run it against yours).
 """
 
 import datetime as dt
@@ -13,13 +15,18 @@ from dataclasses import dataclass
 from functools import cache
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils.module_loading import import_string
 
-from musaned.identity.saudi_id import IdType
+from musaned.identity.saudi_id import IdType, SaudiId
 
 
 @dataclass(frozen=True)
 class PersonRecord:
+    """What the registry holds about one person, in the platform's own forms: the ID in
+    ASCII digits, the mobile in E.164 (``+9665XXXXXXXX``) or empty, names as on the ID
+    (Arabic and Latin), ISO 3166 alpha-3 nationality, gender ``M``/``F``."""
+
     national_id: str
     id_type: IdType
     first_names: tuple[str, ...]
@@ -32,17 +39,46 @@ class PersonRecord:
     unpaid_traffic_violations: bool
 
 
+class RegistryUnavailable(Exception):
+    """The registry could not answer (unreachable, timed out, refused our credentials).
+
+    An adapter raises this, never ``None``, when it does not know: ``None`` means "no
+    such person", and a registration would be refused for it. No personal data in the
+    message (it is logged)."""
+
+
 class IdentityRegistry:
     """The interface a registry adapter implements."""
 
     def lookup(self, national_id: str) -> PersonRecord | None:
+        """The person with this ID number, or None when the registry has nobody by it.
+
+        ``national_id`` may arrive in Arabic-Indic digits or with spaces; an adapter
+        normalises it (``SaudiId.parse``) and answers None, without asking anyone, for a
+        number that is not a valid ID. Raises ``RegistryUnavailable`` when it cannot ask.
+        """
         raise NotImplementedError
 
 
+def parse_national_id(national_id: str) -> str | None:
+    """The ID in ASCII digits, or None when it is not a valid ID number."""
+    try:
+        return SaudiId.parse(national_id).value
+    except ValidationError:
+        return None
+
+
 class LocalRegistry(IdentityRegistry):
+    """The ``RegistryPerson`` table (``manage.py import_registry``, ``seed_demo``). For
+    development and demonstrations: production refuses it unless
+    ``MUSANED_DEMO_DEPLOYMENT=1``."""
+
     def lookup(self, national_id: str) -> PersonRecord | None:
         from musaned.identity.models import RegistryPerson
 
+        national_id = parse_national_id(national_id)
+        if national_id is None:
+            return None
         person = RegistryPerson.objects.filter(national_id=national_id).first()
         if person is None:
             return None

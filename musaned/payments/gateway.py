@@ -8,13 +8,18 @@ callbacks (``services.bill_payment_callback``), never as return values.
 
 A production adapter subclasses ``PaymentGateway`` and raises ``GatewayError``
 when the provider refuses or cannot be reached; the services then roll back.
+``musaned/payments/tests/contract.py`` is the behaviour every adapter must show
+(docs/payments.md says how to run it against yours).
 """
+
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.urls import reverse
 from django.utils.module_loading import import_string
 
-from musaned.payments.models import Bill
+from musaned.payments import simulator
+from musaned.payments.models import Bill, BillState
 
 
 class GatewayError(Exception):
@@ -35,26 +40,38 @@ class PaymentGateway:
 
         Must be safe to repeat for the same bill (the bill number is the
         idempotency key), because a crash after the provider's answer and
-        before the commit makes the caller try again.
+        before the commit makes the caller try again: a repeat refunds nothing more
+        and returns the same reference. Raises ``GatewayError`` for a bill the
+        provider holds no payment for.
         """
         raise NotImplementedError
 
 
 class LocalSadadGateway(PaymentGateway):
-    """The local simulator: this site plays the provider.
+    """The local simulator: this site plays the provider. For development and
+    demonstrations only: production refuses it unless ``MUSANED_DEMO_DEPLOYMENT=1``.
 
-    Its pages live under ``/sadad/`` (``views.sadad_bill``); its "Pay" button
-    signs a callback with ``PAYMENT_WEBHOOK_SECRET`` and delivers it over real
-    HTTP to ``PAYMENT_CALLBACK_URL`` (or this site's own callback URL).
+    Its pages live under ``/sadad/`` (``views.sadad_bill``) and open only with the
+    per-bill key in ``payment_url`` (``simulator.bill_key``), which only the owner's pages
+    show. Its "Pay" button signs a callback with ``PAYMENT_WEBHOOK_SECRET`` and delivers
+    it over real HTTP to ``PAYMENT_CALLBACK_URL``, or to ``MUSANED_SITE_URL``'s callback
+    path; never to a host named by the request.
     """
 
     def register_bill(self, bill: Bill) -> str:
         return f"SIM-{bill.number}"
 
     def payment_url(self, bill: Bill) -> str:
-        return reverse("payments:sadad_bill", kwargs={"number": bill.number})
+        path = reverse("payments:sadad_bill", kwargs={"number": bill.number})
+        return f"{path}?{urlencode({'key': simulator.bill_key(bill)})}"
 
     def refund(self, bill: Bill) -> str:
+        # The provider gives back only money it took: it holds the payment when the
+        # platform's row says paid (the simulator's payments are the platform's callbacks).
+        if not Bill.objects.filter(
+            number=bill.number, state__in=[BillState.PAID, BillState.REFUNDED]
+        ).exists():
+            raise GatewayError(f"no payment was made for bill {bill.number}")
         return f"SIM-REFUND-{bill.number}"
 
 

@@ -21,5 +21,6 @@ def bill_for(subject: models.Model) -> Bill | None:
 
 
 def bill_by_number(number: str) -> Bill | None:
-    """The provider's view of a bill: anyone holding the number may pay it (as at a bank)."""
+    """The provider's view of a bill, by its number alone (the simulator's pages also ask
+    for the bill's key, ``simulator.bill_key``, before they show or pay it)."""
     return Bill.objects.filter(number=number).first()

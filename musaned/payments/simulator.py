@@ -1,8 +1,9 @@
 """The provider's side of the local simulator: build, sign and deliver a payment callback.
 
-It plays the bank: it reads the bill the payer asks about, and reports the
-payment to the platform the way a real provider does, by a signed HTTP POST to
-the callback URL. It never writes to the platform's tables itself.
+It plays the bank: it reads the bill the payer asks about (only with the per-bill key
+from the owner's payment link), and reports the payment to the platform the way a real
+provider does, by a signed HTTP POST to the callback URL configured for this site. It
+never writes to the platform's tables itself.
 """
 
 import json
@@ -12,15 +13,16 @@ import urllib.request
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 
 from musaned.payments.models import Bill
 from musaned.payments.signatures import SIGNATURE_HEADER, TIMESTAMP_HEADER, sign
 
 BILLER_CODE = "090"
 DELIVERY_TIMEOUT_SECONDS = 15
+KEY_SALT = "musaned.payments.simulator.bill_key"
 
 
 class DeliveryFailed(Exception):
@@ -32,8 +34,35 @@ class DeliveryFailed(Exception):
         self.code = code
 
 
-def callback_url(request: HttpRequest) -> str:
-    return settings.PAYMENT_CALLBACK_URL or request.build_absolute_uri(reverse("payments:callback"))
+def callback_url() -> str:
+    """Where the simulator delivers callbacks: ``PAYMENT_CALLBACK_URL``, else this site's
+    ``MUSANED_SITE_URL`` + ``/payments/callback/``.
+
+    Never a host taken from the request: a ``Host`` header is the client's to choose, and
+    the callback carries a valid signature. With neither set, raises ``DeliveryFailed``.
+    """
+    if settings.PAYMENT_CALLBACK_URL:
+        return settings.PAYMENT_CALLBACK_URL
+    if settings.MUSANED_SITE_URL:
+        return settings.MUSANED_SITE_URL.rstrip("/") + reverse("payments:callback")
+    raise DeliveryFailed(
+        "neither PAYMENT_CALLBACK_URL nor MUSANED_SITE_URL is set, so the simulator does "
+        "not know where this site is"
+    )
+
+
+def bill_key(bill: Bill) -> str:
+    """The per-bill secret in the payment link the owner's page shows (``payment_url``).
+
+    The simulator's pages answer "no such bill" without it, so a bill number alone (on a
+    printout, in a screenshot) pays nothing. It is an HMAC of the bill number under
+    ``SECRET_KEY``: nothing is stored, and nobody can make one without the key.
+    """
+    return salted_hmac(KEY_SALT, bill.number, algorithm="sha256").hexdigest()[:32]
+
+
+def bill_key_ok(bill: Bill, key: str) -> bool:
+    return constant_time_compare(bill_key(bill), key or "")
 
 
 def payment_event_id(bill: Bill) -> str:

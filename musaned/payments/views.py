@@ -79,6 +79,7 @@ def _page(request, bill: Bill, *, error=None, status: int = 200):
         "payments/sadad/bill.html",
         {
             "bill": bill,
+            "key": simulator.bill_key(bill),
             "biller_code": simulator.BILLER_CODE,
             "payable": payable,
             "past_due": bill.state == BillState.UNPAID and not payable,
@@ -93,18 +94,26 @@ def _not_found(request):
     return render(request, "payments/sadad/not_found.html", status=404)
 
 
-def _simulated_bill(number: str) -> Bill | None:
-    """The bill, if this site plays the provider; with a real gateway the pages do not exist."""
+def _simulated_bill(request, number: str) -> Bill | None:
+    """The bill, if this site plays the provider and the request carries the bill's key
+    (``?key=`` from the owner's payment link).
+
+    No key, a wrong key, an unknown number, and a real gateway all give the same answer
+    (None: the same "no bill has this number" page), so the pages tell a stranger nothing.
+    """
     if not isinstance(get_gateway(), LocalSadadGateway):
         return None
-    return selectors.bill_by_number(number)
+    bill = selectors.bill_by_number(number)
+    if bill is None or not simulator.bill_key_ok(bill, request.GET.get("key", "")):
+        return None
+    return bill
 
 
 @login_not_required
 @require_safe
 def sadad_bill(request, number: str):
     """The provider's page for one bill: biller, number, amount, due date and "Pay"."""
-    bill = _simulated_bill(number)
+    bill = _simulated_bill(request, number)
     if bill is None:
         return _not_found(request)
     return _page(request, bill)
@@ -115,7 +124,7 @@ def sadad_bill(request, number: str):
 def sadad_pay(request, number: str):
     """Pay the bill in full: the provider signs a callback and POSTs it to the platform,
     then sends the payer back to the service that issued the bill."""
-    bill = _simulated_bill(number)
+    bill = _simulated_bill(request, number)
     if bill is None:
         return _not_found(request)
     if bill.state == BillState.PAID:
@@ -123,7 +132,7 @@ def sadad_pay(request, number: str):
     if not (bill.state == BillState.UNPAID and bill.due_at > timezone.now()):
         return _page(request, bill, error=_("This bill can no longer be paid."), status=409)
     try:
-        simulator.pay(bill, url=simulator.callback_url(request))
+        simulator.pay(bill, url=simulator.callback_url())
     except simulator.DeliveryFailed as failure:
         logger.warning("Simulator: callback for bill %s failed: %s", bill.number, failure)
     bill.refresh_from_db()
@@ -137,4 +146,4 @@ def sadad_pay(request, number: str):
             ),
             status=502,
         )
-    return HttpResponseRedirect(_return_url(bill) or request.path.removesuffix("pay/"))
+    return HttpResponseRedirect(_return_url(bill) or get_gateway().payment_url(bill))

@@ -413,3 +413,11 @@ def sign_in(site, user, last_sms_code):
     site.fill(code=last_sms_code(user.mobile))
     site.submit("hub")
     site.expect_path("/services/")
+
+
+# --- the SADAD simulator calls back to the live server ---------------------------------
+@pytest.fixture(autouse=True)
+def _simulator_calls_back_to_the_live_server(live_server, settings):
+    """The simulator's "Pay" posts its signed callback to PAYMENT_CALLBACK_URL (or
+    MUSANED_SITE_URL), never to the request's host: here, the live server's callback."""
+    settings.PAYMENT_CALLBACK_URL = f"{live_server.url}/payments/callback/"

@@ -28,6 +28,17 @@ PRODUCTION_ENV = {
 }
 # Nothing from the environment the suite runs in may leak into the profile under test.
 _PROFILE_PREFIXES = ("DJANGO_", "MUSANED_", "DATABASE_URL", "REDIS_URL", "PAYMENT_", "GUNICORN_")
+# The real adapters of the ports, stood for by test adapters that are not local
+# implementations (musaned/core/ports.py): the profile under test is not a demonstration.
+# test_demo_deployment.py starts it with the local ones.
+REAL_ADAPTERS = {
+    "PAYMENT_GATEWAY_BACKEND": "musaned.payments.tests.fakes.RealProviderGateway",
+    "IDENTITY_REGISTRY_BACKEND": "musaned.identity.tests.fakes.RemoteRegistry",
+    "SMS_BACKEND": "musaned.notifications.tests.fakes.GatewaySmsBackend",
+    "EMAIL_BACKEND": "smtp",
+}
+PRODUCTION_ENV.update(REAL_ADAPTERS)
+_PROFILE_PREFIXES = (*_PROFILE_PREFIXES, "SMS_", "EMAIL_", "IDENTITY_")
 
 
 @contextlib.contextmanager

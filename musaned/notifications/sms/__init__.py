@@ -2,7 +2,9 @@
 
 ``SMS_BACKEND`` is a dotted path; the shipped backends are ``console``,
 ``filebased`` (one file per message in ``SMS_FILE_PATH``) and ``locmem``
-(messages collect in ``musaned.notifications.sms.outbox`` for tests).
+(messages collect in ``musaned.notifications.sms.outbox`` for tests). They are local
+implementations: production refuses them unless ``MUSANED_DEMO_DEPLOYMENT=1``
+(docs/sms.md); a real gateway's adapter subclasses ``backends.base.BaseSmsBackend``.
 """
 
 from dataclasses import dataclass, field
@@ -25,5 +27,12 @@ def get_backend():
     return import_string(settings.SMS_BACKEND)()
 
 
+class SmsNotSent(Exception):
+    """The gateway did not take a message (the outbox retries it)."""
+
+
 def send_sms(to: str, body: str) -> None:
-    get_backend().send_messages([SmsMessage(to=to, body=body)])
+    """Send one SMS; raises if the gateway did not take it (so it is never marked sent)."""
+    sent = get_backend().send_messages([SmsMessage(to=to, body=body)])
+    if sent != 1:
+        raise SmsNotSent(f"the SMS backend reported {sent!r} of 1 message sent")

@@ -31,3 +31,18 @@ class RealProviderGateway(PaymentGateway):
 
     def payment_url(self, bill):
         return f"https://pay.example.com/{bill.number}"
+
+
+class CarelessGateway(LocalSadadGateway):
+    """Breaks the contract (musaned/payments/tests/contract.py) twice: a repeated refund
+    is a new refund, and it refunds money it never took. The kit must catch both."""
+
+    def refund(self, bill):
+        import secrets
+
+        return f"CARELESS-REFUND-{secrets.token_hex(4)}"
+
+
+def pay_at_the_simulator(bill) -> None:
+    """``MUSANED_TEST_PAYMENT_PAY`` for a simulator-based gateway: the simulator holds a
+    payment once the platform's row says paid, which the kit's callback does."""
