@@ -10,6 +10,7 @@ The picture's size is read from its header and checked against
 (a small file that claims tens of thousands of pixels a side) costs nothing.
 """
 
+import warnings
 from enum import StrEnum
 from io import BytesIO
 
@@ -35,7 +36,11 @@ def reencode(data: bytes, *, content_type: str, max_pixels: int) -> bytes:
 
     expected = FORMATS[content_type]
     try:
-        with Image.open(BytesIO(data), formats=[expected]) as image:
+        with warnings.catch_warnings():
+            # Pillow warns from ~89 million pixels; our own, lower limit is checked below.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            opened = Image.open(BytesIO(data), formats=[expected])
+        with opened as image:
             width, height = image.size
             if width * height > max_pixels:
                 raise ImageRefused(ImageProblem.TOO_MANY_PIXELS, f"{width}x{height}")

@@ -76,7 +76,10 @@ def give_active_visas(owner, count: int) -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_ten_parallel_submissions_with_room_for_one_more_visa_make_exactly_one_bill(citizen):
+def test_ten_parallel_submissions_with_room_for_one_more_visa_make_exactly_one_bill(
+    citizen, settings
+):
+    settings.MUSANED_MAX_DRAFTS_PER_ACCOUNT = THREADS  # ten drafts at once, for the race
     # A citizen may hold three active visas; with two already, only one more fits.
     give_active_visas(citizen, 2)
     # 200,000 SAR meets the third visa's tier: each draft alone would be accepted.
