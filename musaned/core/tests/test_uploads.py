@@ -242,8 +242,8 @@ def test_a_picture_that_does_not_decode_is_refused():
 # --- The scanner port ---------------------------------------------------------------------
 
 
-def test_scanning_is_off_by_default_and_says_so(settings):
-    assert settings.UPLOAD_SCANNER_BACKEND == "musaned.core.scanning.NoScanner"
+def test_with_scanning_off_a_file_is_not_scanned(settings):
+    settings.UPLOAD_SCANNER_BACKEND = "musaned.core.scanning.NoScanner"
     assert scanning.get_scanner().enabled is False
     check_upload(SimpleUploadedFile("statement.pdf", documents.pdf_with_eicar()))
 
@@ -274,20 +274,21 @@ def test_a_configured_scanner_that_does_not_answer_refuses_with_try_again_later(
     ]
 
 
-def test_a_clamd_socket_in_the_environment_turns_the_clamd_adapter_on(monkeypatch):
+def test_scanning_is_off_by_default_and_a_clamd_socket_turns_the_adapter_on(monkeypatch):
     import importlib
 
     import config.settings.base as base
 
-    monkeypatch.setenv("CLAMD_SOCKET", "/run/clamav/clamd.ctl")
-    monkeypatch.delenv("UPLOAD_SCANNER_BACKEND", raising=False)
+    for name in ("CLAMD_SOCKET", "CLAMD_HOST", "UPLOAD_SCANNER_BACKEND"):
+        monkeypatch.delenv(name, raising=False)
     try:
+        assert importlib.reload(base).UPLOAD_SCANNER_BACKEND == "musaned.core.scanning.NoScanner"
+        monkeypatch.setenv("CLAMD_SOCKET", "/run/clamav/clamd.ctl")
         assert importlib.reload(base).UPLOAD_SCANNER_BACKEND == (
             "musaned.core.scanning.ClamdScanner"
         )
-        monkeypatch.setenv("UPLOAD_SCANNER_BACKEND", "none")
+        monkeypatch.setenv("UPLOAD_SCANNER_BACKEND", "none")  # said by name: off
         assert importlib.reload(base).UPLOAD_SCANNER_BACKEND == "musaned.core.scanning.NoScanner"
     finally:
-        monkeypatch.delenv("CLAMD_SOCKET")
-        monkeypatch.delenv("UPLOAD_SCANNER_BACKEND", raising=False)
+        monkeypatch.undo()
         importlib.reload(base)
