@@ -81,36 +81,55 @@ class _Budget:
             raise PdfRefused(PdfProblem.TOO_LARGE_UNPACKED, f"over {self.limit} bytes")
 
 
-def _inflate_counted(data: bytes, budget: _Budget) -> None:
-    """Unpack deflate data piece by piece, spending each piece and dropping it."""
-    for wbits in (zlib.MAX_WBITS | 32, -zlib.MAX_WBITS):  # zlib/gzip header, then raw
-        inflater = zlib.decompressobj(wbits)
-        produced = 0
-        try:
-            for start in range(0, len(data), PIECE):
-                pending = data[start : start + PIECE]
-                while pending:
-                    out = inflater.decompress(pending, PIECE)
-                    produced += len(out)
-                    budget.spend(len(out))
-                    pending = inflater.unconsumed_tail
-                if inflater.eof:
-                    break
-            budget.spend(len(inflater.flush()))
-            return
-        except zlib.error:
-            if produced:
-                return  # a damaged tail: readers show what unpacked, and so is it counted
-    # Neither header works: nothing unpacks, so nothing is spent (readers show nothing).
+def _pieces(data: bytes):
+    for start in range(0, len(data), PIECE):
+        yield data[start : start + PIECE]
 
 
-def _inflate_bounded(data: bytes, left: int) -> bytes:
-    """Unpack deflate data that a further filter needs, never more than ``left`` + 1 bytes."""
-    inflater = zlib.decompressobj(zlib.MAX_WBITS | 32)
+def _wbits(head: bytes) -> int:
+    """zlib or gzip framing when the first bytes say so, else raw deflate (some writers)."""
+    if head[:2] == b"\x1f\x8b":
+        return zlib.MAX_WBITS | 16
+    if len(head) >= 2 and head[0] & 0x0F == 8 and (head[0] * 256 + head[1]) % 31 == 0:
+        return zlib.MAX_WBITS
+    return -zlib.MAX_WBITS
+
+
+def _inflated(pieces):
+    """Deflate data, given and yielded in pieces of at most ``PIECE`` bytes: nothing is
+    ever held whole, so filters can be chained (a deflated deflate bomb) at no cost."""
+    inflater = None
     try:
-        return inflater.decompress(data, max(left, 0) + 1)
+        for piece in pieces:
+            if inflater is None:
+                if not piece:
+                    continue
+                inflater = zlib.decompressobj(_wbits(piece))
+            pending = piece
+            while pending:
+                out = inflater.decompress(pending, PIECE)
+                if out:
+                    yield out
+                pending = inflater.unconsumed_tail
+            if inflater.eof:
+                return
+        if inflater is not None:
+            tail = inflater.flush()
+            if tail:
+                yield tail
     except zlib.error:
-        return b""
+        return  # a damaged stream: readers show what unpacked, and that much is counted
+
+
+def _joined(pieces, budget: _Budget) -> bytes:
+    """Pieces that a non-streaming filter needs whole, never past what is left."""
+    parts, size = [], 0
+    for piece in pieces:
+        size += len(piece)
+        if size > budget.left:
+            budget.spend(size)  # refuses
+        parts.append(piece)
+    return b"".join(parts)
 
 
 def _filters(stream) -> list[str]:
@@ -145,27 +164,32 @@ def _measure_stream(stream, budget: _Budget) -> None:
     from pypdf.filters import ASCII85Decode, ASCIIHexDecode
 
     data = stream._data  # the raw bytes as stored; pypdf unpacks only on get_data()
+    pieces = None  # the output of a chain of deflate filters, still unread
     filters = _filters(stream)
     if len(filters) > 16:
         raise PdfRefused(PdfProblem.UNREADABLE, "too many filters")
-    for index, name in enumerate(filters):
+    for name in filters:
         if name in IMAGE_FILTERS:
             break  # what follows is an image codec's data: counted as stored
+        if name in FLATE:
+            pieces = _inflated(pieces if pieces is not None else _pieces(data))
+            continue
+        if pieces is not None:
+            data, pieces = _joined(pieces, budget), None
         if name in SHRINKING:
             codec = ASCIIHexDecode if name in ("/ASCIIHexDecode", "/AHx") else ASCII85Decode
             data = codec.decode(data)
-        elif name in FLATE:
-            if index == len(filters) - 1:
-                _inflate_counted(data, budget)
-                return
-            data = _inflate_bounded(data, budget.left)
         elif name in OTHER_DECODERS:
             data = _decode_bounded(data, name, budget.left)
         else:
             raise PdfRefused(PdfProblem.UNREADABLE, f"unknown filter {name}")
-        if len(data) > budget.left:  # an intermediate result already past the budget
-            budget.spend(len(data))
-    budget.spend(len(data))
+        if len(data) > budget.left:
+            budget.spend(len(data))  # refuses
+    if pieces is None:
+        budget.spend(len(data))
+        return
+    for piece in pieces:
+        budget.spend(len(piece))
 
 
 def _check_names(obj, budget: _Budget) -> None:

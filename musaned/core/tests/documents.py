@@ -160,12 +160,16 @@ def encrypted_pdf() -> bytes:
     return _bytes(writer)
 
 
-def pdf_bomb(unpacked: int = 100 * MB) -> bytes:
-    """A page whose content stream is ``unpacked`` bytes of zeros, deflated (~0.1 % of it)."""
+def pdf_bomb(unpacked: int = 100 * MB, *, layers: int = 1) -> bytes:
+    """A page whose content stream is ``unpacked`` bytes of zeros, deflated (~0.1 % of it);
+    with ``layers`` = 2 deflated twice (``/Filter [/FlateDecode /FlateDecode]``)."""
     writer = _writer()
     stream = StreamObject()
-    stream._data = zlib.compress(b"0" * unpacked, 9)
-    stream[NameObject("/Filter")] = NameObject("/FlateDecode")
+    data = b"0" * unpacked
+    for _ in range(layers):
+        data = zlib.compress(data, 9)
+    stream._data = data
+    stream[NameObject("/Filter")] = ArrayObject([NameObject("/FlateDecode")] * layers)
     writer.pages[0][NameObject("/Contents")] = writer._add_object(stream)
     return _bytes(writer)
 
