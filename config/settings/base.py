@@ -241,6 +241,33 @@ PAYMENT_WEBHOOK_SECRET = os.environ.get("PAYMENT_WEBHOOK_SECRET", "")
 PAYMENT_CALLBACK_URL = os.environ.get("PAYMENT_CALLBACK_URL", "")
 MEDIA_ROOT = Path(os.environ.get("MUSANED_MEDIA_ROOT", VAR_DIR / "media"))
 MUSANED_MAX_UPLOAD_BYTES = int(os.environ.get("MUSANED_MAX_UPLOAD_BYTES", 5 * 1024 * 1024))
+
+# --- Uploads that cannot hurt (issue 10, decision 0008; musaned/core/uploads.py) ------
+# A PDF is parsed: more pages than this, or more bytes than this once its streams are
+# unpacked, is refused (and so is one that is encrypted, runs scripts, launches or embeds).
+MUSANED_PDF_MAX_PAGES = int(os.environ.get("MUSANED_PDF_MAX_PAGES", 50))
+MUSANED_PDF_MAX_UNPACKED_BYTES = int(
+    os.environ.get("MUSANED_PDF_MAX_UNPACKED_BYTES", 50 * 1024 * 1024)
+)
+# A JPG or PNG is decoded (at most this many pixels) and stored as a fresh file we write.
+MUSANED_IMAGE_MAX_PIXELS = int(os.environ.get("MUSANED_IMAGE_MAX_PIXELS", 40_000_000))
+# The virus scanner (musaned/core/scanning.py): "none" (off) unless a clamd socket is set.
+CLAMD_SOCKET = os.environ.get("CLAMD_SOCKET", "")
+CLAMD_HOST = os.environ.get("CLAMD_HOST", "")
+CLAMD_PORT = int(os.environ.get("CLAMD_PORT", 3310))
+CLAMD_TIMEOUT = float(os.environ.get("CLAMD_TIMEOUT", 10))
+UPLOAD_SCANNER_BACKEND_ALIASES = {
+    "none": "musaned.core.scanning.NoScanner",
+    "clamd": "musaned.core.scanning.ClamdScanner",
+}
+UPLOAD_SCANNER_BACKEND = backend_from_env(
+    "UPLOAD_SCANNER_BACKEND",
+    UPLOAD_SCANNER_BACKEND_ALIASES,
+    "clamd" if CLAMD_SOCKET or CLAMD_HOST else "none",
+)
+# Per account: drafts at once, and new requests started in 24 hours (web and API alike).
+MUSANED_MAX_DRAFTS_PER_ACCOUNT = int(os.environ.get("MUSANED_MAX_DRAFTS_PER_ACCOUNT", 5))
+MUSANED_NEW_REQUESTS_PER_DAY = int(os.environ.get("MUSANED_NEW_REQUESTS_PER_DAY", 20))
 IDENTITY_REGISTRY_BACKEND = os.environ.get(
     "IDENTITY_REGISTRY_BACKEND", "musaned.identity.registry.LocalRegistry"
 )

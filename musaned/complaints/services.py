@@ -37,6 +37,7 @@ from musaned.complaints.workflow import (
 from musaned.core.audit import audit
 from musaned.core.errors import ApplicationError, InvalidTransition
 from musaned.core.numbering import unique_number
+from musaned.core.uploads import check_upload
 from musaned.notifications.services import notify
 
 MAX_FILES_PER_MESSAGE = 3
@@ -77,14 +78,17 @@ def _attach(complaint: Complaint, message: ComplaintMessage | None, files, actor
             )
             % {"max": MAX_FILES_PER_MESSAGE},
         )
-    for upload in files:
+    # The web form checked them already; a file from any other caller is checked here,
+    # all before any is stored.
+    checked_files = [(upload, check_upload(upload)) for upload in files]
+    for upload, checked in checked_files:
         ComplaintAttachment.objects.create(
             complaint=complaint,
             message=message,
             uploaded_by=actor,
-            file=upload,
-            content_type=getattr(upload, "sniffed_type", "") or "application/octet-stream",
-            size=upload.size,
+            file=checked,
+            content_type=checked.sniffed_type,
+            size=checked.size,
             display_name=display_name(upload.name),
         )
 

@@ -7,14 +7,17 @@ import secrets
 from decimal import Decimal
 from enum import StrEnum
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from musaned.core.audit import audit
 from musaned.core.errors import ApplicationError, InvalidTransition
 from musaned.core.numbering import unique_number
+from musaned.core.uploads import check_upload, delete_after_commit
 from musaned.notifications.services import notify
 from musaned.visas import rules
 from musaned.visas.models import VisaApplication, VisaState
@@ -37,6 +40,8 @@ EDITABLE_FIELDS = frozenset(
         "declaration",
     }
 )
+# The uploaded documents of a draft: a replaced one is removed from storage after commit.
+DOCUMENT_FIELDS = ("proof_document", "occupation_document")
 
 
 class VisaErrorCode(StrEnum):
@@ -46,10 +51,18 @@ class VisaErrorCode(StrEnum):
     FIX_WINDOW_CLOSED = "fix_window_closed"
     NOT_ALLOWED = "not_allowed"
     EXPIRED = "expired"
+    TOO_MANY_DRAFTS = "too_many_drafts"
+    TOO_MANY_NEW_REQUESTS = "too_many_new_requests"
 
 
 class VisaError(ApplicationError):
     pass
+
+
+class VisaLimitReached(VisaError):
+    """A per-account cap (drafts at once, new requests a day): 409 in the API."""
+
+    status = 409
 
 
 _STATE_NOTICES = {
@@ -139,8 +152,16 @@ def _lock(application: VisaApplication) -> VisaApplication:
 
 
 def visa_application_create(*, owner) -> VisaApplication:
-    """A new draft with its request number."""
+    """A new draft with its request number.
+
+    Raises ``VisaLimitReached`` (409) when the owner already has
+    ``MUSANED_MAX_DRAFTS_PER_ACCOUNT`` drafts, or started
+    ``MUSANED_NEW_REQUESTS_PER_DAY`` requests in the last 24 hours. The owner's row
+    is locked first, so parallel creations cannot together pass either cap.
+    """
     with transaction.atomic():
+        get_user_model().objects.select_for_update().filter(pk=owner.pk).first()
+        _check_caps(owner)
         application = VisaApplication.objects.create(
             owner=owner,
             reference=unique_number(
@@ -151,20 +172,89 @@ def visa_application_create(*, owner) -> VisaApplication:
     return application
 
 
+def _check_caps(owner) -> None:
+    """Inside the caller's transaction, with the owner's row locked."""
+    rows = VisaApplication.objects.filter(owner=owner)
+    most = settings.MUSANED_MAX_DRAFTS_PER_ACCOUNT
+    if rows.filter(state=VisaState.DRAFT).count() >= most:
+        raise VisaLimitReached(
+            VisaErrorCode.TOO_MANY_DRAFTS,
+            ngettext(
+                "You already have %(count)s unsubmitted request. Finish or discard it "
+                "before starting another.",
+                "You already have %(count)s unsubmitted requests. Finish or discard one "
+                "before starting another.",
+                most,
+            )
+            % {"count": most},
+        )
+    per_day = settings.MUSANED_NEW_REQUESTS_PER_DAY
+    since = timezone.now() - dt.timedelta(days=1)
+    if rows.filter(created_at__gte=since).count() >= per_day:
+        raise VisaLimitReached(
+            VisaErrorCode.TOO_MANY_NEW_REQUESTS,
+            ngettext(
+                "You can start %(count)s visa request a day. Continue one you started, or "
+                "try again tomorrow.",
+                "You can start %(count)s visa requests a day. Continue one you started, or "
+                "try again tomorrow.",
+                per_day,
+            )
+            % {"count": per_day},
+        )
+
+
 def visa_application_update(*, application: VisaApplication, actor, **fields) -> VisaApplication:
-    """Change a draft. Only the fields a person may edit; status and fee never."""
+    """Change a draft. Only the fields a person may edit; status and fee never.
+
+    A document that replaces another is stored with the row; the one it replaces is
+    removed from storage after commit (a rollback keeps it, and removes the new one).
+    """
     unknown = set(fields) - EDITABLE_FIELDS
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
-    with transaction.atomic():
-        application = _lock(application)
-        if application.state not in EDITABLE_STATES:
-            raise VisaError(VisaErrorCode.NOT_EDITABLE, _("Only a draft can be changed."))
-        for name, value in fields.items():
-            setattr(application, name, value)
-        application.save(update_fields=[*fields, "updated_at"])
-        audit("visa.updated", actor=actor, target=application, fields=sorted(fields))
+    written: list[str] = []  # files this update stored: removed again if it rolls back
+    try:
+        with transaction.atomic():
+            application = _lock(application)
+            if application.state not in EDITABLE_STATES:
+                raise VisaError(VisaErrorCode.NOT_EDITABLE, _("Only a draft can be changed."))
+            changed = set(fields)
+            for name, value in fields.items():
+                if name not in DOCUMENT_FIELDS:
+                    setattr(application, name, value)
+            for name in DOCUMENT_FIELDS:  # last: the type found by content wins
+                if name in fields:
+                    _replace_document(application, name, fields[name], written)
+                    changed.add(f"{name}_type")
+            application.save(update_fields=[*sorted(changed), "updated_at"])
+            audit("visa.updated", actor=actor, target=application, fields=sorted(fields))
+    except BaseException:
+        storage = VisaApplication._meta.get_field("proof_document").storage
+        for name in written:
+            storage.delete(name)
+        raise
     return application
+
+
+def _replace_document(application: VisaApplication, name: str, value, written: list) -> None:
+    """Put ``value`` (an upload, a stored name, or nothing) in the document field ``name``
+    and its type in ``<name>_type``; the file it replaces goes after commit. An upload
+    that no form checked is checked here (``UploadRefused``)."""
+    old = getattr(application, name)
+    old_name = old.name if old else ""
+    if hasattr(value, "read"):  # an upload: checked (if no form did) and stored now
+        value = check_upload(value)
+        setattr(application, f"{name}_type", value.sniffed_type)
+    elif not value:
+        setattr(application, f"{name}_type", "")
+    setattr(application, name, value)
+    new = getattr(application, name)
+    if new and not new._committed:  # stored before the row, so a failure can remove it
+        new.save(value.name or "document", value, save=False)
+        written.append(new.name)
+    if old_name and old_name != (new.name if new else ""):
+        delete_after_commit(old_name, old.storage)
 
 
 def missing_parts(application: VisaApplication) -> list[str]:
@@ -394,6 +484,9 @@ def visa_application_review(
 def visa_application_recheck(*, application: VisaApplication, actor) -> VisaApplication:
     """After fixing the cause, decide again without paying again, until ``fix_by``."""
     with transaction.atomic():
+        # The owner's row first (as in submit): parallel re-checks of two rejected requests
+        # cannot together pass the number of visas allowed.
+        get_user_model().objects.select_for_update().filter(pk=application.owner_id).first()
         application = _lock(application)
         if application.state == VisaState.REJECTED and (
             application.fix_by is None or timezone.localdate() > application.fix_by
@@ -427,11 +520,28 @@ def visa_cancel(*, application: VisaApplication, actor) -> VisaApplication:
 
 
 def visa_application_withdraw(*, application: VisaApplication, actor) -> VisaApplication:
+    """Discard a draft. Its documents are removed from storage after commit: nobody
+    reviews a discarded draft, and a bank statement is personal data."""
     with transaction.atomic():
         application = _lock(application)
-        return transition(
-            application=application, action=Action.WITHDRAW, actor=actor, actor_kind=Actor.OWNER
+        documents = [getattr(application, name) for name in DOCUMENT_FIELDS]
+        documents = [(document.name, document.storage) for document in documents if document]
+        cleared = []
+        for name in DOCUMENT_FIELDS:
+            setattr(application, name, "")
+            setattr(application, f"{name}_type", "")
+            cleared += [name, f"{name}_type"]
+        transition(
+            application=application,
+            action=Action.WITHDRAW,
+            actor=actor,
+            actor_kind=Actor.OWNER,
+            update_fields=cleared,
+            documents_removed=len(documents),
         )
+        for name, storage in documents:
+            delete_after_commit(name, storage)
+        return application
 
 
 def visas_expire(*, today: dt.date | None = None) -> int:

@@ -68,7 +68,13 @@ def my_visas(request):
 @require_POST
 def application_new(request):
     drafts = applications_for(actor=request.user).filter(state=VisaState.DRAFT)
-    application = drafts.first() or services.visa_application_create(owner=request.user)
+    application = drafts.first()
+    if application is None:
+        try:
+            application = services.visa_application_create(owner=request.user)
+        except ApplicationError as exc:  # a per-account cap (issue 10)
+            messages.error(request, exc.message)
+            return redirect("visas:list")
     return redirect("visas:step_worker", reference=application.reference)
 
 

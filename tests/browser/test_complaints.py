@@ -15,11 +15,12 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from musaned.complaints.models import Complaint, ComplaintState
+from musaned.core.tests.documents import minimal_pdf
 from tests.browser.conftest import PASSWORD, beneficiary, sign_in
 
 pytestmark = [pytest.mark.browser]
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = minimal_pdf()  # a real one-page PDF: uploads are parsed (issue 10)
 
 
 @pytest.fixture

@@ -8,11 +8,12 @@ import pytest
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from musaned.core.tests.documents import minimal_pdf
 from tests.browser.conftest import SCREENSHOTS, beneficiary, sign_in
 
 pytestmark = [pytest.mark.browser]
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = minimal_pdf()  # a real one-page PDF: uploads are parsed (issue 10)
 
 
 def text(lang: str, message: str) -> str:

@@ -60,6 +60,7 @@ sys.path.insert(0, str(ROOT))
 
 import requests  # noqa: E402
 
+from musaned.core.tests.documents import minimal_pdf  # noqa: E402
 from tests.multiserver import cluster  # noqa: E402
 
 T0 = time.monotonic()
@@ -335,7 +336,8 @@ class Run:
             while time.monotonic() < stop_at:
                 sent += 1
                 tag = f"fault-web-{number}-{sent}"
-                pdf = b"%PDF-1.4\n% " + tag.encode() + b" " + secrets.token_hex(256).encode()
+                # A real PDF (uploads are parsed), made unique by its metadata.
+                pdf = minimal_pdf(f"{tag} {secrets.token_hex(256)}")
                 record = {"kind": "web", "tag": tag, "sha256": hashlib.sha256(pdf).hexdigest()}
                 try:
                     answer = person.post_form(

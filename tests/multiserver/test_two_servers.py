@@ -16,6 +16,7 @@ import secrets
 import pytest
 import requests
 
+from musaned.core.tests.documents import minimal_pdf
 from tests.multiserver import cluster
 
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
@@ -171,7 +172,7 @@ def test_an_upload_through_one_server_downloads_through_the_other(servers):
     a, b, workdir = servers
     person = cluster.Browser(workdir / "sms")
     person.login(b.url)
-    pdf = b"%PDF-1.4\n% multiserver " + secrets.token_hex(64).encode() + b"\n%%EOF\n"
+    pdf = minimal_pdf(f"multiserver {secrets.token_hex(64)}")  # uploads are parsed
 
     filed = person.post_form(
         a.url + "/complaints/new/",

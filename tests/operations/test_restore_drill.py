@@ -53,7 +53,8 @@ def deployment(tmp_path_factory):
                 "from django.core.files.uploadedfile import SimpleUploadedFile\n"
                 "from musaned.accounts.models import User\n"
                 "from musaned.complaints.services import complaint_submit\n"
-                "f = SimpleUploadedFile('a.pdf', b'%PDF-1.4 drill'); f.sniffed_type = 'application/pdf'\n"
+                "from musaned.core.tests.documents import minimal_pdf\n"
+                "f = SimpleUploadedFile('a.pdf', minimal_pdf('drill'))\n"
                 "complaint_submit(owner=User.objects.get(username='abdullah'), category='other',"
                 " subject='s', description='d', contact_preference='sms', files=[f])"
             ),

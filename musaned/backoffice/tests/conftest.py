@@ -13,10 +13,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from musaned.complaints.tests.conftest import file_complaint
+from musaned.core.tests.documents import minimal_pdf
 from musaned.visas import services as visa_services
 from musaned.visas.tests.conftest import complete_draft, make_beneficiary
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = minimal_pdf()  # a real one-page PDF: uploads are parsed (issue 10)
 
 
 @pytest.fixture(autouse=True)

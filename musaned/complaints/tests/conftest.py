@@ -9,9 +9,10 @@ from django.contrib.auth.models import Group
 from django.test import Client
 
 from musaned.complaints import services
+from musaned.core.tests.documents import minimal_pdf
 from musaned.visas.tests.conftest import make_beneficiary
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = minimal_pdf()  # a real one-page PDF: uploads are parsed (issue 10)
 
 
 @pytest.fixture(autouse=True)

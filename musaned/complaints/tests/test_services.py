@@ -18,6 +18,7 @@ from musaned.complaints.models import Complaint, ComplaintState, Holiday
 from musaned.complaints.workflow import OWNER, SYSTEM, TRANSITIONS, Action
 from musaned.core.errors import InvalidTransition
 from musaned.core.models import AuditEvent
+from musaned.core.tests.documents import minimal_pdf
 from musaned.visas.tests.conftest import make_beneficiary
 
 pytestmark = pytest.mark.django_db
@@ -120,7 +121,7 @@ def test_a_failing_file_write_leaves_no_half_filed_complaint(citizen, monkeypatc
         raise OSError("disk full")
 
     monkeypatch.setattr(default_storage, "save", broken_save)
-    upload = SimpleUploadedFile("a.pdf", b"%PDF-1.4\n%%EOF\n")
+    upload = SimpleUploadedFile("a.pdf", minimal_pdf())
     upload.sniffed_type = "application/pdf"
     with pytest.raises(OSError):
         services.complaint_submit(
@@ -143,7 +144,7 @@ def test_a_failing_reply_leaves_the_complaint_waiting(citizen, officer, monkeypa
     services.transition(complaint=complaint, action=Action.TAKE, actor=officer)
     services.transition(complaint=complaint, action=Action.ASK_INFO, actor=officer, message="?")
     monkeypatch.setattr(default_storage, "save", lambda *a, **k: (_ for _ in ()).throw(OSError()))
-    upload = SimpleUploadedFile("a.pdf", b"%PDF-1.4\n%%EOF\n")
+    upload = SimpleUploadedFile("a.pdf", minimal_pdf())
     with pytest.raises(OSError):
         services.transition(
             complaint=complaint, action=Action.REPLY, actor=citizen, message="Here", files=[upload]

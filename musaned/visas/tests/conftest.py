@@ -8,11 +8,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from musaned.accounts.models import User
+from musaned.core.tests.documents import minimal_pdf
 from musaned.identity.demo import registry_rows
 from musaned.visas import services
 from musaned.visas.models import ArrivalPoint, Nationality, Occupation
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = minimal_pdf()  # a real one-page PDF: uploads are parsed (issue 10)
 
 
 def make_beneficiary(national_id: str, username: str) -> User:

@@ -76,7 +76,10 @@ def give_active_visas(owner, count: int) -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_ten_parallel_submissions_with_room_for_one_more_visa_make_exactly_one_bill(citizen):
+def test_ten_parallel_submissions_with_room_for_one_more_visa_make_exactly_one_bill(
+    citizen, settings
+):
+    settings.MUSANED_MAX_DRAFTS_PER_ACCOUNT = THREADS  # ten drafts at once, for the race
     # A citizen may hold three active visas; with two already, only one more fits.
     give_active_visas(citizen, 2)
     # 200,000 SAR meets the third visa's tier: each draft alone would be accepted.
@@ -143,3 +146,53 @@ def test_ten_concurrent_copies_of_one_payment_callback_give_one_payment_and_one_
     issue_events = AuditEvent.objects.filter(action="visa.issue", target_id=str(application.pk))
     assert issue_events.count() == 1
     assert AuditEvent.objects.filter(action="visa.pay", target_id=str(application.pk)).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_parallel_rechecks_with_room_for_one_more_visa_issue_exactly_one(citizen, settings):
+    """Issue 10: a re-check locks the owner's row as submit does (the capacity rule counts
+    the other active visas, which a parallel re-check is about to add)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from musaned.visas.selectors import rule_set_in_effect
+
+    give_active_visas(citizen, 2)
+    rejected = []
+    for n in range(2):
+        draft = complete_draft(citizen, bank_balance=Decimal("200000"))
+        VisaApplication.objects.filter(pk=draft.pk).update(
+            state=VisaState.REJECTED,
+            fee=Decimal("2000"),
+            rule_set=rule_set_in_effect(timezone.localdate()),
+            fix_by=timezone.localdate() + dt.timedelta(days=4),
+            reference=f"77777777{n}0",
+        )
+        rejected.append(VisaApplication.objects.get(pk=draft.pk))
+
+    results, errors = race(
+        [
+            (lambda a=a: services.visa_application_recheck(application=a, actor=citizen))
+            for a in rejected
+        ]
+    )
+
+    assert errors == []
+    states = sorted(r.state for r in results)
+    assert states == [VisaState.ISSUED, VisaState.REJECTED]
+    assert VisaApplication.objects.filter(owner=citizen, state=VisaState.ISSUED).count() == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_ten_parallel_draft_creations_against_a_cap_of_five_make_five(citizen):
+    """Issue 10: the draft cap is counted under the owner's row lock."""
+    from musaned.visas.services import VisaLimitReached
+
+    results, errors = race(
+        [(lambda: services.visa_application_create(owner=citizen)) for _ in range(THREADS)]
+    )
+
+    assert len(results) == settings.MUSANED_MAX_DRAFTS_PER_ACCOUNT == 5
+    assert len(errors) == 5 and all(isinstance(e, VisaLimitReached) for e in errors), errors
+    assert VisaApplication.objects.filter(owner=citizen, state=VisaState.DRAFT).count() == 5
