@@ -334,6 +334,8 @@ def password_reset(request):
             tries = pending.get("tries", 0)
             try:
                 if user is None or tries >= settings.MUSANED_CODE_MAX_ATTEMPTS:
+                    with transaction.atomic():  # as a real account's refused code is
+                        audit("code.rejected", request=request, purpose=CodePurpose.PASSWORD_RESET)
                     raise AccountError(AccountErrorCode.CODE_INVALID, "")
                 services.password_reset_complete(
                     user=user,
