@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup setup-dev messages migrate demo lint format check chromium speech speech-optional clean
+.PHONY: run test setup setup-dev messages migrate demo lint format check chromium speech speech-optional nginx clean
 
 ## run: install, migrate, load the demo data and serve http://127.0.0.1:8000 (SQLite, SMS to var/sms/),
 ## with the task worker beside the server (it sends SMS and email, draws e-visas); both stop together
@@ -16,7 +16,7 @@ run: setup messages migrate demo speech-optional
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## test: install, lint and run the whole suite, browser tests included
-test: setup-dev messages lint chromium speech
+test: setup-dev messages lint chromium speech nginx
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=config.settings.test
 	$(BIN)/python -m pytest
 
@@ -64,6 +64,10 @@ speech:
 
 speech-optional:
 	@bash scripts/ensure-espeak --optional
+
+## nginx: tests/proxy/ runs the application behind Debian's nginx; install it when missing and we may
+nginx:
+	@bash scripts/ensure-nginx
 
 clean:
 	rm -rf $(VENV) var staticfiles

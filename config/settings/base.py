@@ -5,6 +5,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -152,6 +153,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "musaned.accounts.passwords.MaximumLengthValidator"},
     {"NAME": "musaned.accounts.passwords.NotTheNationalIdValidator"},
+    {"NAME": "musaned.accounts.passwords.NotOnlySpacesValidator"},
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:hub"
@@ -174,10 +176,30 @@ AXES_USERNAME_CALLABLE = "musaned.accounts.backends.axes_account_key"
 AXES_LOCKOUT_CALLABLE = "musaned.accounts.views.login.lockout_response"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("MUSANED_TRUSTED_PROXY_COUNT", 0)) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if AXES_IPWARE_PROXY_COUNT else ("REMOTE_ADDR",)
-)
+
+
+def trusted_proxy_count(value: str | None) -> int:
+    """``MUSANED_TRUSTED_PROXY_COUNT``: a whole number, 0 or more (empty or unset: 0)."""
+    value = (value or "").strip()
+    if not value:
+        return 0
+    if not value.isascii() or not value.isdigit():
+        raise ImproperlyConfigured(
+            "MUSANED_TRUSTED_PROXY_COUNT must be a whole number: how many reverse proxies "
+            f"in front of the app add to X-Forwarded-For (0 for none), not {value!r}."
+        )
+    return int(value)
+
+
+# Who the client is: the connection's address, or behind N trusted reverse proxies the
+# address the first of them saw (musaned/core/audit.py, client_ip). django-ipware is not
+# installed, so axes' own AXES_IPWARE_* settings would do nothing: axes asks client_ip,
+# like the rate limits and the audit trail. Production requires the variable to be set.
+MUSANED_TRUSTED_PROXY_COUNT = trusted_proxy_count(os.environ.get("MUSANED_TRUSTED_PROXY_COUNT"))
+AXES_CLIENT_IP_CALLABLE = "musaned.core.audit.client_ip"
+# Password spraying: failed sign-ins from one client address, whatever the accounts, in a
+# window; past it that client's sign-ins answer 429 until the window ends.
+MUSANED_LOGIN_FAILURES_PER_CLIENT = os.environ.get("MUSANED_LOGIN_FAILURES_PER_CLIENT", "20/h")
 MUSANED_CAPTCHA_AFTER_FAILURES = 3
 # Keep the proxy's X-Request-ID (when it looks safe) instead of making one (musaned/core/logging.py).
 MUSANED_TRUST_REQUEST_ID = env_bool("MUSANED_TRUST_REQUEST_ID")
@@ -202,6 +224,8 @@ MUSANED_RATE_CAPTCHA_AUDIO = os.environ.get("MUSANED_RATE_CAPTCHA_AUDIO", "60/10
 # --- Rate limits (django-ratelimit), documented in docs/configuration.md ----
 RATELIMIT_VIEW = "musaned.core.views.rate_limited"
 MUSANED_RATE_REGISTRATION = os.environ.get("MUSANED_RATE_REGISTRATION", "20/h")
+# "This username / email is taken" answers of the registration wizard per client address.
+MUSANED_RATE_TAKEN_ANSWERS = os.environ.get("MUSANED_RATE_TAKEN_ANSWERS", "10/h")
 MUSANED_RATE_CODE_SEND = os.environ.get("MUSANED_RATE_CODE_SEND", "5/h")
 MUSANED_RATE_PASSWORD_RESET = os.environ.get("MUSANED_RATE_PASSWORD_RESET", "10/h")
 MUSANED_RATE_INQUIRY = os.environ.get("MUSANED_RATE_INQUIRY", "30/10m")

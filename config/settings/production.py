@@ -101,6 +101,19 @@ AXES_CACHE = "default"
 RATELIMIT_USE_CACHE = "default"
 SILENCED_SYSTEM_CHECKS = []
 
+# --- Who the client is: no silent default behind a proxy -----------------------------
+# Lockouts, rate limits and the audit trail count per client address. Behind a reverse
+# proxy every request comes from the proxy's address unless the app is told how many
+# proxies add to X-Forwarded-For; guessing either way is unsafe (0 behind a proxy: one
+# attacker locks everyone out; 1 without a proxy: clients forge their address), so the
+# deployment must say it, 0 included (docs/operations.md).
+if not os.environ.get("MUSANED_TRUSTED_PROXY_COUNT", "").strip():
+    raise ImproperlyConfigured(
+        "MUSANED_TRUSTED_PROXY_COUNT must be set in production: the number of reverse "
+        "proxies in front of gunicorn that add the client's address to X-Forwarded-For "
+        "(1 for the nginx of docs/operations.md, 0 when clients reach gunicorn directly)."
+    )
+
 # --- HTTPS ------------------------------------------------------------------------------
 SECURE_SSL_REDIRECT = env_bool("MUSANED_SSL_REDIRECT", True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -10,11 +10,11 @@ from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from musaned.accounts.models import User
 from musaned.accounts.services import email_taken, username_taken
+from musaned.accounts.usernames import is_reserved_username
 from musaned.core.captcha import CaptchaActionsMixin, VerificationCodeField
 from musaned.core.forms import AccessibleBoundField, Form
 from musaned.identity.fields import (
@@ -165,6 +165,11 @@ class AccountForm(Form):
                     "Use 4 to 30 English letters, digits, dots, dashes or underscores, starting with a letter."
                 )
             )
+        if is_reserved_username(username):
+            raise ValidationError(
+                _("This username is reserved for the platform. Choose another one."),
+                code="reserved",
+            )
         if username_taken(username):
             raise ValidationError(_("This username is taken. Choose another one."), code="taken")
         return username
@@ -306,13 +311,3 @@ class NewPasswordForm(CodeForm):
 class PasswordChangeForm(auth_forms.PasswordChangeForm):
     bound_field_class = AccessibleBoundField
     template_name_div = "core/forms/form.html"
-
-
-def login_or_recover_links(login_url: str, recover_url: str) -> str:
-    return format_html(
-        '<p class="error-summary__links"><a href="{}">{}</a> · <a href="{}">{}</a></p>',
-        login_url,
-        _("Log in"),
-        recover_url,
-        _("Forgotten your password?"),
-    )

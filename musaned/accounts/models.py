@@ -99,9 +99,16 @@ class OneTimeCode(BaseModel):
 
     ``attempt`` binds the code to the browser session that asked for it (a
     random token kept in that session), so a code cannot be used elsewhere.
+
+    A code belongs to an account (``user``), or, for a registration, to the mobile it
+    was sent to (``mobile``, no ``user``): the account is made only when that code comes
+    back (docs/decisions/0010-accounts-made-when-the-mobile-is-proven.md).
     """
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="one_time_codes")
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="one_time_codes", null=True, blank=True
+    )
+    mobile = models.CharField(max_length=16, blank=True)
     purpose = models.CharField(max_length=20, choices=CodePurpose.choices)
     attempt = models.CharField(max_length=64, db_index=True)
     code_hash = models.CharField(max_length=64)
@@ -111,9 +118,21 @@ class OneTimeCode(BaseModel):
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["user", "purpose", "created_at"])]
+        indexes = [
+            models.Index(fields=["user", "purpose", "created_at"]),
+            models.Index(fields=["mobile", "purpose", "created_at"], name="onetimecode_mobile_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(user__isnull=False, mobile="")
+                | (models.Q(user__isnull=True) & ~models.Q(mobile="")),
+                name="onetimecode_user_or_mobile",
+            )
+        ]
 
     def __str__(self) -> str:
+        if self.user_id is None:
+            return f"{self.purpose} code for a registration"
         return f"{self.purpose} code for user {self.user_id}"
 
     @property

@@ -30,3 +30,16 @@ class NotTheNationalIdValidator:
 
     def get_help_text(self):
         return _("It must not contain your ID number.")
+
+
+class NotOnlySpacesValidator:
+    """Ten spaces pass the length rule and no list of common passwords has them."""
+
+    def validate(self, password, user=None):
+        if not password.strip():
+            raise ValidationError(
+                _("Your password cannot be only spaces."), code="password_only_spaces"
+            )
+
+    def get_help_text(self):
+        return _("It cannot be only spaces.")

@@ -1,20 +1,24 @@
 """Every write to accounts: registration, activation, one-time codes, passwords.
 
 Each function runs in one transaction, writes its audit event inside it, and
-sends SMS only after the transaction commits.
+sends SMS only after the transaction commits. Nothing here tells a stranger whether
+an ID number has an account (docs/decisions/0010-accounts-made-when-the-mobile-is-proven.md).
 """
 
 import datetime as dt
+import hashlib
 import secrets
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import login as django_login
-from django.contrib.auth import update_session_auth_hash
-from django.db import IntegrityError, transaction
+from django.contrib.auth import password_validation, update_session_auth_hash
+from django.db import IntegrityError, connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -86,6 +90,8 @@ class Registration:
     email: str
     mobile: str
     language: str
+    # When the review page's consent to the privacy notice was given.
+    consented_at: dt.datetime | None = None
 
     @property
     def id_type(self) -> str:
@@ -104,12 +110,12 @@ def registration_check_identity(
     birth_date: dt.date,
     request: HttpRequest | None = None,
 ) -> None:
-    """Raises ``AccountError`` if the ID is registered or the registry does not match.
+    """Raises ``AccountError`` if the registry does not match.
 
-    The message never says which part did not match; the audit row does.
+    The message never says which part did not match; the audit row does. Whether the
+    ID already has an account is not checked here, nor said anywhere in the wizard: that
+    is for the ID's owner to learn, by SMS (``registration_code_send``).
     """
-    if User.objects.filter(national_id=national_id).exists():
-        raise _fail(AccountErrorCode.ALREADY_REGISTERED)
     result = match_person(
         get_registry().lookup(national_id),
         id_type=id_type,
@@ -143,13 +149,7 @@ def email_taken(email: str) -> bool:
     return User.objects.filter(email__iexact=email).exists()
 
 
-def beneficiary_register(*, registration: Registration, request: HttpRequest) -> User:
-    """Create the account from the wizard's data and send the activation code.
-
-    Re-checks everything the steps checked (the registry may have changed, or
-    another tab may have registered the same ID). Records consent to the
-    privacy notice. Raises ``AccountError``. Side effect: an SMS after commit.
-    """
+def _registration_checks(registration: Registration, request: HttpRequest | None) -> None:
     r = registration
     registration_check_identity(
         national_id=r.national_id,
@@ -164,39 +164,134 @@ def beneficiary_register(*, registration: Registration, request: HttpRequest) ->
         raise _fail(AccountErrorCode.USERNAME_TAKEN)
     if email_taken(r.email):
         raise _fail(AccountErrorCode.EMAIL_TAKEN)
-    try:
-        with transaction.atomic():
-            user = User(
-                username=r.username,
-                national_id=r.national_id,
-                id_type=r.id_type,
-                first_name=r.first_name,
-                last_name=r.family_name,
-                birth_date=r.birth_date,
-                email=r.email,
-                mobile=r.mobile,
-                password=r.password_hash,
-                preferred_language=r.language,
-                privacy_notice_version=settings.MUSANED_PRIVACY_NOTICE_VERSION,
-                privacy_consent_at=timezone.now(),
-            )
-            user.save()
+
+
+ALREADY_REGISTERED_SMS = _(
+    "Musaned: someone, perhaps you, tried to register a new account with your ID number. "
+    "You already have an account: log in with the username %(username)s, or use "
+    "“Forgotten password”. No new account was made. If it was not you, call %(phone)s."
+)
+
+
+def registration_code_send(
+    *, registration: Registration, attempt: str, request: HttpRequest, reuse: bool = True
+) -> bool:
+    """The end of the wizard: the activation code to the mobile typed (the one the
+    registry gives for the ID). Nothing is created yet; ``beneficiary_register`` makes
+    the account when the code comes back, so an account exists only with a proven mobile.
+
+    Re-checks what the steps checked (the registry may have changed, another tab may
+    have taken the username or email). If the ID already has an account, everything
+    happens the same way — the same code record, limits and answers — except that the
+    code goes to nobody: the account's owner is told by SMS, at the account's mobile,
+    that someone tried to register their ID, and no screen ever says it.
+
+    With ``reuse``, a code still valid for this mobile (sent less than
+    ``MUSANED_CODE_RESEND_SECONDS`` ago: Back, or a second tab) is bound to ``attempt``
+    instead of a new one; returns whether an SMS was sent. Raises ``AccountError``.
+    Side effect: one SMS after commit.
+    """
+    r = registration
+    _registration_checks(r, request)
+    existing = User.objects.filter(national_id=r.national_id).first()
+
+    def message(code: str) -> tuple[str, str]:
+        if existing is None:
+            with translation.override(r.language):
+                return r.mobile, gettext(_CODE_TEXT[CodePurpose.ACTIVATION]) % {"code": code}
+        with translation.override(existing.preferred_language):
+            return existing.mobile, gettext(ALREADY_REGISTERED_SMS) % {
+                "username": existing.username,
+                "phone": settings.MUSANED_SUPPORT_PHONE,
+            }
+
+    def record(otc: OneTimeCode) -> None:
+        if existing is None:
+            audit("code.sent", request=request, purpose=CodePurpose.ACTIVATION)
+        else:
             audit(
-                "account.registered",
-                actor=user,
-                target=user,
+                "registration.existing_account",
+                target=existing,
                 request=request,
-                national_id=user.masked_id,
-                privacy_notice_version=user.privacy_notice_version,
+                national_id=existing.masked_id,
             )
-    except IntegrityError:
-        # Lost a race with another registration of the same ID, username or email.
+
+    return _send_or_reuse(
+        user=None,
+        mobile=r.mobile,
+        purpose=CodePurpose.ACTIVATION,
+        attempt=attempt,
+        message=message,
+        record=record,
+        request=request,
+        reuse=reuse,
+    )
+
+
+def beneficiary_register(
+    *, registration: Registration, attempt: str, code: str, request: HttpRequest
+) -> User:
+    """Make the account once the activation code sent to its mobile comes back: the
+    account is created active, with consent to the privacy notice recorded.
+
+    Raises ``AccountError``: the code (not right, expired), or — only to someone who
+    holds the right code — an ID, username or email that got an account meanwhile; then
+    the code stays usable, for the person to change the username or email and confirm.
+    """
+    r = registration
+
+    def create() -> User:
         if User.objects.filter(national_id=r.national_id).exists():
-            raise _fail(AccountErrorCode.ALREADY_REGISTERED) from None
+            raise _fail(AccountErrorCode.ALREADY_REGISTERED)
         if username_taken(r.username):
-            raise _fail(AccountErrorCode.USERNAME_TAKEN) from None
-        raise _fail(AccountErrorCode.EMAIL_TAKEN) from None
-    return user
+            raise _fail(AccountErrorCode.USERNAME_TAKEN)
+        if email_taken(r.email):
+            raise _fail(AccountErrorCode.EMAIL_TAKEN)
+        now = timezone.now()
+        user = User(
+            username=r.username,
+            national_id=r.national_id,
+            id_type=r.id_type,
+            first_name=r.first_name,
+            last_name=r.family_name,
+            birth_date=r.birth_date,
+            email=r.email,
+            mobile=r.mobile,
+            password=r.password_hash,
+            preferred_language=r.language,
+            privacy_notice_version=settings.MUSANED_PRIVACY_NOTICE_VERSION,
+            privacy_consent_at=r.consented_at or now,
+            activated_at=now,
+        )
+        try:
+            with transaction.atomic():
+                user.save()
+        except IntegrityError:
+            # Lost a race with another registration of the same ID, username or email.
+            if User.objects.filter(national_id=r.national_id).exists():
+                raise _fail(AccountErrorCode.ALREADY_REGISTERED) from None
+            if username_taken(r.username):
+                raise _fail(AccountErrorCode.USERNAME_TAKEN) from None
+            raise _fail(AccountErrorCode.EMAIL_TAKEN) from None
+        audit(
+            "account.registered",
+            actor=user,
+            target=user,
+            request=request,
+            national_id=user.masked_id,
+            privacy_notice_version=user.privacy_notice_version,
+        )
+        audit("account.activated", actor=user, target=user, request=request)
+        return user
+
+    return code_verify(
+        mobile=r.mobile,
+        purpose=CodePurpose.ACTIVATION,
+        attempt=attempt,
+        code=code,
+        request=request,
+        on_match=create,
+    )
 
 
 # --- One-time codes -------------------------------------------------------------
@@ -221,55 +316,159 @@ def new_attempt() -> str:
     return secrets.token_urlsafe(24)
 
 
+def _codes(*, user: User | None, mobile: str, purpose: CodePurpose):
+    """The codes one set of limits counts: an account's, or a registration's mobile's."""
+    if user is not None:
+        return OneTimeCode.objects.filter(user=user, purpose=purpose)
+    return OneTimeCode.objects.filter(user__isnull=True, mobile=mobile, purpose=purpose)
+
+
+def _lock(*, user: User | None, mobile: str) -> None:
+    """Serialise code sending for one account (its row) or one mobile, so two quick
+    requests cannot both pass the limits. (SQLite's transactions are serialised anyway.)"""
+    if user is not None:
+        User.objects.select_for_update().filter(pk=user.pk).first()
+    elif connection.vendor == "postgresql":
+        key = int.from_bytes(
+            hashlib.sha256(f"otc:{mobile}".encode()).digest()[:8], "big", signed=True
+        )
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
+
+
+def _send_or_reuse(*, user, mobile, purpose, attempt, message, record, request, reuse) -> bool:
+    """Make a code and send ``message(code)`` (``(to, body)``) after commit, within the
+    limits; ``record(otc)`` writes the audit row. With ``reuse``, when the limits refuse
+    a new code but the newest one is still usable, bind that one to ``attempt``."""
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            _lock(user=user, mobile=mobile)
+            codes = _codes(user=user, mobile=mobile, purpose=purpose)
+            recent = codes.filter(created_at__gte=now - timedelta(hours=1))
+            last = recent.order_by("-created_at").first()
+            # A used code (the person signed in) does not hold back the next one.
+            if (
+                last
+                and last.used_at is None
+                and (now - last.created_at).total_seconds() < settings.MUSANED_CODE_RESEND_SECONDS
+            ):
+                raise _fail(AccountErrorCode.CODE_TOO_SOON)
+            if recent.count() >= settings.MUSANED_CODES_PER_HOUR:
+                raise _fail(AccountErrorCode.CODE_TOO_MANY)
+            codes.filter(used_at__isnull=True, expires_at__gt=now).update(expires_at=now)
+            code = f"{secrets.randbelow(1_000_000):06d}"
+            otc = OneTimeCode.objects.create(
+                user=user,
+                mobile="" if user is not None else mobile,
+                purpose=purpose,
+                attempt=attempt,
+                code_hash=hash_code(code),
+                expires_at=now + timedelta(seconds=settings.MUSANED_CODE_TTL_SECONDS),
+            )
+            record(otc)
+            to, body = message(code)
+            if to:
+                transaction.on_commit(lambda: send_sms(to, body))
+    except AccountError:
+        if not reuse or not _code_rebind(
+            user=user, mobile=mobile, purpose=purpose, attempt=attempt, request=request
+        ):
+            raise
+        return False
+    return True
+
+
+def _code_rebind(*, user, mobile, purpose, attempt, request) -> bool:
+    """Bind the newest code, if it can still be used, to ``attempt``: the person signing
+    in again (Back, another browser: the password was right again) gets the code already
+    on their mobile instead of a refusal. The code still goes only to that mobile, and
+    the earlier attempt can no longer use it."""
+    with transaction.atomic():
+        _lock(user=user, mobile=mobile)
+        otc = (
+            _codes(user=user, mobile=mobile, purpose=purpose)
+            .select_for_update()
+            .order_by("-created_at")
+            .first()
+        )
+        if otc is None or not otc.is_usable:
+            return False
+        otc.attempt = attempt
+        otc.save(update_fields=["attempt", "updated_at"])
+        audit("code.rebound", actor=user, target=user, request=request, purpose=purpose)
+    return True
+
+
 def code_send(
     *, user: User, purpose: CodePurpose, attempt: str, request: HttpRequest | None = None
 ) -> OneTimeCode:
     """Send a fresh six-digit code to the user's mobile; earlier codes stop working.
 
-    Raises ``AccountError`` (too soon after the last code, or too many in an
-    hour). Side effect: an SMS after commit, in the user's language.
+    Raises ``AccountError`` (too soon after the last code, unless that one was used, or
+    too many in an hour). Side effect: an SMS after commit, in the user's language.
     """
-    now = timezone.now()
-    with transaction.atomic():
-        # Lock the user row so two quick requests cannot both pass the limits.
-        User.objects.select_for_update().filter(pk=user.pk).first()
-        recent = OneTimeCode.objects.filter(
-            user=user, purpose=purpose, created_at__gte=now - timedelta(hours=1)
-        )
-        last = recent.order_by("-created_at").first()
-        if last and (now - last.created_at).total_seconds() < settings.MUSANED_CODE_RESEND_SECONDS:
-            raise _fail(AccountErrorCode.CODE_TOO_SOON)
-        if recent.count() >= settings.MUSANED_CODES_PER_HOUR:
-            raise _fail(AccountErrorCode.CODE_TOO_MANY)
-        OneTimeCode.objects.filter(user=user, purpose=purpose, used_at__isnull=True).update(
-            expires_at=now
-        )
-        code = f"{secrets.randbelow(1_000_000):06d}"
-        otc = OneTimeCode.objects.create(
-            user=user,
-            purpose=purpose,
-            attempt=attempt,
-            code_hash=hash_code(code),
-            expires_at=now + timedelta(seconds=settings.MUSANED_CODE_TTL_SECONDS),
-        )
-        audit("code.sent", actor=user, target=user, request=request, purpose=purpose)
+    code_send_or_reuse(user=user, purpose=purpose, attempt=attempt, request=request, reuse=False)
+    return _codes(user=user, mobile="", purpose=purpose).order_by("-created_at").first()
+
+
+def code_send_or_reuse(
+    *,
+    user: User,
+    purpose: CodePurpose,
+    attempt: str,
+    request: HttpRequest | None = None,
+    reuse: bool = True,
+) -> bool:
+    """``code_send``, except that when the limits refuse a new code while the last one
+    is still usable (a second sign-in within ``MUSANED_CODE_RESEND_SECONDS``), that code
+    is bound to ``attempt``. Returns whether a new SMS was sent. Raises ``AccountError``
+    when there is neither a new code nor a usable one."""
+
+    def message(code: str) -> tuple[str, str]:
         with translation.override(user.preferred_language):
-            body = gettext(_CODE_TEXT[purpose]) % {"code": code}
-        mobile = user.mobile
-        transaction.on_commit(lambda: send_sms(mobile, body))
-    return otc
+            return user.mobile, gettext(_CODE_TEXT[purpose]) % {"code": code}
+
+    def record(otc: OneTimeCode) -> None:
+        audit("code.sent", actor=user, target=user, request=request, purpose=purpose)
+
+    return _send_or_reuse(
+        user=user,
+        mobile=user.mobile,
+        purpose=purpose,
+        attempt=attempt,
+        message=message,
+        record=record,
+        request=request,
+        reuse=reuse,
+    )
 
 
-def code_verify(*, user: User, purpose: CodePurpose, attempt: str, code: str, request=None) -> None:
-    """Use up the code if it is right. Raises ``AccountError`` otherwise.
+def code_verify(
+    *,
+    purpose: CodePurpose,
+    attempt: str,
+    code: str,
+    user: User | None = None,
+    mobile: str = "",
+    request=None,
+    on_match: Callable[[], Any] | None = None,
+) -> Any:
+    """Use up the code if it is right, and return what ``on_match()`` returns; raises
+    ``AccountError`` otherwise. The code is the account's, or (``user`` None) the one
+    sent to ``mobile`` for a registration.
 
-    A wrong try is counted; after ``MUSANED_CODE_MAX_ATTEMPTS`` the code dies.
+    A wrong try is counted; after ``MUSANED_CODE_MAX_ATTEMPTS`` the code dies. ``on_match``
+    runs in the same transaction once the code matched; if it raises, nothing is kept
+    and the code stays usable.
     """
     code = "".join(code.split())
+    result = None
     with transaction.atomic():
         otc = (
-            OneTimeCode.objects.select_for_update()
-            .filter(user=user, purpose=purpose, attempt=attempt, used_at__isnull=True)
+            _codes(user=user, mobile=mobile, purpose=purpose)
+            .select_for_update()
+            .filter(attempt=attempt, used_at__isnull=True)
             .order_by("-created_at")
             .first()
         )
@@ -290,12 +489,16 @@ def code_verify(*, user: User, purpose: CodePurpose, attempt: str, code: str, re
             request=request,
             purpose=purpose,
         )
+        if error is None and on_match is not None:
+            result = on_match()
     if error is not None:
         raise _fail(error)
+    return result
 
 
 def account_activate(*, user: User, attempt: str, code: str, request: HttpRequest) -> User:
-    """The activation code proves the mobile; the account becomes usable."""
+    """The activation code proves the mobile of an account made without one (an account
+    from before registrations were made active, or one an administrator made)."""
     code_verify(
         user=user, purpose=CodePurpose.ACTIVATION, attempt=attempt, code=code, request=request
     )
@@ -319,15 +522,29 @@ def login_complete(*, user: User, attempt: str, code: str, request: HttpRequest)
 def password_reset_complete(
     *, user: User, attempt: str, code: str, new_password: str, request: HttpRequest
 ) -> User:
-    """Set a new password after the reset code; every existing session of the user ends."""
-    code_verify(
-        user=user, purpose=CodePurpose.PASSWORD_RESET, attempt=attempt, code=code, request=request
-    )
-    with transaction.atomic():
+    """Set a new password after the reset code; every existing session of the user ends.
+
+    The new password is checked against the account (not like the username, name or ID)
+    only once the code is right: before that, the page must not answer differently for
+    an ID that has an account. Raises ``AccountError`` (the code) or ``ValidationError``
+    (the password; the code then stays usable).
+    """
+
+    def change() -> User:
+        password_validation.validate_password(new_password, user)
         user.set_password(new_password)
         user.save(update_fields=["password"])
         audit("password.reset", actor=user, target=user, request=request)
-    return user
+        return user
+
+    return code_verify(
+        user=user,
+        purpose=CodePurpose.PASSWORD_RESET,
+        attempt=attempt,
+        code=code,
+        request=request,
+        on_match=change,
+    )
 
 
 def password_change(*, user: User, new_password: str, request: HttpRequest) -> User:

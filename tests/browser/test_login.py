@@ -70,3 +70,83 @@ def test_five_failures_lock_the_account_and_unknown_names_alike(
     site.log_in("nobody-here", "guess-5", "unknown-locked")
     assert site.error_summary().inner_text() == message
     site.assert_accessible()
+
+
+# --- Signing in a second time within a minute (issue 10) ---------------------------------
+
+_CODE_REUSED = (
+    "We did not send another code: the code we sent you last still works. Enter it below."
+)
+
+
+def _translated(message: str, lang: str) -> str:
+    with translation.override(lang):
+        return gettext(message)
+
+
+def _demo_mobile():
+    from musaned.accounts.models import User
+
+    return User.objects.get(username="abdullah").mobile
+
+
+@pytest.mark.parametrize("lang", ["ar", "en"])
+def test_back_and_the_password_again_takes_the_code_already_sent(
+    transactional_db, seeded_account, open_site, lang, last_sms_code
+):
+    from musaned.notifications import sms
+
+    site = open_site(lang)
+    site.goto("/login/", "login")
+    site.log_in(seeded_account["username"], seeded_account["password"], "code")
+    site.expect_path("/login/code/")
+    code = last_sms_code(_demo_mobile())
+    sent = len(sms.outbox)
+
+    with site.page.expect_navigation():
+        site.page.go_back()
+    site.visit("back-to-login")
+    site.expect_path("/login/")
+    site.log_in(seeded_account["username"], seeded_account["password"], "code-again")
+    site.expect_path("/login/code/")
+    notice = site.page.locator(".notice", has_text=_translated(_CODE_REUSED, lang))
+    assert notice.is_visible(), "the code page does not say the code already sent still works"
+    assert len(sms.outbox) == sent, "a second SMS was sent"
+    if lang == "ar":
+        site.narrow("code-again")
+
+    site.fill(code=code)
+    site.submit("hub")
+    site.expect_path("/services/")
+    site.assert_accessible()
+
+
+def test_a_second_browser_within_a_minute_signs_in_with_the_code_already_sent(
+    transactional_db, seeded_account, open_site, last_sms_code
+):
+    from musaned.notifications import sms
+
+    first = open_site("ar")
+    first.goto("/login/", "first-login")
+    first.log_in(seeded_account["username"], seeded_account["password"], "first-code")
+    first.expect_path("/login/code/")
+    code = last_sms_code(_demo_mobile())
+    sent = len(sms.outbox)
+
+    second = open_site("ar", name_suffix="-second-browser")
+    second.goto("/login/", "second-login")
+    second.log_in(seeded_account["username"], seeded_account["password"], "second-code")
+    second.expect_path("/login/code/")
+    assert second.page.locator(".notice", has_text=_translated(_CODE_REUSED, "ar")).is_visible()
+    assert len(sms.outbox) == sent
+    second.fill(code=code)
+    second.submit("second-hub")
+    second.expect_path("/services/")
+
+    # The code went with the newest sign-in: the first browser is told it no longer works.
+    first.fill(code=code)
+    first.submit("first-refused")
+    first.expect_path("/login/code/")
+    assert first.page.locator("#id_code_error").is_visible()
+    first.assert_accessible()
+    second.assert_accessible()

@@ -18,12 +18,17 @@ from musaned.accounts.services import (
     new_attempt,
 )
 from musaned.accounts.tests.conftest import CAPTCHA, PASSWORD, shown
+from musaned.core.models import AuditEvent
 from musaned.notifications import sms
 
 # Real commits: SMS leave only after the transaction commits (transaction.on_commit).
 pytestmark = pytest.mark.django_db(transaction=True)
 
 MOBILE = "+966500000005"
+RESET_CODE_REFUSED = (
+    "This code is not right, or it is no longer valid. Check the newest SMS, or ask for a new code."
+)
+CODE_REUSED = "We did not send another code: the code we sent you last still works. Enter it below."
 NOW = dt.datetime(2026, 11, 25, 9, 0, tzinfo=dt.UTC)
 
 
@@ -314,7 +319,7 @@ def test_unknown_id_can_never_reset_anything(client, active_user):
             "new_password2": "A-new-passphrase-7",
         },
     )
-    assert shown(MESSAGES[AccountErrorCode.CODE_INVALID]) in response.text
+    assert shown(RESET_CODE_REFUSED) in response.text
 
 
 def test_password_reset_with_the_sms_code_and_the_code_works_once(
@@ -458,3 +463,254 @@ def test_an_account_without_a_mobile_cannot_skip_the_second_factor(client, activ
     assert response.status_code == 200
     assert "_auth_user_id" not in client.session
     assert "login" not in client.session
+
+
+# --- Signing in a second time within a minute (issue 10) ------------------------------
+
+
+def _password(client, password=PASSWORD, **extra):
+    return client.post(
+        "/login/", {"username": "abdullah", "password": password, **CAPTCHA}, follow=True, **extra
+    )
+
+
+def test_signing_in_again_within_a_minute_takes_the_code_already_sent(
+    client, active_user, last_sms_code
+):
+    """Back after the password, and the password again: no second SMS, the page says the
+    code already sent works, and it does."""
+    with time_machine.travel(NOW, tick=False) as clock:
+        _password(client)
+        code = last_sms_code(MOBILE)
+        clock.shift(20)
+        again = _password(client)
+        assert again.redirect_chain[-1][0] == "/login/code/"
+        assert shown(CODE_REUSED) in again.text
+        assert shown(MESSAGES[AccountErrorCode.CODE_TOO_SOON]) not in again.text
+        assert len(sms.outbox) == 1
+        response = client.post("/login/code/", {"code": code})
+    assert response["Location"] == "/services/"
+
+
+def test_a_second_browser_within_a_minute_signs_in_with_the_code_already_sent(
+    active_user, last_sms_code
+):
+    first, second = Client(), Client()
+    with time_machine.travel(NOW, tick=False) as clock:
+        _password(first)
+        code = last_sms_code(MOBILE)
+        clock.shift(30)
+        shown_page = _password(second)
+        assert shown(CODE_REUSED) in shown_page.text
+        assert len(sms.outbox) == 1
+        assert second.post("/login/code/", {"code": code})["Location"] == "/services/"
+        # The code went with the newest sign-in; the first browser cannot use it as well.
+        refused = first.post("/login/code/", {"code": code})
+        assert refused.status_code == 200
+        assert first.get("/services/").status_code == 302
+    assert AuditEvent.objects.filter(action="code.rebound").count() == 1
+
+
+def test_signing_in_again_right_after_signing_out_sends_a_new_code(
+    client, active_user, log_in, last_sms_code
+):
+    with time_machine.travel(NOW, tick=False) as clock:
+        log_in(client)
+        client.post("/logout/")
+        clock.shift(10)
+        _password(client)
+        assert len(sms.outbox) == 2  # the first code was used: the next one is not held back
+        assert client.post("/login/code/", {"code": last_sms_code(MOBILE)})["Location"] == (
+            "/services/"
+        )
+
+
+def test_a_code_killed_by_wrong_tries_is_not_handed_to_a_new_sign_in(
+    client, active_user, last_sms_code
+):
+    with time_machine.travel(NOW, tick=False) as clock:
+        _password(client)
+        code = last_sms_code(MOBILE)
+        for _ in range(settings.MUSANED_CODE_MAX_ATTEMPTS):
+            client.post("/login/code/", {"code": _wrong(code)})
+        clock.shift(10)
+        again = _password(client)
+        assert shown(MESSAGES[AccountErrorCode.CODE_TOO_SOON]) in again.text
+        assert client.post("/login/code/", {"code": code}).status_code == 200
+        assert len(sms.outbox) == 1
+
+
+# --- Password spraying: one client, many accounts ---------------------------------------
+
+
+@pytest.fixture
+def many_accounts(db):
+    from musaned.accounts.models import User
+
+    people = []
+    for n in range(25):
+        person = User(username=f"person{n:02d}", email=f"person{n}@example.com")
+        person.set_password(PASSWORD)
+        person.save()
+        people.append(person.username)
+    return people
+
+
+def test_one_client_failing_on_many_accounts_gets_a_translated_429_whatever_the_account(
+    active_user, many_accounts, log_in
+):
+    limit = int(settings.MUSANED_LOGIN_FAILURES_PER_CLIENT.split("/")[0])
+    assert settings.MUSANED_LOGIN_FAILURES_PER_CLIENT == "20/h"  # the documented default
+    sprayer = Client(REMOTE_ADDR="203.0.113.9")
+    with time_machine.travel(NOW, tick=False):
+        for username in many_accounts[:limit]:
+            answer = _fail_login(sprayer, username)
+            assert answer.status_code == 200  # each account failed only once: no lockout
+        blocked = _fail_login(sprayer, many_accounts[limit])
+        assert blocked.status_code == 429
+        assert 'lang="ar" dir="rtl"' in blocked.text
+        assert shown("Too many requests") in blocked.text
+        # Whatever the account, even with its right password.
+        right = sprayer.post("/login/", {"username": "abdullah", "password": PASSWORD, **CAPTCHA})
+        assert right.status_code == 429
+        assert not sms.outbox
+        # Another client signs in as usual.
+        assert log_in(Client(REMOTE_ADDR="198.51.100.7"))["Location"] == "/services/"
+    assert (
+        AuditEvent.objects.filter(action="login.client_paused", ip_address="203.0.113.9").count()
+        == 1
+    )
+
+
+def test_the_pause_for_a_spraying_client_ends_with_its_window(active_user, many_accounts):
+    sprayer = Client(REMOTE_ADDR="203.0.113.9")
+    with (
+        override_settings(MUSANED_LOGIN_FAILURES_PER_CLIENT="3/h"),
+        time_machine.travel(NOW, tick=False) as clock,
+    ):
+        for username in many_accounts[:3]:
+            _fail_login(sprayer, username)
+        assert _fail_login(sprayer, many_accounts[3]).status_code == 429
+        clock.shift(dt.timedelta(hours=1, minutes=1))
+        response = sprayer.post(
+            "/login/", {"username": "abdullah", "password": PASSWORD, **CAPTCHA}
+        )
+        assert response["Location"] == "/login/code/"
+
+
+# --- The client address behind a trusted proxy ----------------------------------------------
+
+
+@override_settings(MUSANED_TRUSTED_PROXY_COUNT=1)
+def test_behind_a_proxy_the_owner_is_not_locked_out_by_an_attacker(active_user, log_in):
+    """Every request comes from the proxy's address; the client is what it forwarded."""
+    proxy = {"REMOTE_ADDR": "10.0.0.10"}
+    attacker = Client(HTTP_X_FORWARDED_FOR="203.0.113.9", **proxy)
+    _fail_login(attacker, times=settings.AXES_FAILURE_LIMIT)
+    locked = attacker.post("/login/", {"username": "abdullah", "password": PASSWORD, **CAPTCHA})
+    assert locked.status_code == 403
+    owner = Client(HTTP_X_FORWARDED_FOR="198.51.100.7", **proxy)
+    assert log_in(owner)["Location"] == "/services/"
+    # The audit trail names the clients, never the proxy.
+    assert AuditEvent.objects.filter(action="login.failed", ip_address="203.0.113.9").exists()
+    assert AuditEvent.objects.filter(action="login.succeeded", ip_address="198.51.100.7").exists()
+    assert not AuditEvent.objects.filter(ip_address="10.0.0.10").exists()
+
+
+# --- Forgotten password: the same answer on every try ---------------------------------------
+
+
+def _reset_page(response) -> str:
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.text)
+
+
+def test_password_reset_answers_alike_for_known_and_unknown_ids_on_every_try(client, active_user):
+    known, unknown = client, Client()
+    _forgot(known, "1000000040")
+    _forgot(unknown, "1000000057")
+    code = re.search(r"[0-9]{6}", sms.outbox[-1].body)[0]
+    new = "A-new-passphrase-7"
+    for attempt in range(1, settings.MUSANED_CODE_MAX_ATTEMPTS + 3):
+        body = {"code": _wrong(code), "new_password1": new, "new_password2": new}
+        answers = [known.post("/password/reset/", body), unknown.post("/password/reset/", body)]
+        assert _reset_page(answers[0]) == _reset_page(answers[1]), f"try {attempt}"
+        expected = (
+            RESET_CODE_REFUSED
+            if attempt <= settings.MUSANED_CODE_MAX_ATTEMPTS
+            else MESSAGES[AccountErrorCode.CODE_EXPIRED]
+        )
+        assert shown(expected) in answers[0].text, f"try {attempt}"
+    active_user.refresh_from_db()
+    assert active_user.check_password(PASSWORD)
+
+
+def test_password_reset_answers_alike_when_another_request_replaced_the_code(active_user):
+    known, unknown = Client(), Client()
+    with time_machine.travel(NOW, tick=False) as clock:
+        _forgot(known, "1000000040")
+        _forgot(unknown, "1000000057")
+        clock.shift(61)
+        _forgot(Client(), "1000000040")  # someone else: the first code stops working
+        new = "A-new-passphrase-7"
+        body = {"code": "123456", "new_password1": new, "new_password2": new}
+        assert _reset_page(known.post("/password/reset/", body)) == _reset_page(
+            unknown.post("/password/reset/", body)
+        )
+
+
+def test_the_new_password_is_checked_against_the_account_only_once_the_code_is_right(
+    client, active_user, last_sms_code
+):
+    """A password like the account's username would be refused for a real account and not
+    for an unknown ID: that answer waits for the right code."""
+    known, unknown = client, Client()
+    _forgot(known, "1000000040")
+    _forgot(unknown, "1000000057")
+    code = last_sms_code(MOBILE)
+    like_the_username = "abdullah12345"
+    body = {"new_password1": like_the_username, "new_password2": like_the_username}
+    answers = [
+        known.post("/password/reset/", {**body, "code": _wrong(code)}),
+        unknown.post("/password/reset/", {**body, "code": _wrong(code)}),
+    ]
+    assert _reset_page(answers[0]) == _reset_page(answers[1])
+    assert not answers[0].context["form"].has_error("new_password1")
+
+    # With the right code the owner is told, and the code still works for a better one.
+    told = known.post("/password/reset/", {**body, "code": code})
+    assert told.context["form"].has_error("new_password1", code="password_too_similar")
+    new = "A-new-passphrase-7"
+    done = known.post(
+        "/password/reset/", {"code": code, "new_password1": new, "new_password2": new}
+    )
+    assert done["Location"] == "/login/"
+    active_user.refresh_from_db()
+    assert active_user.check_password(new)
+
+
+def test_asking_again_for_a_reset_code_within_a_minute_keeps_the_code_already_sent(
+    client, active_user, last_sms_code
+):
+    with time_machine.travel(NOW, tick=False) as clock:
+        _forgot(client, "1000000040")
+        code = last_sms_code(MOBILE)
+        clock.shift(15)
+        _forgot(client, "1000000040")  # Back, and the form again
+        assert len(sms.outbox) == 1
+        new = "A-new-passphrase-7"
+        response = client.post(
+            "/password/reset/", {"code": code, "new_password1": new, "new_password2": new}
+        )
+    assert response["Location"] == "/login/"
+
+
+def test_a_new_password_of_only_spaces_is_refused(client, active_user, last_sms_code):
+    _forgot(client, "1000000040")
+    spaces = " " * 16
+    response = client.post(
+        "/password/reset/",
+        {"code": last_sms_code(MOBILE), "new_password1": spaces, "new_password2": spaces},
+    )
+    assert shown("Your password cannot be only spaces.") in response.text
+    active_user.refresh_from_db()
+    assert active_user.check_password(PASSWORD)

@@ -4,38 +4,43 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from musaned.accounts import services
 from musaned.accounts.forms import CodeForm
 from musaned.accounts.services import AccountError
 
 
-def code_page(request, *, user, attempt: str, verify, template: str, on_success):
-    """GET shows the code form; POST checks the code with
-    ``verify(user=, attempt=, code=, request=)`` and calls ``on_success()`` if it is right."""
+def code_page(request, *, masked_mobile: str, verify, template: str, on_success):
+    """GET shows the code form; POST checks the code with ``verify(code)`` (which raises
+    ``AccountError``) and answers ``on_success(result)`` if it is right."""
     if request.method == "POST":
         form = CodeForm(request.POST)
         if form.is_valid():
             try:
-                verify(user=user, attempt=attempt, code=form.cleaned_data["code"], request=request)
+                result = verify(form.cleaned_data["code"])
             except AccountError as error:
                 form.add_error("code", error.message)
             else:
-                return on_success()
+                return on_success(result)
     else:
         form = CodeForm()
-    return render(request, template, {"form": form, "masked_mobile": user.masked_mobile})
+    return render(request, template, {"form": form, "masked_mobile": masked_mobile})
 
 
-def resend_code(request, *, user, attempt: str, purpose, back: str):
-    """Send a fresh code (the service enforces the per-account limits) and go back."""
-    if user is None:
-        return redirect("accounts:login")
+def resend_code(request, *, send, masked_mobile: str, back: str):
+    """Send a fresh code with ``send()`` (the service enforces the limits) and go back."""
     try:
-        services.code_send(user=user, purpose=purpose, attempt=attempt, request=request)
+        send()
     except AccountError as error:
         messages.error(request, error.message)
     else:
         messages.success(
-            request, _("A new code was sent to %(mobile)s.") % {"mobile": user.masked_mobile}
+            request, _("A new code was sent to %(mobile)s.") % {"mobile": masked_mobile}
         )
     return redirect(back)
+
+
+def code_reused_message(request) -> None:
+    """Said on the code page when no new code was sent because the last one still works."""
+    messages.info(
+        request,
+        _("We did not send another code: the code we sent you last still works. Enter it below."),
+    )

@@ -9,26 +9,29 @@ from django.contrib import messages
 from django.contrib.auth import authenticate, logout
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
+from django_ratelimit.core import get_usage
 from django_ratelimit.decorators import ratelimit
+from django_ratelimit.exceptions import Ratelimited
 
 from musaned.accounts import services
 from musaned.accounts.backends import find_account
 from musaned.accounts.forms import LoginForm, NewPasswordForm, PasswordForgotForm
-from musaned.accounts.models import CodePurpose
+from musaned.accounts.models import CodePurpose, User
 from musaned.accounts.selectors import user_by_pk
-from musaned.accounts.services import AccountError
-from musaned.accounts.views.codes import code_page, resend_code
+from musaned.accounts.services import AccountError, AccountErrorCode
+from musaned.accounts.views.codes import code_page, code_reused_message, resend_code
 from musaned.accounts.views.registration import ACTIVATION_KEY
 from musaned.core.audit import audit, client_ip
 from musaned.core.cache import shared_cache_required
 from musaned.core.captcha import unless_captcha_action
-from musaned.core.ratelimits import client_key, rate
+from musaned.core.ratelimits import client_key, count_and_check, rate
 from musaned.identity.saudi_id import mask_id, normalize_digits
 
 LOGIN_KEY = "login"
@@ -51,6 +54,37 @@ def _count_failure(request) -> None:
         cache.incr(key)
     except ValueError:
         cache.set(key, 1, FAILURE_WINDOW_SECONDS)
+
+
+# Password spraying: failures from one client whatever the account (MUSANED_LOGIN_FAILURES_PER_CLIENT).
+CLIENT_FAILURES = "login-failures-per-client"
+
+
+def _client_paused(request) -> bool:
+    """Has this client failed ``MUSANED_LOGIN_FAILURES_PER_CLIENT`` times in the window?
+    (A cache that cannot answer counts as yes: the limit never fails open.)"""
+    usage = get_usage(
+        request,
+        group=CLIENT_FAILURES,
+        key=client_key,
+        rate=settings.MUSANED_LOGIN_FAILURES_PER_CLIENT,
+        method="POST",
+        increment=False,
+    )
+    return usage is not None and usage["count"] >= usage["limit"]
+
+
+def _count_client_failure(request) -> None:
+    count_and_check(
+        request,
+        group=CLIENT_FAILURES,
+        rate=settings.MUSANED_LOGIN_FAILURES_PER_CLIENT,
+        method="POST",
+    )
+    if _client_paused(request):
+        # The failure that reached the limit (later tries are refused before they count).
+        with transaction.atomic():
+            audit("login.client_paused", request=request)
 
 
 def _safe_next(request) -> str:
@@ -95,12 +129,15 @@ def login_view(request):
             "accounts/login.html",
             {"form": LoginForm(with_captcha=with_captcha)},
         )
+    if _client_paused(request):
+        raise Ratelimited  # the translated 429, whichever account is tried
     form = LoginForm(request.POST, with_captcha=with_captcha)
     if not form.is_valid():
         return render(request, "accounts/login.html", {"form": form})
     identifier = form.cleaned_data["username"]
     user = authenticate(request, username=identifier, password=form.cleaned_data["password"])
     if getattr(request, "axes_locked_out", False):
+        _count_client_failure(request)
         with transaction.atomic():
             audit("login.locked_out", request=request, identifier=_masked_identifier(identifier))
         form = LoginForm(
@@ -110,6 +147,7 @@ def login_view(request):
         return render(request, "accounts/login.html", _locked_context(request, form), status=403)
     if user is None:
         _count_failure(request)
+        _count_client_failure(request)
         with transaction.atomic():
             audit(
                 "login.failed",
@@ -145,9 +183,16 @@ def login_view(request):
         }
         purpose, target = CodePurpose.LOGIN, "accounts:login_code"
     try:
-        services.code_send(user=user, purpose=purpose, attempt=attempt, request=request)
+        # Signing in again within a minute (Back, another browser) sends no new code: the
+        # one already on the mobile is bound to this attempt and works here.
+        sent = services.code_send_or_reuse(
+            user=user, purpose=purpose, attempt=attempt, request=request
+        )
     except AccountError as error:
         messages.warning(request, error.message)
+    else:
+        if not sent:
+            code_reused_message(request)
     return redirect(target)
 
 
@@ -170,15 +215,16 @@ def login_code(request):
         messages.info(request, _("Your sign-in took too long. Please log in again."))
         return redirect("accounts:login")
 
-    def signed_in():
+    def signed_in(_user):
         pending = request.session.pop(LOGIN_KEY, {})
         return redirect(pending.get("next") or "accounts:hub")
 
     return code_page(
         request,
-        user=user,
-        attempt=attempt,
-        verify=services.login_complete,
+        masked_mobile=user.masked_mobile,
+        verify=lambda code: services.login_complete(
+            user=user, attempt=attempt, code=code, request=request
+        ),
         template="accounts/login_code.html",
         on_success=signed_in,
     )
@@ -189,8 +235,15 @@ def login_code(request):
 @ratelimit(key=client_key, rate=rate("MUSANED_RATE_CODE_SEND"), method="POST", block=True)
 def login_code_resend(request):
     user, attempt = _pending_login(request)
+    if user is None:
+        return redirect("accounts:login")
     return resend_code(
-        request, user=user, attempt=attempt, purpose=CodePurpose.LOGIN, back="accounts:login_code"
+        request,
+        send=lambda: services.code_send(
+            user=user, purpose=CodePurpose.LOGIN, attempt=attempt, request=request
+        ),
+        masked_mobile=user.masked_mobile,
+        back="accounts:login_code",
     )
 
 
@@ -218,24 +271,31 @@ def password_forgot(request):
     if request.method == "POST":
         form = PasswordForgotForm(request.POST)
         if form.is_valid():
-            user = find_account(form.cleaned_data["national_id"])
+            national_id = form.cleaned_data["national_id"]
+            user = find_account(national_id)
+            known = user is not None and user.is_activated
             attempt = services.new_attempt()
             request.session[RESET_KEY] = {
-                "user_id": user.pk if user and user.is_activated else None,
+                "user_id": user.pk if known else None,
+                # What the person typed: the new password is checked against it before the
+                # code is (the account's own details only once the code is right).
+                "national_id": national_id,
                 "attempt": attempt,
                 "at": time.time(),
+                "tries": 0,
             }
             with transaction.atomic():
                 audit(
                     "password.reset_requested",
                     actor=user,
                     request=request,
-                    national_id=mask_id(form.cleaned_data["national_id"]),
+                    national_id=mask_id(national_id),
                 )
-            if user is not None and user.is_activated:
-                # The same answer either way; when sending is refused the earlier code works.
+            if known:
+                # The same answer either way; within a minute of the last code, that code
+                # is bound to this attempt instead of a new one.
                 with contextlib.suppress(AccountError):
-                    services.code_send(
+                    services.code_send_or_reuse(
                         user=user,
                         purpose=CodePurpose.PASSWORD_RESET,
                         attempt=attempt,
@@ -247,6 +307,18 @@ def password_forgot(request):
     return render(request, "accounts/password_forgot.html", {"form": form})
 
 
+def _reset_code_refused(tries: int) -> str:
+    """What the reset page says to a code that did not work after ``tries`` wrong ones,
+    from what this session saw alone, so an ID with an account and one without answer
+    alike on every try (the code dies after ``MUSANED_CODE_MAX_ATTEMPTS`` either way)."""
+    if tries >= settings.MUSANED_CODE_MAX_ATTEMPTS:
+        return services.MESSAGES[AccountErrorCode.CODE_EXPIRED]
+    return _(
+        "This code is not right, or it is no longer valid. Check the newest SMS, "
+        "or ask for a new code."
+    )
+
+
 @login_not_required
 @never_cache
 @require_http_methods(["GET", "POST"])
@@ -255,13 +327,18 @@ def password_reset(request):
     pending = request.session.get(RESET_KEY)
     if not pending or time.time() - pending["at"] > settings.MUSANED_CODE_TTL_SECONDS:
         return redirect("accounts:password_forgot")
-    user = user_by_pk(pending["user_id"])
+    user = user_by_pk(pending["user_id"]) if pending["user_id"] else None
+    # Before the code is right the new password is checked only against the ID typed.
+    typed = User(national_id=pending.get("national_id"))
     if request.method == "POST":
-        form = NewPasswordForm(request.POST, user=user)
+        form = NewPasswordForm(request.POST, user=typed)
         if form.is_valid():
+            tries = pending.get("tries", 0)
             try:
-                if user is None:
-                    raise AccountError("code_invalid", services.MESSAGES["code_invalid"])
+                if user is None or tries >= settings.MUSANED_CODE_MAX_ATTEMPTS:
+                    with transaction.atomic():  # as a real account's refused code is
+                        audit("code.rejected", request=request, purpose=CodePurpose.PASSWORD_RESET)
+                    raise AccountError(AccountErrorCode.CODE_INVALID, "")
                 services.password_reset_complete(
                     user=user,
                     attempt=pending["attempt"],
@@ -269,12 +346,16 @@ def password_reset(request):
                     new_password=form.cleaned_data["new_password1"],
                     request=request,
                 )
-            except AccountError as error:
-                form.add_error("code", error.message)
+            except ValidationError as error:  # only once the code was right
+                form.add_error("new_password1", error)
+            except AccountError:
+                form.add_error("code", _reset_code_refused(tries))
+                if tries < settings.MUSANED_CODE_MAX_ATTEMPTS:
+                    request.session[RESET_KEY] = {**pending, "tries": tries + 1}
             else:
                 request.session.pop(RESET_KEY, None)
                 messages.success(request, _("Your password was changed. Log in with the new one."))
                 return redirect("accounts:login")
     else:
-        form = NewPasswordForm(user=user)
+        form = NewPasswordForm(user=typed)
     return render(request, "accounts/password_reset.html", {"form": form})

@@ -2,9 +2,12 @@
 
 What each step accepted is kept in the session, so going back (or following a
 "change" link from the review page) shows everything as it was typed. The
-password is kept only as its hash.
+password is kept only as its hash. The account is made when the activation code
+sent to the mobile comes back; until then nothing says whether the ID already has
+an account (its owner is told by SMS instead: services.registration_code_send).
 """
 
+import dataclasses
 import datetime as dt
 
 from django.conf import settings
@@ -13,11 +16,13 @@ from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.hashers import make_password
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
+from django_ratelimit.exceptions import Ratelimited
 
 from musaned.accounts import services
 from musaned.accounts.forms import (
@@ -26,14 +31,13 @@ from musaned.accounts.forms import (
     IdentityForm,
     ReviewForm,
     VerificationForm,
-    login_or_recover_links,
 )
 from musaned.accounts.models import CodePurpose
 from musaned.accounts.selectors import user_by_pk
 from musaned.accounts.services import AccountError, AccountErrorCode
-from musaned.accounts.views.codes import code_page, resend_code
-from musaned.core.ratelimits import client_key, rate
-from musaned.identity.phone import display_mobile
+from musaned.accounts.views.codes import code_page, code_reused_message, resend_code
+from musaned.core.ratelimits import client_key, count_and_check, rate
+from musaned.identity.phone import display_mobile, mask_mobile
 from musaned.identity.saudi_id import IdType
 
 SESSION_KEY = "registration"
@@ -111,6 +115,19 @@ def _render(request, step: str, form, **context):
     )
 
 
+def _count_taken_answer(request) -> None:
+    """A taken username or email is said (people need to know), but it tells that some
+    account uses it: each such answer counts against ``MUSANED_RATE_TAKEN_ANSWERS`` per
+    client, and past it the answer is the translated 429 instead."""
+    if count_and_check(
+        request,
+        group="registration-taken",
+        rate=settings.MUSANED_RATE_TAKEN_ANSWERS,
+        method="POST",
+    ):
+        raise Ratelimited
+
+
 @login_not_required
 @never_cache
 def register_start(request):
@@ -120,14 +137,21 @@ def register_start(request):
 @login_not_required
 @never_cache
 @require_http_methods(["GET", "POST"])
-@ratelimit(key=client_key, rate=rate("MUSANED_RATE_REGISTRATION"), method="POST", block=True)
 def register_identity(request):
     request.personal_page = True
     state = _state(request)
-    summary_extra = ""
     if request.method == "POST":
         form = IdentityForm(request.POST)
         if form.is_valid():
+            # The hourly limit counts registry checks: a form sent back for a typing
+            # mistake asks the registry nothing and costs nothing.
+            if count_and_check(
+                request,
+                group="registration",
+                rate=settings.MUSANED_RATE_REGISTRATION,
+                method="POST",
+            ):
+                raise Ratelimited
             data = form.session_data()
             try:
                 services.registration_check_identity(
@@ -140,17 +164,13 @@ def register_identity(request):
                 )
             except AccountError as error:
                 form.add_error(None, error.message)
-                if error.code == AccountErrorCode.ALREADY_REGISTERED:
-                    summary_extra = login_or_recover_links(
-                        reverse("accounts:login"), reverse("accounts:password_forgot")
-                    )
             else:
                 state["identity"] = data
                 _save(request, state)
                 return _next(request, "identity")
     else:
         form = IdentityForm(initial=IdentityForm.initial_from(state.get("identity", {})))
-    return _render(request, "identity", form, summary_extra=summary_extra)
+    return _render(request, "identity", form)
 
 
 @login_not_required
@@ -182,6 +202,8 @@ def register_account(request):
     kwargs = {"identity": state["identity"], "has_password": bool(saved.get("password_hash"))}
     if request.method == "POST":
         form = AccountForm(request.POST, **kwargs)
+        if form.has_error("username", code="taken"):
+            _count_taken_answer(request)
         if form.is_valid():
             password = form.cleaned_data.get("password1")
             state["account"] = {
@@ -204,6 +226,8 @@ def register_contact(request):
     state = _state(request)
     if request.method == "POST":
         form = ContactForm(request.POST)
+        if form.has_error("email", code="taken"):
+            _count_taken_answer(request)
         if form.is_valid():
             try:
                 services.registration_check_mobile(
@@ -247,26 +271,25 @@ def register_review(request):
         return response
     state = _state(request)
     registration = _registration(state)
-    summary_extra = ""
     if request.method == "POST":
         form = ReviewForm(request.POST)
         if form.is_valid():
+            attempt = services.new_attempt()
             try:
-                user = services.beneficiary_register(registration=registration, request=request)
-            except AccountError as error:
-                form.add_error(None, error.message)
-                if error.code == AccountErrorCode.ALREADY_REGISTERED:
-                    summary_extra = login_or_recover_links(
-                        reverse("accounts:login"), reverse("accounts:password_forgot")
-                    )
-            else:
-                request.session.pop(SESSION_KEY, None)
-                attempt = services.new_attempt()
-                request.session[ACTIVATION_KEY] = {"user_id": user.pk, "attempt": attempt}
-                services.code_send(
-                    user=user, purpose=CodePurpose.ACTIVATION, attempt=attempt, request=request
+                sent = services.registration_code_send(
+                    registration=registration, attempt=attempt, request=request
                 )
-                return redirect("accounts:activate")
+            except AccountError as error:
+                if error.code in (AccountErrorCode.CODE_TOO_SOON, AccountErrorCode.CODE_TOO_MANY):
+                    messages.warning(request, error.message)
+                    return _to_activation(request, state, attempt)
+                if error.code in (AccountErrorCode.USERNAME_TAKEN, AccountErrorCode.EMAIL_TAKEN):
+                    _count_taken_answer(request)
+                form.add_error(None, error.message)
+            else:
+                if not sent:
+                    code_reused_message(request)
+                return _to_activation(request, state, attempt)
     else:
         form = ReviewForm()
     return _render(
@@ -277,53 +300,125 @@ def register_review(request):
         is_citizen=registration.id_type == IdType.CITIZEN,
         id_type_label=IdType(registration.id_type).label,
         mobile_display=display_mobile(registration.mobile),
-        summary_extra=summary_extra,
     )
 
 
+def _to_activation(request, state: dict, attempt: str):
+    """The code page for what the review page confirmed, as it was confirmed (a later
+    change in the wizard needs a new confirmation and a new code)."""
+    request.session[ACTIVATION_KEY] = {
+        "registration": {key: state[key] for key in ("identity", "account", "contact")},
+        "language": get_language() or settings.LANGUAGE_CODE,
+        "consented_at": timezone.now().isoformat(),
+        "attempt": attempt,
+    }
+    return redirect("accounts:activate")
+
+
 def _pending_activation(request):
-    pending = request.session.get(ACTIVATION_KEY)
-    user = user_by_pk(pending["user_id"]) if pending else None
+    """What the activation page is for: ``(registration, None, attempt)`` for a
+    registration waiting for its code, ``(None, user, attempt)`` for an existing account
+    that was never activated, or ``(None, None, None)``."""
+    pending = request.session.get(ACTIVATION_KEY) or {}
+    if "registration" in pending:
+        registration = dataclasses.replace(
+            _registration(pending["registration"]),
+            language=pending["language"],
+            consented_at=dt.datetime.fromisoformat(pending["consented_at"]),
+        )
+        return registration, None, pending["attempt"]
+    user = user_by_pk(pending["user_id"]) if pending.get("user_id") else None
     if user is None or user.is_activated:
-        return None, None
-    return user, pending["attempt"]
+        return None, None, None
+    return None, user, pending["attempt"]
+
+
+_CODE_ERRORS = {AccountErrorCode.CODE_INVALID, AccountErrorCode.CODE_EXPIRED}
 
 
 @login_not_required
 @never_cache
 @require_http_methods(["GET", "POST"])
 def activate(request):
-    """Enter the activation code sent by SMS."""
+    """Enter the activation code sent by SMS: the account is made (or, for an account
+    made without a proven mobile, activated)."""
     request.personal_page = True
-    user, attempt = _pending_activation(request)
-    if user is None:
+    registration, user, attempt = _pending_activation(request)
+    if registration is None and user is None:
         messages.info(request, _("Log in to finish activating your account."))
         return redirect("accounts:login")
 
-    def activated():
+    def activated(result):
+        if isinstance(result, AccountError):
+            return _activation_blocked(request, result)
         request.session.pop(ACTIVATION_KEY, None)
+        request.session.pop(SESSION_KEY, None)
         messages.success(request, _("Your account is active. You can log in now."))
         return redirect("accounts:login")
 
+    if registration is not None:
+
+        def verify(code):
+            try:
+                return services.beneficiary_register(
+                    registration=registration, attempt=attempt, code=code, request=request
+                )
+            except AccountError as error:
+                if error.code in _CODE_ERRORS:
+                    raise
+                return error  # the code was right; an ID, username or email got taken meanwhile
+
+        masked = mask_mobile(registration.mobile)
+    else:
+
+        def verify(code):
+            return services.account_activate(user=user, attempt=attempt, code=code, request=request)
+
+        masked = user.masked_mobile
     return code_page(
         request,
-        user=user,
-        attempt=attempt,
-        verify=services.account_activate,
+        masked_mobile=masked,
+        verify=verify,
         template="accounts/activate.html",
         on_success=activated,
     )
+
+
+def _activation_blocked(request, error: AccountError):
+    """The right code, but the ID, username or email got an account since the review
+    page: said to the person who proved the mobile registered to the ID, and they go
+    where it can be put right (the code stays usable)."""
+    messages.error(request, error.message)
+    if error.code == AccountErrorCode.USERNAME_TAKEN:
+        return redirect(reverse("accounts:register_account") + "?return=review")
+    if error.code == AccountErrorCode.EMAIL_TAKEN:
+        return redirect(reverse("accounts:register_contact") + "?return=review")
+    request.session.pop(ACTIVATION_KEY, None)
+    request.session.pop(SESSION_KEY, None)
+    return redirect("accounts:login")
 
 
 @login_not_required
 @require_POST
 @ratelimit(key=client_key, rate=rate("MUSANED_RATE_CODE_SEND"), method="POST", block=True)
 def activate_resend(request):
-    user, attempt = _pending_activation(request)
+    registration, user, attempt = _pending_activation(request)
+    if registration is not None:
+        return resend_code(
+            request,
+            send=lambda: services.registration_code_send(
+                registration=registration, attempt=attempt, request=request, reuse=False
+            ),
+            masked_mobile=mask_mobile(registration.mobile),
+            back="accounts:activate",
+        )
+    if user is None:
+        return redirect("accounts:login")
     return resend_code(
         request,
-        user=user,
-        attempt=attempt,
-        purpose=CodePurpose.ACTIVATION,
+        send=lambda: services.code_send(
+            user=user, purpose=CodePurpose.ACTIVATION, attempt=attempt, request=request
+        ),
+        masked_mobile=user.masked_mobile,
         back="accounts:activate",
     )

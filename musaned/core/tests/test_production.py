@@ -25,6 +25,7 @@ PRODUCTION_ENV = {
     "DJANGO_ALLOWED_HOSTS": "example.org",
     "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/test",
     "REDIS_URL": "redis://127.0.0.1:6379/0",
+    "MUSANED_TRUSTED_PROXY_COUNT": "1",
 }
 # Nothing from the environment the suite runs in may leak into the profile under test.
 _PROFILE_PREFIXES = ("DJANGO_", "MUSANED_", "DATABASE_URL", "REDIS_URL", "PAYMENT_", "GUNICORN_")
@@ -97,6 +98,10 @@ def test_check_deploy_passes_without_warnings():
         ({"DATABASE_URL": "sqlite:////tmp/musaned.sqlite3"}, "PostgreSQL"),
         ({"REDIS_URL": None}, "REDIS_URL"),
         ({"MUSANED_CAPTCHA_TEST_MODE": "1"}, "MUSANED_CAPTCHA_TEST_MODE"),
+        ({"MUSANED_TRUSTED_PROXY_COUNT": None}, "MUSANED_TRUSTED_PROXY_COUNT"),
+        ({"MUSANED_TRUSTED_PROXY_COUNT": " "}, "MUSANED_TRUSTED_PROXY_COUNT"),
+        ({"MUSANED_TRUSTED_PROXY_COUNT": "one"}, "MUSANED_TRUSTED_PROXY_COUNT"),
+        ({"MUSANED_TRUSTED_PROXY_COUNT": "-1"}, "MUSANED_TRUSTED_PROXY_COUNT"),
     ],
 )
 def test_production_refuses_to_start_without_what_it_needs(env, complaint):
