@@ -225,3 +225,25 @@ def test_the_public_inquiry_refuses_a_deep_body_too(api):
     deep = "[" * 1000 + "]" * 1000
     response = Client().post("/api/v1/visa-inquiry", data=deep, content_type="application/json")
     _json_error(response, 400, "too_deep")
+
+
+@pytest.mark.parametrize(
+    ("raised", "status", "code"),
+    [
+        (RuntimeError("a middleware failed"), 500, "server_error"),
+        (OperationalError(), 503, "unavailable"),
+    ],
+)
+def test_djangos_500_handler_answers_json_on_an_api_path(raised, status, code):
+    # What Django calls when something outside the API's views fails (a middleware).
+    request = RequestFactory().get("/api/v1/visa-applications")
+    try:
+        raise raised
+    except Exception:
+        response = error_views.server_error(request)
+    _json_error(response, status, code)
+    try:
+        raise raised
+    except Exception:
+        page = error_views.server_error(RequestFactory().get("/services/"))
+    assert page.status_code == status and page["Content-Type"].startswith("text/html")
