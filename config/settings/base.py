@@ -59,11 +59,17 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "musaned.core.logging.RequestIdMiddleware",
+    # /healthz and /readyz answered before anything that could wait on the database or
+    # the cache (musaned/core/health.py).
+    "musaned.core.health.ProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "musaned.api.middleware.ApiLanguageMiddleware",
+    # A NUL byte (or another character no database stores) anywhere in the request: a
+    # translated 400 before any lookup (musaned/core/input_guard.py).
+    "musaned.core.input_guard.InputGuardMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

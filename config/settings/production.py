@@ -75,14 +75,19 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
         "row locks, concurrency limits and the connection pool need it."
     )
 DATABASES["default"].setdefault("OPTIONS", {})
-# A database that does not answer fails a new connection in 5 s, not after the kernel's
-# minutes (``?connect_timeout=`` in DATABASE_URL overrides it).
-DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", 5)
+# --- Timeouts while the database is out of reach (docs/configuration.md) ---------------
+# A new connection to a database that does not answer fails in 2 s (libpq's minimum), not
+# after the kernel's minutes (``?connect_timeout=`` in DATABASE_URL overrides it). A
+# request waits at most MUSANED_DB_POOL_TIMEOUT (3 s) for a connection and then gets the
+# translated 503 (JSON on the API) with Retry-After: long enough to ride out a restart or
+# a fail-over of a few seconds, short enough that a sync worker is soon free again for
+# other requests and the probes (/readyz waits 1 s at most, musaned/core/health.py).
+DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", 2)
 DATABASES["default"]["OPTIONS"]["pool"] = {
     "min_size": int(os.environ.get("MUSANED_DB_POOL_MIN_SIZE", 1)),
     "max_size": int(os.environ.get("MUSANED_DB_POOL_MAX_SIZE", 4)),
     # Seconds a request waits for a free connection before it fails.
-    "timeout": float(os.environ.get("MUSANED_DB_POOL_TIMEOUT", 10)),
+    "timeout": float(os.environ.get("MUSANED_DB_POOL_TIMEOUT", 3)),
 }
 # CONN_HEALTH_CHECKS (above) makes the pool check a connection before lending it, so a
 # database restart or fail-over costs no failed request.

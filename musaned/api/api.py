@@ -2,20 +2,43 @@
 human page is ``/api/docs/`` (docs/api.md). Ninja's own Swagger page is off: it
 loads its assets from a CDN, which the content security policy forbids."""
 
+import logging
+
 from django.conf import settings
+from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
 from django.http import Http404
+from django.utils.log import log_response
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django_ratelimit.core import _split_rate
+from django_ratelimit.exceptions import Ratelimited
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 
 from musaned.api.auth import TokenAuth
 from musaned.api.errors import error_body, status_for, validation_fields
 from musaned.api.schemas import Error, InquiryIn, VisaCardOut
+from musaned.core import json_input
+from musaned.core.cache import CacheUnavailable, unavailable_response
 from musaned.core.errors import ApplicationError
 from musaned.core.ratelimits import count_and_check
+from musaned.core.views import database_unavailable, is_database_outage, server_error_message
 from musaned.visas.inquiry import public_inquiry
+
+logger = logging.getLogger("musaned.api")
+
+
+class CheckedJsonParser(Parser):
+    """Request bodies parsed within the limits of musaned/core/json_input.py (nesting
+    depth, no NUL or lone surrogate in any string). Ninja turns the refusal into an
+    ``HttpError(400)`` whose cause says which limit (``http_error`` below answers 400
+    ``too_deep``, or 422 ``invalid`` naming each field that holds such a character)."""
+
+    def parse_body(self, request):
+        return json_input.loads(request.body)
+
 
 api = NinjaAPI(
     title="Musaned API",
@@ -26,6 +49,7 @@ api = NinjaAPI(
     urls_namespace="api-1",
     auth=TokenAuth(),
     docs_url=None,
+    parser=CheckedJsonParser(),
 )
 
 # The same limit, per client, as the public inquiry page (docs/configuration.md).
@@ -65,9 +89,84 @@ def not_found(request, exc):
 @api.exception_handler(HttpError)
 def http_error(request, exc: HttpError):
     if exc.status_code == 400:
-        # Ninja's only 400 is a body that is not JSON.
+        # Ninja's only 400 is a body its parser refused (CheckedJsonParser): say which rule.
+        cause = exc.__cause__
+        if isinstance(cause, json_input.TooDeep):
+            return error(
+                request,
+                400,
+                "too_deep",
+                ngettext(
+                    "The JSON is nested too deeply (at most %(limit)d level).",
+                    "The JSON is nested too deeply (at most %(limit)d levels).",
+                    cause.limit,
+                )
+                % {"limit": cause.limit},
+            )
+        if isinstance(cause, json_input.ForbiddenCharacter):
+            # Valid JSON with text no database can store: named like any invalid field.
+            messages = {
+                "nul": _("Null characters are not allowed."),
+                "surrogate": _("Enter a valid value."),
+            }
+            fields = {
+                where or "body": [messages[problem]] for where, problem in cause.problems.items()
+            }
+            return error(request, 422, "invalid", _("Some values are not valid."), fields)
         return error(request, 400, "malformed", _("Enter a valid JSON."))
     return error(request, exc.status_code, "http_error", str(exc))
+
+
+# What the site's middleware would answer if these left the API view: the same answers,
+# as JSON (Ninja would otherwise re-raise them to Django and its HTML pages).
+@api.exception_handler(CacheUnavailable)
+def cache_unavailable(request, exc):
+    return unavailable_response(request)
+
+
+@api.exception_handler(Ratelimited)
+def rate_limited(request, exc):
+    return error(
+        request, 429, "rate_limited", _("Too many requests. Please wait a while and try again.")
+    )
+
+
+@api.exception_handler(SuspiciousOperation)
+@api.exception_handler(BadRequest)
+def bad_request(request, exc):
+    """What Django answers 400 to (a body past DATA_UPLOAD_MAX_MEMORY_SIZE, too many
+    fields…), logged to ``django.security.*`` as Django logs it."""
+    if isinstance(exc, SuspiciousOperation):
+        logging.getLogger(f"django.security.{type(exc).__name__}").error(
+            str(exc), extra={"status_code": 400, "request": request}
+        )
+    return error(request, 400, "bad_request", _("Something is wrong with this request."))
+
+
+@api.exception_handler(PermissionDenied)
+def permission_denied(request, exc):
+    return error(request, 403, "forbidden", _("You do not have permission to do this."))
+
+
+@api.exception_handler(Exception)
+def unexpected_error(request, exc: Exception):
+    """Everything else: the database out of reach is a 503 with Retry-After; any other
+    exception is logged with its traceback and answered as the JSON 500 (never Django's
+    HTML page, never a traceback)."""
+    if is_database_outage(exc):
+        logger.warning("database unavailable for %s: %s: %s", request.path, type(exc).__name__, exc)
+        return database_unavailable(request)
+    response = error(request, 500, "server_error", server_error_message(request))
+    # Django's own "Internal Server Error" line, with the traceback, as for a page.
+    log_response(
+        "%s: %s",
+        "Internal Server Error",
+        request.path,
+        response=response,
+        request=request,
+        exception=exc,
+    )
+    return response
 
 
 @api.post(

@@ -21,8 +21,6 @@ import logging
 from django.core.cache import caches
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
-from django.http import JsonResponse
-from django.utils.translation import gettext as _
 
 logger = logging.getLogger("musaned.cache")
 
@@ -136,20 +134,10 @@ def cache_available(alias: str = "default") -> bool:
 
 
 def unavailable_response(request):
-    """The translated 503 (HTML page, or the API's JSON error under /api/)."""
-    if request.path.startswith("/api/"):
-        response = JsonResponse(
-            {
-                "code": "unavailable",
-                "message": _("This service is paused for a moment. Please try again shortly."),
-                "fields": {},
-            },
-            status=503,
-        )
-    else:
-        from musaned.core.views import service_unavailable
+    """The translated 503 (HTML page, or the API's JSON error on API paths)."""
+    from musaned.core.views import service_unavailable
 
-        response = service_unavailable(request)
+    response = service_unavailable(request)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
 

@@ -1,9 +1,11 @@
 """Public pages and the error pages."""
 
+import sys
 import uuid
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
+from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
@@ -45,8 +47,34 @@ def privacy(request):
     )
 
 
+# --- Error answers: the translated page, or the API's JSON ``{code, message, fields}`` -----
+# Django's handlers (config/urls.py), the CSRF failure view, django-ratelimit's view and the
+# outage answers all come here, so an error on an API path is JSON whoever raised it.
+
+# Seconds a client is asked to wait (``Retry-After``) when the database is out of reach.
+DATABASE_RETRY_AFTER_SECONDS = 10
+
+
+def is_api_request(request) -> bool:
+    """The REST API's paths (``/api/v1/…`` and any other ``/api/…`` address), not the
+    website's page about it (``/api/docs/``)."""
+    path = request.path_info
+    return path.startswith("/api/") and not path.startswith("/api/docs/")
+
+
+def api_error(status: int, code: str, message) -> JsonResponse:
+    """The API's error shape (musaned/api/errors.py), for answers made outside Ninja."""
+    from musaned.api.errors import error_body
+
+    return JsonResponse(error_body(code, message), status=status)
+
+
 def rate_limited(request, exception=None):
     """django-ratelimit's answer when a documented limit is passed: a translated 429."""
+    if is_api_request(request):
+        return api_error(
+            429, "rate_limited", _("Too many requests. Please wait a while and try again.")
+        )
     return render(request, "errors/429.html", status=429)
 
 
@@ -56,23 +84,46 @@ def _reference(request) -> str:
     return (getattr(request, "request_id", "") or uuid.uuid4().hex)[:10].upper()
 
 
-def _error(request, template: str, status: int):
-    return render(request, template, {"reference": _reference(request)}, status=status)
+def _error(request, template: str, status: int, **context):
+    return render(request, template, {"reference": _reference(request), **context}, status=status)
 
 
 def bad_request(request, exception=None):
+    if is_api_request(request):
+        return api_error(400, "bad_request", _("Something is wrong with this request."))
+    return _error(request, "errors/400.html", 400)
+
+
+def refused_input(request):
+    """A NUL byte or another character no database can store in a query string, a form
+    field, a cookie or a header (musaned/core/input_guard.py): a translated 400."""
+    if is_api_request(request):
+        return api_error(
+            400,
+            "malformed",
+            _("The request contains a character that is not allowed (such as a NUL byte)."),
+        )
     return _error(request, "errors/400.html", 400)
 
 
 def permission_denied(request, exception=None):
+    if is_api_request(request):
+        return api_error(403, "forbidden", _("You do not have permission to do this."))
     return _error(request, "errors/403.html", 403)
 
 
 def page_not_found(request, exception=None):
+    if is_api_request(request):
+        return api_error(404, "not_found", _("Not found."))
     return _error(request, "errors/404.html", 404)
 
 
 def server_error(request):
+    error = sys.exc_info()[1]
+    if is_database_outage(error):
+        return database_unavailable(request)
+    if is_api_request(request):
+        return api_error(500, "server_error", server_error_message(request))
     try:
         return _error(request, "errors/500.html", 500)
     except Exception:
@@ -81,7 +132,46 @@ def server_error(request):
         return _bare_error(request, "errors/500.html", 500)
 
 
-def _bare_error(request, template: str, status: int):
+def server_error_message(request) -> str:
+    return _(
+        "Sorry, something went wrong on our side. If you contact us, give this "
+        "reference: %(reference)s"
+    ) % {"reference": _reference(request)}
+
+
+def is_database_outage(error: BaseException | None) -> bool:
+    """The database cannot be reached or cannot answer now (connection refused or lost, no
+    connection free in the pool in time, the server shutting down, a lock or statement
+    timeout): a reason to try again shortly, not a defect."""
+    from django.db import InterfaceError, OperationalError
+
+    if isinstance(error, OperationalError | InterfaceError):
+        return True
+    try:
+        import psycopg
+    except ImportError:  # SQLite-only installs
+        return False
+    # psycopg's own errors, when raised outside Django's wrapper (psycopg_pool.PoolTimeout
+    # is an OperationalError).
+    return isinstance(error, psycopg.OperationalError | psycopg.InterfaceError)
+
+
+def database_unavailable(request):
+    """The database is out of reach: a 503 with ``Retry-After``, at once (the page is drawn
+    without anything that would ask the database again)."""
+    if is_api_request(request):
+        response = api_error(
+            503,
+            "unavailable",
+            _("This service is paused for a moment. Please try again shortly."),
+        )
+    else:
+        response = _bare_error(request, "errors/503.html", 503, database=True)
+    response["Retry-After"] = str(DATABASE_RETRY_AFTER_SECONDS)
+    return response
+
+
+def _bare_error(request, template: str, status: int, **extra):
     from django.contrib.auth.models import AnonymousUser
     from django.http import HttpResponse
     from django.template.loader import render_to_string
@@ -93,15 +183,26 @@ def _bare_error(request, template: str, status: int):
         "user": AnonymousUser(),
         "messages": (),
         **platform(request),
+        **extra,
     }
     return HttpResponse(render_to_string(template, context), status=status)
 
 
 def csrf_failure(request, reason=""):
+    if is_api_request(request):
+        return api_error(
+            403, "forbidden", _("This form has expired. Reload the page and try again.")
+        )
     return _error(request, "errors/403_csrf.html", 403)
 
 
 def service_unavailable(request):
     """The shared cache is out of reach and this action must not go on without it
     (musaned/core/cache.py): a translated 503."""
+    if is_api_request(request):
+        return api_error(
+            503,
+            "unavailable",
+            _("This service is paused for a moment. Please try again shortly."),
+        )
     return _error(request, "errors/503.html", 503)

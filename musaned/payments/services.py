@@ -19,6 +19,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from musaned.core import json_input
 from musaned.core.audit import audit
 from musaned.core.numbering import unique_number
 from musaned.payments import workflow
@@ -158,7 +159,8 @@ class _Payment:
 def _parse_payment(raw_body: bytes) -> _Payment:
     try:
         text = raw_body.decode("utf-8")
-        data = json.loads(text, parse_float=Decimal)
+        # Nesting depth and NUL/surrogates checked first (a ValueError: malformed).
+        data = json_input.loads(text, parse_float=Decimal)
         payload = json.loads(text)
     except (UnicodeDecodeError, ValueError):
         raise payment_error(C.MALFORMED) from None
@@ -191,7 +193,7 @@ def _parse_payment(raw_body: bytes) -> _Payment:
 def _claimed(raw_body: bytes) -> dict[str, str]:
     """What an (unverified) body says it is about, for the audit row of a rejection."""
     try:
-        data = json.loads(raw_body.decode("utf-8"))
+        data = json_input.loads(raw_body.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
         return {}
     if not isinstance(data, dict):

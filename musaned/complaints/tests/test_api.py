@@ -264,14 +264,16 @@ def test_invalid_input_names_the_fields_in_arabic_by_default_and_english_on_requ
     assert english.json()["message"] == "Some values are not valid."
     assert english.json()["fields"]["description"] == ["This field is required."]
 
-    blank = Api(token).post(
-        "/complaints", {**COMPLAINT, "subject": "  ", "description": "a\x00b"}, key="blank"
-    )
+    blank = Api(token).post("/complaints", {**COMPLAINT, "subject": "  "}, key="blank")
     assert blank.status_code == 422
-    assert blank.json()["fields"] == {
-        "subject": ["This field is required."],
-        "description": ["Null characters are not allowed."],
-    }
+    assert blank.json()["fields"] == {"subject": ["This field is required."]}
+    # A NUL is refused as the body is read (musaned/core/json_input.py), before the
+    # other checks: the answer names that field alone.
+    nul = Api(token).post(
+        "/complaints", {**COMPLAINT, "subject": "  ", "description": "a\x00b"}, key="nul"
+    )
+    assert nul.status_code == 422
+    assert nul.json()["fields"] == {"description": ["Null characters are not allowed."]}
     assert not Complaint.objects.exists()
 
 
