@@ -188,10 +188,11 @@ class PublicInquiryForm(Form):
 
 class AccountInquiryForm(Form):
     query = forms.CharField(
-        label=_("Request number or national ID number"),
+        label=_("Request, visa or issued number, or your ID number"),
         max_length=20,
         help_text=_(
-            "Your request number, or your own ID number to list all your visas and requests."
+            "One of your request numbers, visa numbers or issued numbers (رقم الصادر), or "
+            "your own ID number to list all your visas and requests."
         ),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "dir": "ltr", "autocomplete": "off"}),
     )

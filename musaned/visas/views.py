@@ -329,7 +329,7 @@ def public_inquiry(request):
 
 @require_http_methods(["GET", "POST"])
 def account_inquiry(request):
-    """The "visa inquiry" tile: by request number or by one's own ID number."""
+    """The "visa inquiry" tile: by request, visa or issued number, or one's own ID number."""
     results, searched = [], False
     form = AccountInquiryForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
