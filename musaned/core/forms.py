@@ -4,6 +4,9 @@ and an error summary at the top (GOV.UK's pattern), with the ARIA links between 
 from django import forms
 from django.forms.renderers import TemplatesSetting
 
+# A label ending like this is a sentence: the summary adds no colon after it.
+SENTENCE_ENDS = ("?", "؟", ".", "!")
+
 
 class FormRenderer(TemplatesSetting):
     form_template_name = "core/forms/form.html"
@@ -20,6 +23,15 @@ class AccessibleBoundField(forms.BoundField):
         if isinstance(widget, forms.RadioSelect):
             return f"{self.auto_id}_0"
         return self.id_for_label or self.auto_id
+
+    @property
+    def summary_label(self) -> str:
+        """How the error summary names the field: its label, then ": " (or a space after a
+        label that ends a sentence, "What is it about?"). Empty for a field without one."""
+        label = str(self.label or "").strip().rstrip(":").rstrip()
+        if not label:
+            return ""
+        return f"{label} " if label.endswith(SENTENCE_ENDS) else f"{label}: "
 
     def build_widget_attrs(self, attrs, widget=None):
         attrs = super().build_widget_attrs(attrs, widget)
