@@ -224,7 +224,9 @@ EMAIL_BACKEND = backend_from_env("EMAIL_BACKEND", EMAIL_BACKEND_ALIASES, "consol
 EMAIL_FILE_PATH = Path(os.environ.get("EMAIL_FILE_PATH", VAR_DIR / "email"))
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", 25))
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "no-reply@musaned.local")
+# The defaults are on "musaned.example": reserved (RFC 2606), so nothing sent there can
+# reach a stranger, and plainly a placeholder; a deployment sets its own addresses.
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "no-reply@musaned.example")
 PAYMENT_GATEWAY_BACKEND = os.environ.get(
     "PAYMENT_GATEWAY_BACKEND", "musaned.payments.gateway.LocalSadadGateway"
 )
@@ -257,7 +259,7 @@ MUSANED_SITE_URL = os.environ.get("MUSANED_SITE_URL", "").rstrip("/")
 
 # --- What the platform tells people (defaults from the seed) ---------------
 MUSANED_SUPPORT_PHONE = os.environ.get("MUSANED_SUPPORT_PHONE", "920002866")
-MUSANED_SUPPORT_EMAIL = os.environ.get("MUSANED_SUPPORT_EMAIL", "support@musaned.local")
+MUSANED_SUPPORT_EMAIL = os.environ.get("MUSANED_SUPPORT_EMAIL", "support@musaned.example")
 MUSANED_WORKING_HOURS = {
     "days": os.environ.get("MUSANED_WORKING_DAYS", "sun-thu"),
     "opens": os.environ.get("MUSANED_OPENS_AT", "08:00"),
