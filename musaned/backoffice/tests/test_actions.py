@@ -176,6 +176,26 @@ def test_the_detail_page_shows_the_beneficiary_masked_and_the_timeline(officer, 
     assert "contract.pdf" in text  # the file filed with the complaint
 
 
+def test_the_service_level_is_said_with_arabic_number_agreement(officer, complaint):
+    page = signed_in(officer).get(f"/backoffice/complaints/{complaint.number}/").content.decode()
+    # The data migration's level: first answer within 2 working days, resolution within 10.
+    assert "الرد الأول خلال يومَي عمل." in page
+    assert 'الحل خلال <span dir="ltr">10</span> أيام عمل.' in page
+
+
+def test_staff_names_are_isolated_inside_sentences(officer, complaint, django_user_model):
+    """An Arabic name in an English line (and an English one in an Arabic line) keeps its
+    order only inside <bdi>: the timeline's "— name", the officer, a message's author."""
+    from musaned.backoffice.tests.conftest import make_staff
+
+    arabic = make_staff(django_user_model, "salem", "complaints officer", first_name="سالم")
+    client = signed_in(arabic)
+    act(client, complaint, "take")
+    act(client, complaint, "answer", message="Please send the receipt.")
+    page = signed_in(officer).get(f"/en/backoffice/complaints/{complaint.number}/").content.decode()
+    assert page.count("<bdi>سالم</bdi>") >= 3  # officer, answer's author, timeline
+
+
 # --- Visa quality check ---------------------------------------------------------------------
 
 
