@@ -101,6 +101,9 @@ def test_signed_in_inquiry_by_issued_number(issued, open_site, last_sms_code, la
     site = open_site(lang)
     sign_in(site, owner, last_sms_code)
     site.goto("/visas/inquiry/", "account-inquiry")
+    # The browser took the Permissions-Policy header: the camera is off for the page.
+    assert site.page.evaluate("document.featurePolicy.allowsFeature('camera')") is False
+    assert site.page.evaluate("document.featurePolicy.allowsFeature('fullscreen')") is True
 
     site.fill(query=application.issued_number)
     site.submit("by-issued-number")
