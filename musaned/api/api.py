@@ -6,18 +6,17 @@ from django.conf import settings
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django_ratelimit.core import _split_rate
-from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from musaned.api.auth import TokenAuth
 from musaned.api.errors import error_body, status_for, validation_fields
-from musaned.api.schemas import Error, InquiryIn, VisaCardOut
+from musaned.api.schemas import Api, Error, InquiryIn, VisaCardOut
 from musaned.core.errors import ApplicationError
 from musaned.core.ratelimits import count_and_check
 from musaned.visas.inquiry import public_inquiry
 
-api = NinjaAPI(
+api = Api(
     title="Musaned API",
     version="1.0.0",
     description="Visa inquiry, visa applications, eligibility and complaints. Errors are "

@@ -54,3 +54,48 @@ def test_each_entry_is_the_label_and_the_message_linked_to_the_field():
         ("id_agree", "I agree to the terms. This field is required."),
         ("id_untitled", "This field is required."),
     ]
+
+
+class Typed(Form):
+    name = forms.CharField(label="Name", max_length=11)
+    story = forms.CharField(label="Story", widget=forms.Textarea)
+    secret = forms.CharField(label="Password", widget=forms.PasswordInput, strip=False)
+    codes = forms.MultipleChoiceField(choices=[("a", "A"), ("b", "B")], required=False)
+
+
+def test_control_and_bidi_override_characters_are_taken_out_before_any_check():
+    form = Typed(
+        data={
+            # 11 characters and 6 invisible ones: within the 11 allowed.
+            "name": "\u202eMoh\x00amm\u2066ed\tAl\x1b\u2069",
+            "story": "Line one\r\nLine\x00 two\x85\u2028third\t(tab kept)",
+            "secret": "pass\x07word\u202e",
+            "codes": ["a\x00"],
+        }
+    )
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["name"] == "Mohammed Al"  # the tab is a space in one line
+    assert form.cleaned_data["story"] == "Line one\r\nLine two\nthird\t(tab kept)"
+    assert form.cleaned_data["secret"] == "pass\x07word\u202e"  # a secret is kept as typed
+    assert form.cleaned_data["codes"] == ["a"]
+    # Shown again without them too (a refused form keeps what was typed, cleaned).
+    assert 'value="Mohammed Al"' in str(form["name"])
+
+
+def test_a_name_with_an_invisible_override_still_matches_the_registry(client, registry):
+    """Registration step 1 compares the names with the registry: an RLO pasted with the
+    name is not part of it."""
+    response = client.post(
+        "/register/identity/",
+        {
+            "id_type": "citizen",
+            "national_id": "1000000008",
+            "first_name": "\u202bمحمد\u202c",
+            "family_name": "العتيبي\x00",
+            "birth_date_hijri_day": "15",
+            "birth_date_hijri_month": "7",
+            "birth_date_hijri_year": "1405",
+        },
+    )
+    assert response.status_code == 302, response.text
+    assert response["Location"] == "/register/verify/"
