@@ -156,7 +156,9 @@ class Api(NinjaAPI):
             for context in error_contexts
             for item in context.pydantic_validation_error.errors(include_url=False)
         ]
-        for item, original in zip(error.errors, originals, strict=True):
+        # Ninja builds its list from the same errors, in the same order. Never strict:
+        # a mismatch must not turn a 422 into a 500.
+        for item, original in zip(error.errors, originals, strict=False):
             if item.get("type") in LENGTH_ERRORS and "input" in original:
                 length = input_length(original["input"])
                 if length is not None:
