@@ -63,6 +63,7 @@ MIDDLEWARE = [
     # the cache (musaned/core/health.py).
     "musaned.core.health.ProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "musaned.core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -260,7 +261,9 @@ EMAIL_BACKEND = backend_from_env("EMAIL_BACKEND", EMAIL_BACKEND_ALIASES, "consol
 EMAIL_FILE_PATH = Path(os.environ.get("EMAIL_FILE_PATH", VAR_DIR / "email"))
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", 25))
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "no-reply@musaned.local")
+# The defaults are on "musaned.example": reserved (RFC 2606), so nothing sent there can
+# reach a stranger, and plainly a placeholder; a deployment sets its own addresses.
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "no-reply@musaned.example")
 PAYMENT_GATEWAY_BACKEND = os.environ.get(
     "PAYMENT_GATEWAY_BACKEND", "musaned.payments.gateway.LocalSadadGateway"
 )
@@ -327,7 +330,7 @@ MUSANED_SITE_URL = os.environ.get("MUSANED_SITE_URL", "").rstrip("/")
 
 # --- What the platform tells people (defaults from the seed) ---------------
 MUSANED_SUPPORT_PHONE = os.environ.get("MUSANED_SUPPORT_PHONE", "920002866")
-MUSANED_SUPPORT_EMAIL = os.environ.get("MUSANED_SUPPORT_EMAIL", "support@musaned.local")
+MUSANED_SUPPORT_EMAIL = os.environ.get("MUSANED_SUPPORT_EMAIL", "support@musaned.example")
 MUSANED_WORKING_HOURS = {
     "days": os.environ.get("MUSANED_WORKING_DAYS", "sun-thu"),
     "opens": os.environ.get("MUSANED_OPENS_AT", "08:00"),
@@ -357,6 +360,34 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Permissions-Policy (musaned/core/middleware.py): browser features no page uses, off
+# for every page and anything framed in it. An empty list is "()", nobody. Features
+# a page may need (autoplay for the spoken code, fullscreen) keep the browser default.
+MUSANED_PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "ambient-light-sensor",
+        "bluetooth",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "local-fonts",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],

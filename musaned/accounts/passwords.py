@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 
 class MaximumLengthValidator:
@@ -10,14 +11,21 @@ class MaximumLengthValidator:
     def validate(self, password, user=None):
         if len(password) > self.max_length:
             raise ValidationError(
-                _("Use at most %(max)d characters.") % {"max": self.max_length},
+                ngettext(
+                    "Use at most %(max)d character.",
+                    "Use at most %(max)d characters.",
+                    self.max_length,
+                )
+                % {"max": self.max_length},
                 code="password_too_long",
             )
 
     def get_help_text(self):
-        return _("Up to %(max)d characters; a long passphrase is welcome.") % {
-            "max": self.max_length
-        }
+        return ngettext(
+            "Up to %(max)d character; a long passphrase is welcome.",
+            "Up to %(max)d characters; a long passphrase is welcome.",
+            self.max_length,
+        ) % {"max": self.max_length}
 
 
 class NotTheNationalIdValidator:

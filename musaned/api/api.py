@@ -12,14 +12,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_ratelimit.core import _split_rate
 from django_ratelimit.exceptions import Ratelimited
-from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.parser import Parser
 
 from musaned.api.auth import TokenAuth
 from musaned.api.errors import error_body, status_for, validation_fields
-from musaned.api.schemas import Error, InquiryIn, VisaCardOut
+from musaned.api.schemas import Api, Error, InquiryIn, VisaCardOut
 from musaned.core import json_input
 from musaned.core.cache import CacheUnavailable, unavailable_response
 from musaned.core.errors import ApplicationError
@@ -40,7 +39,7 @@ class CheckedJsonParser(Parser):
         return json_input.loads(request.body)
 
 
-api = NinjaAPI(
+api = Api(
     title="Musaned API",
     version="1.0.0",
     description="Visa inquiry, visa applications, eligibility and complaints. Errors are "

@@ -22,19 +22,51 @@ def status_for(exc: ApplicationError) -> int:
     return exc.status if exc.status in (404, 409) else 422
 
 
+LENGTH_ERRORS = ("string_too_long", "too_long", "string_too_short", "too_short")
+
+
+def input_length(value) -> int | None:
+    """How long a value is, as its length limit counts it (characters of a text, items of
+    a list); None for a value that has no length."""
+    if isinstance(value, str | bytes | list | tuple | dict | set | frozenset):
+        return len(value)
+    return None
+
+
 def field_message(item: dict) -> str:
-    """One pydantic error item as a translated sentence (Django's catalogue)."""
+    """One pydantic error item as a translated sentence (Django's catalogue).
+
+    A length error says the real length: pydantic's ``actual_length`` for a list, else
+    the ``length`` the API kept for it (musaned.api.schemas.Api; Ninja drops the input
+    itself). Text is measured after its control characters are taken out, as checked.
+    """
     kind = item.get("type", "")
     ctx = item.get("ctx") or {}
     if kind == "missing":
         return _("This field is required.")
-    if kind in ("string_too_long", "too_long"):
+    if kind in LENGTH_ERRORS:
+        length = ctx.get("actual_length", item.get("length"))
+        if kind in ("string_too_short", "too_short"):
+            limit = int(ctx.get("min_length", 0))
+            if not length or limit <= 1:
+                return _("This field is required.")
+            return ngettext(
+                "Ensure this value has at least %(limit_value)d character (it has %(show_value)d).",
+                "Ensure this value has at least %(limit_value)d characters (it has %(show_value)d).",
+                limit,
+            ) % {"limit_value": limit, "show_value": length}
         limit = int(ctx.get("max_length", 0))
+        if length is None:
+            return ngettext(
+                "Ensure this value has at most %(limit_value)d character.",
+                "Ensure this value has at most %(limit_value)d characters.",
+                limit,
+            ) % {"limit_value": limit}
         return ngettext(
             "Ensure this value has at most %(limit_value)d character (it has %(show_value)d).",
             "Ensure this value has at most %(limit_value)d characters (it has %(show_value)d).",
             limit,
-        ) % {"limit_value": limit, "show_value": len(str(item.get("input", "")))}
+        ) % {"limit_value": limit, "show_value": length}
     if kind in ("int_parsing", "int_type", "int_from_float"):
         return _("Enter a whole number.")
     if kind in ("decimal_parsing", "decimal_type", "float_parsing", "float_type"):

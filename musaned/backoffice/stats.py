@@ -14,6 +14,7 @@ from django import forms
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from musaned.complaints.models import Category, Complaint, ComplaintState
 from musaned.core import forms as core_forms
@@ -118,7 +119,13 @@ class PeriodForm(core_forms.Form):
             self.add_error("to", _("The end date must be on or after the start date."))
         elif (end - start).days + 1 > MAX_DAYS:
             self.add_error(
-                "to", _("Choose a period of at most %(days)s days.") % {"days": MAX_DAYS}
+                "to",
+                ngettext(
+                    "Choose a period of at most %(days)s day.",
+                    "Choose a period of at most %(days)s days.",
+                    MAX_DAYS,
+                )
+                % {"days": MAX_DAYS},
             )
         else:
             cleaned["period"] = Period(start, end)

@@ -142,11 +142,15 @@ def queue(request):
 
 
 def _allowed_actions(complaint: Complaint, user) -> list[Action]:
-    """The staff actions the state table allows now and the user's permissions cover."""
+    """The staff actions the state table allows now and the user's permissions cover
+    (an officer's actions not on a complaint another officer holds)."""
+    held = services.held_by_another(complaint, user)
     allowed = []
     for action in actions_for(complaint.state):
         found = target(complaint.state, action)
         who = found[1] if found else None
+        if who == HANDLE and held:
+            continue
         if action in STAFF_ACTIONS and who in (HANDLE, SUPERVISE) and user.has_perm(who):
             allowed.append(action)
     return allowed
@@ -190,6 +194,9 @@ def _render_detail(request, complaint: Complaint, *, failed=None, note_form=None
             "timeline": timeline,
             "action_forms": action_forms,
             "failed": failed,
+            "held_by": services.holder_name(complaint)
+            if services.held_by_another(complaint, request.user)
+            else "",
             "note_form": note_form or NoteForm(),
         },
         status=status,

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from musaned.api.errors import error_body
-from musaned.api.schemas import Error
+from musaned.api.schemas import Error, MultiLineText, OneLineText
 from musaned.complaints import selectors, services
 from musaned.complaints.models import (
     Category,
@@ -36,18 +36,18 @@ router = Router(tags=["complaints"])
 
 class ComplaintIn(Schema):
     category: Category = Field(..., description="What it is about.")
-    visa: str | None = Field(
+    visa: OneLineText | None = Field(
         None,
         max_length=12,
         description="The request number of one of your own visa requests it is about, if any.",
     )
-    subject: str = Field(..., min_length=1, max_length=150)
-    description: str = Field(..., min_length=1, max_length=5000)
+    subject: OneLineText = Field(..., min_length=1, max_length=150)
+    description: MultiLineText = Field(..., min_length=1, max_length=5000)
     contact_preference: ContactPreference = Field(..., description="How to contact you.")
 
 
 class ReplyIn(Schema):
-    message: str = Field(..., min_length=1, max_length=5000)
+    message: MultiLineText = Field(..., min_length=1, max_length=5000)
 
 
 class ComplaintSummaryOut(Schema):
@@ -183,17 +183,16 @@ def complaint_out(complaint: Complaint) -> dict:
 
 
 def clean_text(value: str, name: str, fields: dict) -> str:
-    """Trimmed text, or a field error: blank, NUL characters (PostgreSQL refuses them) and
-    lone surrogates (not UTF-8) are refused with Django's own translated messages."""
+    """Trimmed text, or a field error: blank and lone surrogates (not UTF-8) are refused
+    with Django's own translated messages. Control characters, NUL among them, are
+    already gone (the schemas' text types, musaned.core.text)."""
     value = value.strip()
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
         fields[name] = [_("Enter a valid value.")]
         return value
-    if "\x00" in value:
-        fields[name] = [_("Null characters are not allowed.")]
-    elif not value:
+    if not value:
         fields[name] = [_("This field is required.")]
     return value
 

@@ -1,14 +1,26 @@
 """The beneficiary's complaint forms."""
 
 from django import forms
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from musaned.complaints.models import Category, ContactPreference
 from musaned.complaints.services import MAX_FILES_PER_MESSAGE
 from musaned.core.forms import Form
 from musaned.core.uploads import DocumentsField
 
-FILES_HELP = _("Up to 3 files: PDF, JPG or PNG, at most 5 MB each.")
+
+def _files_help() -> str:
+    return ngettext(
+        "Up to %(count)s file: PDF, JPG or PNG, at most 5 MB each.",
+        "Up to %(count)s files: PDF, JPG or PNG, at most 5 MB each.",
+        MAX_FILES_PER_MESSAGE,
+    ) % {"count": MAX_FILES_PER_MESSAGE}
+
+
+# Said in the language of each page that shows it, with the number that is enforced.
+FILES_HELP = lazy(_files_help, str)()
 
 
 def visa_label(application) -> str:
@@ -36,7 +48,7 @@ class ComplaintForm(Form):
         help_text=_("Dates, names of offices and amounts help us answer faster."),
     )
     attachments = DocumentsField(
-        label=_("Attachments (optional)"), max_files=MAX_FILES_PER_MESSAGE, help_text=FILES_HELP
+        label=_("Attachments"), max_files=MAX_FILES_PER_MESSAGE, help_text=FILES_HELP
     )
     contact_preference = forms.ChoiceField(
         label=_("How should we contact you?"),
@@ -68,7 +80,7 @@ class ReplyForm(Form):
         label=_("Your reply"), max_length=5000, widget=forms.Textarea(attrs={"rows": 5})
     )
     attachments = DocumentsField(
-        label=_("Attachments (optional)"), max_files=MAX_FILES_PER_MESSAGE, help_text=FILES_HELP
+        label=_("Attachments"), max_files=MAX_FILES_PER_MESSAGE, help_text=FILES_HELP
     )
 
 
@@ -89,7 +101,7 @@ class RatingForm(Form):
         help_text=_("5 is very well, 1 is very badly."),
     )
     comment = forms.CharField(
-        label=_("Comment (optional)"),
+        label=_("Comment"),
         required=False,
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),

@@ -47,6 +47,28 @@ class ComplaintError(ApplicationError):
     pass
 
 
+class ComplaintHeldByAnother(ApplicationError):
+    """Another officer holds the complaint: only they, or a supervisor, act on it."""
+
+    status = 403
+
+
+def held_by_another(complaint: Complaint, actor) -> bool:
+    """Whether ``actor`` is an officer (not a supervisor) and someone else holds the
+    complaint. Internal notes stay open to every officer; the actions do not."""
+    return (
+        actor is not None
+        and complaint.assigned_to_id is not None
+        and complaint.assigned_to_id != actor.pk
+        and not actor.has_perm(SUPERVISE)
+    )
+
+
+def holder_name(complaint: Complaint) -> str:
+    holder = complaint.assigned_to
+    return (holder.get_full_name() or holder.username) if holder is not None else ""
+
+
 def service_level_in_effect(on: dt.date) -> ServiceLevel:
     level = ServiceLevel.objects.filter(effective_from__lte=on).order_by("-effective_from").first()
     if level is None:
@@ -213,7 +235,8 @@ def transition(
     """Do one action of the state table, with its message and files, in one transaction.
 
     Locks the row; a pair not in the table, or an actor who may not do it, is a 409
-    (``InvalidTransition``) and nothing is written.
+    (``InvalidTransition``) and nothing is written. An officer's action on a complaint
+    another officer holds is a 403 (``ComplaintHeldByAnother``); supervisors may.
     """
     action = Action(action)
     message = (message or "").strip()
@@ -225,6 +248,13 @@ def transition(
                 "invalid_transition",
                 _("This complaint cannot do that now (it is “%(state)s”).")
                 % {"state": ComplaintState(complaint.state).label},
+            )
+        if found[1] == HANDLE and held_by_another(complaint, actor):
+            raise ComplaintHeldByAnother(
+                "held_by_another",
+                _("%(officer)s holds this complaint: only they or a supervisor can act on it.")
+                # First-strong isolates: an Arabic name keeps its order in English text.
+                % {"officer": f"\u2068{holder_name(complaint)}\u2069"},
             )
         if action in MESSAGE_REQUIRED and not message:
             raise ComplaintError("message_required", _("Write the message."))

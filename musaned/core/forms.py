@@ -4,6 +4,11 @@ and an error summary at the top (GOV.UK's pattern), with the ARIA links between 
 from django import forms
 from django.forms.renderers import TemplatesSetting
 
+from musaned.core.text import clean_text
+
+# A label ending like this is a sentence: the summary adds no colon after it.
+SENTENCE_ENDS = ("?", "؟", ".", "!")
+
 
 class FormRenderer(TemplatesSetting):
     form_template_name = "core/forms/form.html"
@@ -21,6 +26,15 @@ class AccessibleBoundField(forms.BoundField):
             return f"{self.auto_id}_0"
         return self.id_for_label or self.auto_id
 
+    @property
+    def summary_label(self) -> str:
+        """How the error summary names the field: its label, then ": " (or a space after a
+        label that ends a sentence, "What is it about?"). Empty for a field without one."""
+        label = str(self.label or "").strip().rstrip(":").rstrip()
+        if not label:
+            return ""
+        return f"{label} " if label.endswith(SENTENCE_ENDS) else f"{label}: "
+
     def build_widget_attrs(self, attrs, widget=None):
         attrs = super().build_widget_attrs(attrs, widget)
         described = attrs.get("aria-describedby", "").split()
@@ -35,10 +49,32 @@ class AccessibleBoundField(forms.BoundField):
         return attrs
 
 
-class Form(forms.Form):
+class CleanTextMixin:
+    """Every typed value is read without control and bidi-override characters
+    (``musaned.core.text``), before any check and when the form is shown again: multi-line
+    for a textarea, one line otherwise. Passwords are secrets and files are bytes: both
+    are left exactly as sent.
+
+    Django reads each field's value through ``Form._widget_data_value`` (for cleaning,
+    showing again and ``has_changed``), so this is the one place.
+    """
+
+    def _widget_data_value(self, widget, html_name):
+        value = super()._widget_data_value(widget, html_name)
+        if isinstance(widget, forms.PasswordInput | forms.FileInput):
+            return value
+        multiline = isinstance(widget, forms.Textarea)
+        if isinstance(value, str):
+            return clean_text(value, multiline=multiline)
+        if isinstance(value, list | tuple):  # several controls (date parts, multiple choices)
+            return [clean_text(v, multiline=multiline) if isinstance(v, str) else v for v in value]
+        return value
+
+
+class Form(CleanTextMixin, forms.Form):
     bound_field_class = AccessibleBoundField
     template_name_div = "core/forms/form.html"
 
 
-class ModelForm(forms.ModelForm):
+class ModelForm(CleanTextMixin, forms.ModelForm):
     bound_field_class = AccessibleBoundField

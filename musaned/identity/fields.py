@@ -6,6 +6,7 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from musaned.identity.hijri import (
     GREGORIAN_MONTHS,
@@ -156,15 +157,15 @@ class HijriDateField(_DatePartsField):
         try:
             return hijri_to_gregorian(year, month, day)
         except InvalidHijriDate:
+            days = hijri_month_length(year, month)
             raise ValidationError(
-                _("%(month)s %(year)s has %(days)s days; day %(day)s does not exist."),
+                ngettext_lazy(
+                    "%(month)s %(year)s has %(days)s day; day %(day)s does not exist.",
+                    "%(month)s %(year)s has %(days)s days; day %(day)s does not exist.",
+                    days,
+                ),
                 code="day",
-                params={
-                    "month": HIJRI_MONTHS[month - 1],
-                    "year": year,
-                    "days": hijri_month_length(year, month),
-                    "day": day,
-                },
+                params={"month": HIJRI_MONTHS[month - 1], "year": year, "days": days, "day": day},
             ) from None
 
 

@@ -114,7 +114,7 @@ def _send_email_once(notification_id: int) -> None:
 
 def _message_id(notification: Notification) -> str:
     """The same on every attempt, so a receiving mail system can drop a duplicate."""
-    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "musaned.local"
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "musaned.example"
     return f"<notification-{notification.key}@{domain}>"
 
 

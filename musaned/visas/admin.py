@@ -67,6 +67,17 @@ class VisaApplicationAdmin(AuditedViewMixin, admin.ModelAdmin):
     list_filter = ["state"]
     search_fields = ["reference", "visa_number", "issued_number", "owner__national_id"]
     actions = ["approve_selected", "reject_selected"]
+    # The QR code's token opens the public verification page: it is the owner's to hand
+    # out (on the printed e-visa), so nobody reads it here.
+    exclude = ["verification_token"]
+
+    def get_queryset(self, request):
+        """Staff see requests once submitted: a draft (or a discarded one) is the
+        beneficiary's own unfinished work. Superusers, who run the system, see all."""
+        rows = super().get_queryset(request)
+        if request.user.is_superuser:
+            return rows
+        return rows.exclude(state__in=[VisaState.DRAFT, VisaState.WITHDRAWN])
 
     @admin.action(description=_("Approve the selected requests in quality check"))
     def approve_selected(self, request, queryset):

@@ -4,10 +4,16 @@ import json
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Header, Query, Router, Status
+from ninja import Query, Router, Status
 
 from musaned.api.errors import error_body, status_for
-from musaned.api.schemas import ApplicationIn, ApplicationOut, Error, VerdictOut
+from musaned.api.schemas import (
+    ApplicationIn,
+    ApplicationOut,
+    Error,
+    VerdictOut,
+    required_header,
+)
 from musaned.api.services import idempotent, request_fingerprint
 from musaned.core.errors import ApplicationError, NotFound
 from musaned.visas import rules, services
@@ -17,6 +23,7 @@ from musaned.visas.selectors import application_get_for, applications_for
 router = Router(tags=["visa applications"])
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
+IDEMPOTENCY_KEY_MAX_LENGTH = 100
 
 
 NO_BILL = object()
@@ -84,7 +91,7 @@ def _json(data) -> dict:
 
 def _with_idempotency(request: HttpRequest, key: str | None, run):
     key = (key or "").strip()
-    if not key or len(key) > 100:
+    if not key or len(key) > IDEMPOTENCY_KEY_MAX_LENGTH:
         return Status(
             400,
             _error(
@@ -153,12 +160,13 @@ def _catalogue(model, code: str, field: str, fields: dict):
     return row
 
 
-# The header of the two writes (declared in the schema; the 400 for a missing key is ours).
-IDEMPOTENCY_KEY = Header(
-    None,
-    alias=IDEMPOTENCY_HEADER,
+# The header of every write (visas and complaints): required, as the schema says; the
+# 400 for a missing or too long key is ours (_with_idempotency).
+IDEMPOTENCY_KEY = required_header(
+    IDEMPOTENCY_HEADER,
     description="Required: your unique key for this action (1-100 characters). "
     "The same key and body again gives the first answer.",
+    max_length=IDEMPOTENCY_KEY_MAX_LENGTH,
 )
 
 

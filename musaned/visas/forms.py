@@ -18,10 +18,60 @@ from musaned.visas.models import (
 )
 
 
-class WorkerForm(Form):
-    """Step 1: who the worker is and where they arrive."""
+class OccupationSelect(forms.Select):
+    """Each occupation's option says which worker genders it is open to
+    (``data-genders="F"``), for the page's script to follow."""
 
-    occupation = forms.ModelChoiceField(
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        occupation = getattr(value, "instance", None)
+        if occupation is not None:
+            option["attrs"]["data-genders"] = "".join(occupation.genders)
+        return option
+
+
+class OccupationField(forms.ModelChoiceField):
+    """The occupations, each naming the one gender it is open to when it is only one."""
+
+    widget = OccupationSelect
+
+    def label_from_instance(self, obj) -> str:
+        if obj.genders == [WorkerGender.FEMALE]:
+            return _("%(occupation)s (female workers only)") % {"occupation": obj.name}
+        if obj.genders == [WorkerGender.MALE]:
+            return _("%(occupation)s (male workers only)") % {"occupation": obj.name}
+        return obj.name
+
+
+class GenderRadios(forms.RadioSelect):
+    """The worker's gender; a gender the chosen occupation is not open to is shown
+    disabled and never chosen (``open_to`` None: no occupation chosen yet)."""
+
+    open_to: frozenset[str] | None = None
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        if self.open_to is not None and value not in self.open_to:
+            option["attrs"]["disabled"] = True
+            option["attrs"].pop("checked", None)
+            option["selected"] = False
+        return option
+
+
+class WorkerForm(Form):
+    """Step 1: who the worker is and where they arrive.
+
+    The worker's gender agrees with the occupation before anything is sent: the genders
+    an occupation is not open to are disabled for the occupation chosen (or sent), the
+    page's script follows the occupation as it changes, and without the script "Show
+    the genders for this occupation" asks the server for the choices (see the view).
+    A mismatch that is sent anyway is a field error, with everything else kept.
+    """
+
+    # The button that asks for the gender choices of the chosen occupation (no script).
+    REFRESH = "refresh_genders"
+
+    occupation = OccupationField(
         label=_("Occupation"),
         queryset=Occupation.objects.filter(is_active=True),
         empty_label=_("Choose"),
@@ -34,7 +84,7 @@ class WorkerForm(Form):
     worker_gender = forms.ChoiceField(
         label=_("Worker's gender"),
         choices=WorkerGender.choices,
-        widget=forms.RadioSelect,
+        widget=GenderRadios,
         help_text=_("Some occupations are open to one gender only."),
     )
     arrival_point = forms.ModelChoiceField(
@@ -47,6 +97,36 @@ class WorkerForm(Form):
     def __init__(self, *args, owner_nationality: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.owner_nationality = owner_nationality
+        occupation = self._chosen_occupation()
+        if occupation is not None:
+            genders = self.fields["worker_gender"]
+            genders.widget.open_to = frozenset(occupation.genders)
+            if len(occupation.genders) == 1 and not self.is_bound:
+                self.initial["worker_gender"] = occupation.genders[0]
+
+    @classmethod
+    def initial_from(cls, data) -> dict:
+        """What was sent, as the initial values of a fresh form (no errors shown): the
+        answer to "Show the genders for this occupation"."""
+        return {name: data.get(name) for name in cls.base_fields if data.get(name)}
+
+    def _chosen_occupation(self) -> Occupation | None:
+        """The occupation sent (a bound form) or saved (initial), if it is a valid one."""
+        field = self.fields["occupation"]
+        if self.is_bound:
+            value = field.widget.value_from_datadict(
+                self.data, self.files, self.add_prefix("occupation")
+            )
+        else:
+            value = self.initial.get("occupation")
+        if isinstance(value, Occupation):
+            return value
+        if value in field.empty_values:
+            return None
+        try:
+            return field.to_python(value)
+        except forms.ValidationError:
+            return None
 
     def clean(self):
         cleaned = super().clean()
@@ -188,10 +268,11 @@ class PublicInquiryForm(CaptchaActionsMixin, Form):
 
 class AccountInquiryForm(Form):
     query = forms.CharField(
-        label=_("Request number or national ID number"),
+        label=_("Request, visa or issued number, or your ID number"),
         max_length=20,
         help_text=_(
-            "Your request number, or your own ID number to list all your visas and requests."
+            "One of your request numbers, visa numbers or issued numbers (رقم الصادر), or "
+            "your own ID number to list all your visas and requests."
         ),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "dir": "ltr", "autocomplete": "off"}),
     )

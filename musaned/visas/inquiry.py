@@ -1,5 +1,6 @@
-"""Visa inquiry: by issued number and the sponsor's ID for anyone, by request or ID
-number inside the account. Both answer with the one visa card (presenters.py)."""
+"""Visa inquiry: by issued number and the sponsor's ID for anyone; inside the account by
+request, visa or issued number, or by one's own ID number. Both answer with the one visa
+card (presenters.py)."""
 
 import re
 import time
@@ -18,7 +19,7 @@ from musaned.visas.models import (
     VisaApplication,
 )
 from musaned.visas.presenters import VisaCard, visa_card
-from musaned.visas.selectors import applications_for
+from musaned.visas.selectors import applications_for, applications_numbered_for
 
 _DIGITS = re.compile(r"[0-9]{1,20}")
 # Only what the card shows (docs/performance.md: the full rows cost a third of the time).
@@ -147,11 +148,17 @@ def public_inquiry(
 
 
 def account_inquiry(*, actor, query: str) -> list[VisaApplication]:
-    """By request number (one of the actor's own) or by the actor's own ID number (all of them)."""
+    """The actor's own visas and requests: all of them for the actor's own ID number, else
+    the ones whose request, visa or issued number it is. Another person's numbers find
+    nothing (the owner is part of every query)."""
     query = normalize_digits(query.strip())
     if not _DIGITS.fullmatch(query):
         return []
-    own = applications_for(actor=actor)
     if query == actor.national_id:
-        return list(own)
-    return list(own.filter(reference=query))
+        rows = applications_for(actor=actor)
+    else:
+        rows = applications_numbered_for(actor=actor, number=query)
+    found = list(rows)
+    for application in found:
+        application.owner = actor  # the card's masked name: no query per row
+    return found

@@ -12,6 +12,7 @@ from enum import StrEnum
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from musaned.identity.registry import PersonRecord, get_registry
 from musaned.identity.saudi_id import IdType
@@ -97,7 +98,12 @@ def rule_age(f: Facts) -> Verdict:
             "age",
             Status.PASS,
             title,
-            _("You are %(age)s; the minimum is %(min)s.") % {"age": age, "min": minimum},
+            ngettext(
+                "You are %(age)s year old; the minimum is %(min)s.",
+                "You are %(age)s years old; the minimum is %(min)s.",
+                age,
+            )
+            % {"age": age, "min": minimum},
         )
     try:
         from_date = born.replace(year=born.year + minimum)
@@ -107,7 +113,11 @@ def rule_age(f: Facts) -> Verdict:
         "age",
         Status.FAIL,
         title,
-        _("Applicants must be at least %(min)s years old; you are %(age)s.")
+        ngettext(
+            "Applicants must be at least %(min)s year old; you are %(age)s.",
+            "Applicants must be at least %(min)s years old; you are %(age)s.",
+            minimum,
+        )
         % {"age": age, "min": minimum},
         _("You can apply from %(date)s.") % {"date": from_date.isoformat()},
     )
@@ -173,7 +183,11 @@ def rule_capacity(f: Facts) -> Verdict:
             "capacity",
             Status.FAIL,
             title,
-            _("You hold %(count)s active visas or applications; %(allowed)s is the most allowed.")
+            ngettext(
+                "You hold %(count)s active visa or application; %(allowed)s is the most allowed.",
+                "You hold %(count)s active visas or applications; %(allowed)s is the most allowed.",
+                f.active_visas,
+            )
             % {"count": f.active_visas, "allowed": allowed},
             _("Cancel an unused visa, or wait until one is used or expires."),
         )

@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from musaned.core.errors import NotFound
 from musaned.visas.models import RuleSet, VisaApplication, VisaState
@@ -42,6 +42,14 @@ def applications_for(*, actor) -> QuerySet[VisaApplication]:
         .exclude(state=VisaState.WITHDRAWN)
         .select_related("occupation", "nationality", "arrival_point")
         .order_by("-created_at")
+    )
+
+
+def applications_numbered_for(*, actor, number: str) -> QuerySet[VisaApplication]:
+    """The actor's own applications whose request, visa or issued number (رقم الصادر) is
+    ``number``; the owner is in the query, so another person's numbers find nothing."""
+    return applications_for(actor=actor).filter(
+        Q(reference=number) | Q(visa_number=number) | Q(issued_number=number)
     )
 
 

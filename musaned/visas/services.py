@@ -309,7 +309,8 @@ def visa_application_submit(*, application: VisaApplication, actor) -> VisaAppli
             raise VisaError(
                 VisaErrorCode.RULE_FAILED,
                 _("Not submitted, and no fee taken: %(rules)s.")
-                % {"rules": "; ".join(str(v.message) for v in failing)},
+                # Each verdict is a sentence with its own full stop; the list ends with one.
+                % {"rules": "; ".join(str(v.message).rstrip(". ") for v in failing)},
             )
         application.rule_set = facts.rule_set
         application.fee = rules.fee_for(facts)

@@ -98,7 +98,13 @@ def step_worker(request, reference):
     if response := _editable_or_redirect(request, application):
         return response
     nationality = _owner_nationality(request.user)
-    if request.method == "POST":
+    if request.method == "POST" and WorkerForm.REFRESH in request.POST:
+        # Without the page's script: the same choices again, with the genders the chosen
+        # occupation is open to; nothing is saved and nothing is called an error yet.
+        form = WorkerForm(
+            initial=WorkerForm.initial_from(request.POST), owner_nationality=nationality
+        )
+    elif request.method == "POST":
         form = WorkerForm(request.POST, owner_nationality=nationality)
         if form.is_valid():
             services.visa_application_update(
@@ -339,7 +345,7 @@ def public_inquiry(request):
 
 @require_http_methods(["GET", "POST"])
 def account_inquiry(request):
-    """The "visa inquiry" tile: by request number or by one's own ID number."""
+    """The "visa inquiry" tile: by request, visa or issued number, or one's own ID number."""
     results, searched = [], False
     form = AccountInquiryForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -73,3 +73,57 @@ def test_signed_in_inquiry_by_request_number_and_by_id(issued, open_site, last_s
     site.visit("full-record")
     assert site.page.locator(".timeline__item").count() >= 2
     site.assert_accessible()
+
+
+# Where the first letter of a name and its last "*" are drawn: a right-to-left name reads
+# from the right, so its first letter must be right of the asterisks on every page.
+NAME_EDGES = """(dd) => {
+  const walker = document.createTreeWalker(dd, NodeFilter.SHOW_TEXT);
+  let node = walker.nextNode();
+  while (node && !node.data.trim()) { node = walker.nextNode(); }
+  const text = node.data, first = text.indexOf(text.trim()[0]), last = text.lastIndexOf("*");
+  const left = (i) => {
+    const range = document.createRange();
+    range.setStart(node, i);
+    range.setEnd(node, i + 1);
+    return range.getBoundingClientRect().left;
+  };
+  return { first: left(first), last: left(last) };
+}"""
+
+
+@pytest.mark.parametrize("lang", ["ar", "en"])
+def test_signed_in_inquiry_by_issued_number(issued, open_site, last_sms_code, lang):
+    from django.utils import translation
+    from django.utils.translation import gettext
+
+    owner, application = issued
+    site = open_site(lang)
+    sign_in(site, owner, last_sms_code)
+    site.goto("/visas/inquiry/", "account-inquiry")
+    # The browser took the Permissions-Policy header: the camera is off for the page.
+    assert site.page.evaluate("document.featurePolicy.allowsFeature('camera')") is False
+    assert site.page.evaluate("document.featurePolicy.allowsFeature('fullscreen')") is True
+
+    site.fill(query=application.issued_number)
+    site.submit("by-issued-number")
+    results = site.page.locator("#inquiry-results")
+    assert application.visa_number in results.inner_text()
+    assert results.locator(f"a[href='{site.path(f'/visas/{application.reference}/')}']").count()
+
+    # The masked Arabic name keeps its order on the English page too (isolated in <bdi>).
+    with translation.override(lang):
+        sponsor = gettext("Sponsor")
+    name = results.locator(f"xpath=.//dt[normalize-space()='{sponsor}']/following-sibling::dd[1]")
+    assert name.inner_text().strip() == "نورة ا***"
+    edges = name.evaluate(NAME_EDGES)
+    assert edges["first"] > edges["last"], f"the name is drawn out of order: {edges}"
+
+    # The visa number finds the same visa; someone's else's number would find nothing.
+    site.fill(query=application.visa_number)
+    site.submit("by-visa-number")
+    assert application.issued_number in site.page.locator("#inquiry-results").inner_text()
+    site.fill(query="4000000000")
+    site.submit("unknown-number")
+    assert site.page.locator("#inquiry-results .notice").is_visible()
+    site.assert_accessible()

@@ -37,7 +37,7 @@ def test_citizen_applies_pays_and_gets_the_evisa_in_arabic(
     assert page.locator(".verdict--pass").count() >= 4
     site.submit("worker", form="main form[action='/visas/new/']")
 
-    page.select_option("[name=occupation]", label="عاملة منزلية")
+    page.select_option("[name=occupation]", label="عاملة منزلية (للإناث فقط)")
     page.select_option("[name=nationality]", label="الفلبين")
     page.check("input[name=worker_gender][value=F]")
     page.select_option("[name=arrival_point]", label="مطار الملك خالد الدولي - الرياض")
@@ -176,3 +176,50 @@ def test_the_request_page_updates_itself_when_the_bank_reports_payment(
     site.page.locator(".status--issued").wait_for(timeout=15_000)
     site.visit("issued-without-a-click")
     site.assert_accessible()
+
+
+def test_the_worker_gender_follows_the_occupation_in_arabic(
+    registry, catalogues, open_site, last_sms_code
+):
+    """With the script the genders follow the occupation at once; without it the page
+    asks the server for them. Either way "male" is never offered for a housemaid."""
+    from musaned.visas import services
+
+    user = beneficiary("1000000008", "mohammed")
+    step = f"/visas/{services.visa_application_create(owner=user).reference}/worker/"
+    male = "input[name=worker_gender][value=M]"
+    female = "input[name=worker_gender][value=F]"
+
+    site = open_site("ar")
+    sign_in(site, user, last_sms_code)
+    site.goto(step, "worker")
+    page = site.page
+    assert page.locator("[data-gender-refresh]").count() == 0  # the script does its work
+    page.select_option("[name=occupation]", label="عاملة منزلية (للإناث فقط)")
+    assert page.locator(male).is_disabled() and page.locator(female).is_checked()
+    site.screenshot("housemaid-chosen")
+    page.select_option("[name=occupation]", label="سائق خاص (للذكور فقط)")
+    assert page.locator(female).is_disabled() and page.locator(male).is_checked()
+    page.select_option("[name=occupation]", label="طباخ")
+    assert page.locator(male).is_enabled() and page.locator(female).is_enabled()
+    site.assert_accessible()
+
+    # A second person, so the second sign-in is not the first one's within a minute.
+    user = beneficiary("1000000040", "abdullah")
+    draft = services.visa_application_create(owner=user)
+    plain = open_site("ar", javascript=False, name_suffix="-no-js")
+    sign_in(plain, user, last_sms_code)
+    plain.goto(f"/visas/{draft.reference}/worker/", "worker")
+    page = plain.page
+    page.select_option("[name=occupation]", label="عاملة منزلية (للإناث فقط)")
+    page.select_option("[name=nationality]", label="الفلبين")
+    with page.expect_navigation():
+        page.locator("[data-gender-refresh] button").click()
+    plain.visit("genders-shown")
+    assert page.locator(male).is_disabled() and page.locator(female).is_checked()
+    assert page.locator("[name=nationality] option:checked").inner_text() == "الفلبين"
+    assert plain.error_summary().count() == 0
+    page.select_option("[name=arrival_point]", label="مطار الملك خالد الدولي - الرياض")
+    plain.submit("finance", form="main form.form > .actions:not([data-gender-refresh])")
+    plain.expect_path(f"/visas/{draft.reference}/finance/")
+    plain.assert_accessible()

@@ -102,11 +102,11 @@ def test_an_empty_message_is_refused_with_a_message_and_nothing_changes(officer,
     assert state_of(complaint) == ComplaintState.IN_REVIEW
 
 
-def test_a_refused_action_keeps_what_was_typed(officer, other_officer, complaint):
-    """Someone else resolved it meanwhile: 409, the typed answer is still on the page."""
-    mine, theirs = signed_in(officer), signed_in(other_officer)
+def test_a_refused_action_keeps_what_was_typed(officer, supervisor, complaint):
+    """A supervisor resolved it meanwhile: 409, the typed answer is still on the page."""
+    mine, theirs = signed_in(officer), signed_in(supervisor)
     act(mine, complaint, "take")
-    act(theirs, complaint, "resolve", message="Resolved by a colleague.")
+    assert act(theirs, complaint, "resolve", message="Resolved by a supervisor.").status_code == 302
     typed = "A long answer I do not want to type again."
     response = mine.post(
         f"/en/backoffice/complaints/{complaint.number}/act/",
@@ -118,6 +118,56 @@ def test_a_refused_action_keeps_what_was_typed(officer, other_officer, complaint
     assert "cannot do that now" in page
     assert state_of(complaint) == ComplaintState.RESOLVED
     assert not ComplaintMessage.objects.filter(kind=MessageKind.ANSWER).exists()
+
+
+def test_an_officer_cannot_act_on_a_complaint_another_officer_holds(
+    officer, other_officer, complaint
+):
+    act(signed_in(officer), complaint, "take")
+    theirs = signed_in(other_officer)
+    page = theirs.get(f"/en/backoffice/complaints/{complaint.number}/").content.decode()
+    assert 'name="action" value="answer"' not in page  # no buttons for it
+    assert 'name="action" value="resolve"' not in page
+    assert "<bdi>Salem</bdi> holds this complaint" in page
+    assert 'action="/en/backoffice/complaints/' in page  # the internal note stays open
+
+    typed = "I would answer it myself."
+    for action in ("answer", "resolve", "reject", "ask_info"):
+        response = theirs.post(
+            f"/en/backoffice/complaints/{complaint.number}/act/",
+            {"action": action, f"{action}-message": typed},
+        )
+        assert response.status_code == 403, action
+        text = response.content.decode()
+        assert "holds this complaint: only they or a supervisor can act on it." in text
+        assert typed in text
+    assert state_of(complaint) == ComplaintState.IN_REVIEW
+    assert Complaint.objects.get(pk=complaint.pk).assigned_to == officer
+    assert not ComplaintMessage.objects.filter(complaint=complaint).exists()
+    assert not AuditEvent.objects.filter(actor=other_officer, action__startswith="complaint.")
+
+    # An internal note is not an action on the complaint: still open to a colleague.
+    note = theirs.post(
+        f"/backoffice/complaints/{complaint.number}/note/", {"note-body": "Seen it too."}
+    )
+    assert note.status_code == 302
+
+
+def test_a_supervisor_may_act_on_a_complaint_an_officer_holds(officer, supervisor, complaint):
+    act(signed_in(officer), complaint, "take")
+    client = signed_in(supervisor)
+    page = client.get(f"/en/backoffice/complaints/{complaint.number}/").content.decode()
+    assert 'name="action" value="answer"' in page and "holds this complaint" not in page
+    response = act(client, complaint, "answer", message="A supervisor's answer.")
+    assert response.status_code == 302
+    assert ComplaintMessage.objects.get(complaint=complaint).author == supervisor
+
+
+def test_the_refusal_is_in_arabic_on_the_arabic_page(officer, other_officer, complaint):
+    act(signed_in(officer), complaint, "take")
+    response = act(signed_in(other_officer), complaint, "answer", message="جواب")
+    assert response.status_code == 403
+    assert "هذه الشكوى، ولا يتخذ إجراءً عليها إلا هو أو أحد المشرفين." in response.content.decode()
 
 
 def test_an_unknown_action_is_a_400(officer, complaint):
@@ -174,6 +224,26 @@ def test_the_detail_page_shows_the_beneficiary_masked_and_the_timeline(officer, 
     assert "1*******08" in text and "1000000008" not in text
     assert "Complaint filed" in text  # the timeline, from the audit log
     assert "contract.pdf" in text  # the file filed with the complaint
+
+
+def test_the_service_level_is_said_with_arabic_number_agreement(officer, complaint):
+    page = signed_in(officer).get(f"/backoffice/complaints/{complaint.number}/").content.decode()
+    # The data migration's level: first answer within 2 working days, resolution within 10.
+    assert "الرد الأول خلال يومَي عمل." in page
+    assert 'الحل خلال <span dir="ltr">10</span> أيام عمل.' in page
+
+
+def test_staff_names_are_isolated_inside_sentences(officer, complaint, django_user_model):
+    """An Arabic name in an English line (and an English one in an Arabic line) keeps its
+    order only inside <bdi>: the timeline's "— name", the officer, a message's author."""
+    from musaned.backoffice.tests.conftest import make_staff
+
+    arabic = make_staff(django_user_model, "salem", "complaints officer", first_name="سالم")
+    client = signed_in(arabic)
+    act(client, complaint, "take")
+    act(client, complaint, "answer", message="Please send the receipt.")
+    page = signed_in(officer).get(f"/en/backoffice/complaints/{complaint.number}/").content.decode()
+    assert page.count("<bdi>سالم</bdi>") >= 3  # officer, answer's author, timeline
 
 
 # --- Visa quality check ---------------------------------------------------------------------

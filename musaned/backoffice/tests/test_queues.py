@@ -170,3 +170,15 @@ def test_a_waiting_complaint_shows_the_paused_clock(officer, board):
     page = signed_in(officer).get("/en/backoffice/?tab=waiting").content.decode()
     assert "clock paused" in page
     assert Complaint.objects.get(pk=board["waiting"].pk).state == ComplaintState.WAITING
+
+
+@pytest.mark.parametrize(
+    ("count", "said"), [(1, "(شكوى واحدة)"), (2, "(شكويان)"), (3, ">3</span> شكاوى)")]
+)
+def test_the_queue_counts_complaints_as_arabic_does(officer, citizen, count, said):
+    for _ in range(count):
+        file_complaint(citizen)
+    page = signed_in(officer).get("/backoffice/").content.decode()
+    caption = re.search(r"<caption>(.*?)</caption>", page, re.S).group(1)
+    assert said in caption
+    assert "2 شكوى" not in caption

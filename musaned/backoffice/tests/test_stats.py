@@ -459,7 +459,8 @@ def test_the_page_in_english(complaints, visas, supervisor, now):
     assert response.status_code == 200
     assert '<html lang="en" dir="ltr">' in html and 'direction="ltr"' in html
     assert "66.7% answered within the clock (4 of 6)." in html
-    assert "85.0 hours (3.5 days)" in html
+    assert "<dt>Average time to resolve (hours)</dt><dd>85.0</dd>" in html
+    assert "<dt>Average time to resolve (days)</dt><dd>3.5</dd>" in html
     assert '<th scope="row">A recruitment office</th><td>2</td>' in html
     assert '<th scope="row">Rejected in quality check</th><td>1</td>' in html
 

@@ -274,6 +274,12 @@ def test_invalid_input_names_the_fields_in_arabic_by_default_and_english_on_requ
     )
     assert nul.status_code == 422
     assert nul.json()["fields"] == {"description": ["Null characters are not allowed."]}
+    # Nothing but control characters (taken out) is blank too.
+    controls = Api(token).post(
+        "/complaints", {**COMPLAINT, "subject": "  \x01\u202e ", "description": "a"}, key="ctl"
+    )
+    assert controls.status_code == 422
+    assert controls.json()["fields"] == {"subject": ["This field is required."]}
     assert not Complaint.objects.exists()
 
 
@@ -292,3 +298,18 @@ def test_the_visa_must_be_the_callers_own(citizen, resident):
     assert own.status_code == 201, own.text
     assert own.json()["visa"] == theirs
     assert Complaint.objects.get().visa.reference == theirs
+
+
+def test_control_characters_are_taken_out_of_what_is_stored(citizen):
+    """The API reads text as the forms do (musaned.core.text): NUL, other controls and the
+    bidi overrides go, line breaks stay in the description only."""
+    sent = {
+        **COMPLAINT,
+        "subject": "The office\x00 does not\x07 answer\u202e\u2066",
+        "description": "Line one\r\nLine two\x1b[31m\tend",
+    }
+    created = client_for(citizen).post("/complaints", sent, key="controls")
+    assert created.status_code == 201, created.text
+    complaint = Complaint.objects.get()
+    assert complaint.subject == "The office does not answer"
+    assert complaint.description == "Line one\r\nLine two[31m\tend"

@@ -213,3 +213,36 @@ def test_an_account_files_at_most_the_daily_number_of_complaints(citizen, settin
     with time_machine.travel(SUNDAY_9AM + dt.timedelta(days=1, minutes=1), tick=False):
         file(citizen)
     assert Complaint.objects.count() == 3
+
+
+def test_an_officer_cannot_act_on_a_complaint_another_officer_holds(citizen, django_user_model):
+    from django.contrib.auth.models import Group
+
+    from musaned.complaints.services import ComplaintHeldByAnother
+
+    importlib.import_module("musaned.complaints.migrations.0003_staff_roles").load(apps, None)
+
+    def staff(name, role):
+        user = django_user_model.objects.create_user(username=name, password="x", is_staff=True)
+        user.groups.add(Group.objects.get(name=role))
+        return django_user_model.objects.get(pk=user.pk)
+
+    holder, colleague = (
+        staff("holder", "complaints officer"),
+        staff("colleague", "complaints officer"),
+    )
+    supervisor = staff("boss", "supervisor")
+    complaint = file(citizen)
+    services.transition(complaint=complaint, action=Action.TAKE, actor=holder)
+    for action in (Action.ANSWER, Action.ASK_INFO, Action.RESOLVE, Action.REJECT):
+        with pytest.raises(ComplaintHeldByAnother) as refused:
+            services.transition(complaint=complaint, action=action, actor=colleague, message="x")
+        assert refused.value.status == 403 and refused.value.code == "held_by_another"
+    complaint.refresh_from_db()
+    assert (complaint.state, complaint.assigned_to) == (ComplaintState.IN_REVIEW, holder)
+    assert not AuditEvent.objects.filter(actor=colleague).exists()
+    # The holder and a supervisor may.
+    services.transition(complaint=complaint, action=Action.ANSWER, actor=holder, message="x")
+    services.transition(complaint=complaint, action=Action.RESOLVE, actor=supervisor, message="y")
+    complaint.refresh_from_db()
+    assert complaint.state == ComplaintState.RESOLVED

@@ -110,7 +110,7 @@ def test_the_task_sends_the_sms_and_the_email_once(person):
     assert notification.attempts == 1 and notification.last_error == ""
     # The same Message-ID on every attempt lets a mail system drop a duplicate.
     assert mail.outbox[0].extra_headers["Message-ID"] == (
-        f"<notification-{notification.key}@musaned.local>"
+        f"<notification-{notification.key}@musaned.example>"
     )
 
 

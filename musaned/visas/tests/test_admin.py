@@ -55,3 +55,49 @@ def test_staff_opening_a_visa_in_the_admin_is_audited(exempt, client, django_use
     assert response.status_code == 200
     event = AuditEvent.objects.get(action="admin.record_viewed")
     assert (event.actor, event.target_id) == (staff, str(application.pk))
+
+
+@pytest.fixture
+def roles(db):
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("musaned.complaints.migrations.0003_staff_roles").load(apps, None)
+
+
+def staff_in(django_user_model, role: str):
+    from django.contrib.auth.models import Group
+
+    user = django_user_model.objects.create_user(username=role, password="x", is_staff=True)
+    user.groups.add(Group.objects.get(name=role))
+    return django_user_model.objects.get(pk=user.pk)
+
+
+@pytest.mark.parametrize("role", ["reviewer", "supervisor"])
+def test_reviewers_and_supervisors_list_no_drafts_and_read_no_qr_token(
+    exempt, citizen, client, django_user_model, roles, role
+):
+    draft = complete_draft(citizen)
+    discarded = services.visa_application_withdraw(
+        application=complete_draft(citizen, nationality="IND"), actor=citizen
+    )
+    issued = services.visa_application_submit(application=complete_draft(exempt), actor=exempt)
+    assert issued.state == VisaState.ISSUED and issued.verification_token
+    client.force_login(staff_in(django_user_model, role))
+
+    listing = client.get("/en/admin/visas/visaapplication/").content.decode()
+    assert issued.reference in listing
+    assert draft.reference not in listing and discarded.reference not in listing
+    searched = client.get("/en/admin/visas/visaapplication/", {"q": draft.reference})
+    assert "0 results" in searched.content.decode()
+    filtered = client.get("/en/admin/visas/visaapplication/", {"state__exact": "draft"})
+    assert draft.reference not in filtered.content.decode()
+    # A draft's own page is not there either (the admin says it does not exist).
+    opened = client.get(f"/en/admin/visas/visaapplication/{draft.pk}/change/")
+    assert opened.status_code == 302
+
+    page = client.get(f"/en/admin/visas/visaapplication/{issued.pk}/change/")
+    assert page.status_code == 200
+    assert issued.verification_token not in page.content.decode()
+    assert "verification_token" not in page.content.decode()

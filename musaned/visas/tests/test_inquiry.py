@@ -1,4 +1,5 @@
-"""Visa inquiry: by issued number for anyone, by request or ID number in the account."""
+"""Visa inquiry: by issued number for anyone; by request, visa, issued or ID number in the
+account."""
 
 import datetime as dt
 import re
@@ -116,6 +117,29 @@ def test_signed_in_inquiry_by_request_number_and_by_own_id(client, visa, exempt,
     )
 
 
+@pytest.mark.parametrize("number", ["issued_number", "visa_number"])
+def test_signed_in_inquiry_by_issued_number_and_by_visa_number(
+    client, visa, exempt, citizen, number
+):
+    client.force_login(exempt)
+    found = client.post("/visas/inquiry/", {"query": getattr(visa, number)})
+    assert dict(card_rows(found.text))["رقم التأشيرة"] == visa.visa_number
+    assert f'href="/visas/{visa.reference}/"' in found.text
+    # Arabic-Indic digits are the same number.
+    table = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+    again = client.post("/visas/inquiry/", {"query": getattr(visa, number).translate(table)})
+    assert card_rows(again.text) == card_rows(found.text)
+
+    # Someone else's issued or visa number finds nothing, as an unknown number does.
+    other = Client()
+    other.force_login(citizen)
+    theirs = other.post("/visas/inquiry/", {"query": getattr(visa, number)})
+    unknown = other.post("/visas/inquiry/", {"query": "4000000000"})
+    results = theirs.text.split('id="inquiry-results"')[1]
+    assert visa.reference not in results and 'class="notice notice--warning"' in results
+    assert theirs.text.count("visa-card") == unknown.text.count("visa-card") == 0
+
+
 def test_public_inquiry_account_inquiry_and_qr_page_show_the_same_card(client, visa, exempt):
     public = card_rows(ask(client, visa.issued_number, exempt.national_id).text)
     owner = Client()
@@ -135,3 +159,17 @@ def test_the_public_inquiry_is_one_query_and_one_audit_row(
     with django_assert_max_num_queries(4):
         card = public_inquiry(issued_number=visa.issued_number, national_id=exempt.national_id)
     assert card.visa_number == visa.visa_number and card.occupation
+
+
+def test_the_masked_arabic_name_is_isolated_on_english_pages(client, visa, exempt):
+    """ "نورة ا***" inside a left-to-right page keeps its order only when isolated."""
+    isolated = "<bdi>نورة ا***</bdi>"
+    assert isolated in ask(client, visa.issued_number, exempt.national_id).text
+    assert isolated in Client().get(f"/en/verify/{visa.verification_token}/").text
+    owner = Client()
+    owner.force_login(exempt)
+    assert isolated in owner.post("/en/visas/inquiry/", {"query": visa.issued_number}).text
+    # and an English name on the Arabic QR page the same way
+    exempt.first_name, exempt.last_name = "Noura", "Alharbi"
+    exempt.save(update_fields=["first_name", "last_name"])
+    assert "<bdi>Noura A***</bdi>" in Client().get(f"/verify/{visa.verification_token}/").text

@@ -104,3 +104,30 @@
     });
   }
 })();
+// Visa step 1: the worker's gender follows the occupation. Each occupation's option says
+// which genders it is open to (data-genders); the others are disabled and, when only one
+// is left, it is chosen. Without this script the server does the same when "Show the
+// genders for this occupation" is pressed, and refuses a mismatch with a field error.
+(function () {
+  "use strict";
+  function syncWorkerGender(select) {
+    var option = select.options[select.selectedIndex];
+    var open = (option && option.getAttribute("data-genders")) || "";
+    var enabled = [];
+    document.querySelectorAll('input[name="worker_gender"]').forEach(function (radio) {
+      var allowed = !open || open.indexOf(radio.value) !== -1;
+      radio.disabled = !allowed;
+      if (!allowed) { radio.checked = false; } else { enabled.push(radio); }
+    });
+    if (open && enabled.length === 1) { enabled[0].checked = true; }
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    var select = document.querySelector('select[name="occupation"]');
+    if (!select || !select.querySelector("option[data-genders]")) { return; }
+    select.addEventListener("change", function () { syncWorkerGender(select); });
+    // The script does what the button asks the server for: remove it (it would also be
+    // the form's default button for the Enter key).
+    document.querySelectorAll("[data-gender-refresh]").forEach(function (el) { el.remove(); });
+    syncWorkerGender(select);
+  });
+})();
