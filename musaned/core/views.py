@@ -142,10 +142,13 @@ def server_error_message(request) -> str:
 def is_database_outage(error: BaseException | None) -> bool:
     """The database cannot be reached or cannot answer now (connection refused or lost, no
     connection free in the pool in time, the server shutting down, a lock or statement
-    timeout): a reason to try again shortly, not a defect."""
+    timeout), or the national identity registry cannot (its adapter raised
+    ``RegistryUnavailable``): a reason to try again shortly, not a defect."""
     from django.db import InterfaceError, OperationalError
 
-    if isinstance(error, OperationalError | InterfaceError):
+    from musaned.identity.registry import RegistryUnavailable
+
+    if isinstance(error, OperationalError | InterfaceError | RegistryUnavailable):
         return True
     try:
         import psycopg

@@ -174,3 +174,42 @@ def test_under_production_settings_probes_and_the_api_answer_within_their_budget
     assert json.loads(api["body"])["code"] == "unavailable"
     assert int(api["retry_after"]) > 0
     assert 2.5 < api["seconds"] < 5, api
+
+
+class RegistryDown:
+    """A registry adapter whose service does not answer (musaned/identity/registry.py)."""
+
+    def lookup(self, national_id):
+        from musaned.identity.registry import RegistryUnavailable
+
+        raise RegistryUnavailable("Yakeen timed out")
+
+
+def test_registration_while_the_registry_does_not_answer_is_a_translated_503(settings):
+    settings.IDENTITY_REGISTRY_BACKEND = "musaned.core.tests.test_database_down.RegistryDown"
+    client = Client(raise_request_exception=False)
+    typed = {
+        "id_type": "citizen",
+        "national_id": "1000000008",
+        "first_name": "محمد",
+        "family_name": "العتيبي",
+        "birth_date_hijri_day": "15",
+        "birth_date_hijri_month": "7",
+        "birth_date_hijri_year": "1405",
+    }
+    response = client.post("/register/identity/", typed)
+    assert response.status_code == 503
+    assert response["Retry-After"]
+    assert "لا يمكننا الوصول إلى سجلاتنا الآن." in response.content.decode()
+
+
+def test_the_api_while_the_registry_does_not_answer_is_json_503(settings, signed_in):
+    from musaned.api.services import api_token_create
+
+    settings.IDENTITY_REGISTRY_BACKEND = "musaned.core.tests.test_database_down.RegistryDown"
+    _, token = api_token_create(user=User.objects.get(username="abdullah"), name="test")
+    response = Client(raise_request_exception=False).get(
+        "/api/v1/eligibility", HTTP_AUTHORIZATION=f"Bearer {token}"
+    )
+    assert response.status_code == 503
+    assert response.json()["code"] == "unavailable"
