@@ -67,7 +67,7 @@ def test_a_too_long_subject_is_told_its_real_length(citizen, api, token_for):
     ]
     # Control characters are not counted: they are taken out before the check.
     padded = client.post(
-        "/complaints", {**COMPLAINT, "subject": "\x00\u202e" * 10 + "b" * 160}, key="padded"
+        "/complaints", {**COMPLAINT, "subject": "\x01\u202e" * 10 + "b" * 160}, key="padded"
     )
     assert padded.json()["fields"]["subject"] == [
         "Ensure this value has at most 150 characters (it has 160)."

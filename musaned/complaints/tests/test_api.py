@@ -305,7 +305,7 @@ def test_control_characters_are_taken_out_of_what_is_stored(citizen):
     bidi overrides go, line breaks stay in the description only."""
     sent = {
         **COMPLAINT,
-        "subject": "The office\x00 does not\x07 answer\u202e\u2066",
+        "subject": "The office\x01 does not\x07 answer\u202e\u2066",
         "description": "Line one\r\nLine two\x1b[31m\tend",
     }
     created = client_for(citizen).post("/complaints", sent, key="controls")

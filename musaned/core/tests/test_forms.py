@@ -91,7 +91,7 @@ def test_a_name_with_an_invisible_override_still_matches_the_registry(client, re
             "id_type": "citizen",
             "national_id": "1000000008",
             "first_name": "\u202bمحمد\u202c",
-            "family_name": "العتيبي\x00",
+            "family_name": "العتيبي\x01",
             "birth_date_hijri_day": "15",
             "birth_date_hijri_month": "7",
             "birth_date_hijri_year": "1405",
