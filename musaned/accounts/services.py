@@ -108,7 +108,6 @@ def registration_check_identity(
     first_name: str,
     family_name: str,
     birth_date: dt.date,
-    request: HttpRequest | None = None,
 ) -> None:
     """Raises ``AccountError`` if the registry does not match.
 
@@ -127,7 +126,6 @@ def registration_check_identity(
         with transaction.atomic():
             audit(
                 "registration.registry_mismatch",
-                request=request,
                 national_id=mask_id(national_id),
                 found=result.found,
                 mismatched=list(result.mismatched),
@@ -149,7 +147,7 @@ def email_taken(email: str) -> bool:
     return User.objects.filter(email__iexact=email).exists()
 
 
-def _registration_checks(registration: Registration, request: HttpRequest | None) -> None:
+def _registration_checks(registration: Registration) -> None:
     r = registration
     registration_check_identity(
         national_id=r.national_id,
@@ -157,7 +155,6 @@ def _registration_checks(registration: Registration, request: HttpRequest | None
         first_name=r.first_name,
         family_name=r.family_name,
         birth_date=r.birth_date,
-        request=request,
     )
     registration_check_mobile(national_id=r.national_id, mobile=r.mobile)
     if username_taken(r.username):
@@ -173,9 +170,7 @@ ALREADY_REGISTERED_SMS = _(
 )
 
 
-def registration_code_send(
-    *, registration: Registration, attempt: str, request: HttpRequest, reuse: bool = True
-) -> bool:
+def registration_code_send(*, registration: Registration, attempt: str, reuse: bool = True) -> bool:
     """The end of the wizard: the activation code to the mobile typed (the one the
     registry gives for the ID). Nothing is created yet; ``beneficiary_register`` makes
     the account when the code comes back, so an account exists only with a proven mobile.
@@ -192,7 +187,7 @@ def registration_code_send(
     Side effect: one SMS after commit.
     """
     r = registration
-    _registration_checks(r, request)
+    _registration_checks(r)
     existing = User.objects.filter(national_id=r.national_id).first()
 
     def message(code: str) -> tuple[str, str]:
@@ -207,12 +202,11 @@ def registration_code_send(
 
     def record(otc: OneTimeCode) -> None:
         if existing is None:
-            audit("code.sent", request=request, purpose=CodePurpose.ACTIVATION)
+            audit("code.sent", purpose=CodePurpose.ACTIVATION)
         else:
             audit(
                 "registration.existing_account",
                 target=existing,
-                request=request,
                 national_id=existing.masked_id,
             )
 
@@ -223,14 +217,11 @@ def registration_code_send(
         attempt=attempt,
         message=message,
         record=record,
-        request=request,
         reuse=reuse,
     )
 
 
-def beneficiary_register(
-    *, registration: Registration, attempt: str, code: str, request: HttpRequest
-) -> User:
+def beneficiary_register(*, registration: Registration, attempt: str, code: str) -> User:
     """Make the account once the activation code sent to its mobile comes back: the
     account is created active, with consent to the privacy notice recorded.
 
@@ -277,11 +268,10 @@ def beneficiary_register(
             "account.registered",
             actor=user,
             target=user,
-            request=request,
             national_id=user.masked_id,
             privacy_notice_version=user.privacy_notice_version,
         )
-        audit("account.activated", actor=user, target=user, request=request)
+        audit("account.activated", actor=user, target=user)
         return user
 
     return code_verify(
@@ -289,7 +279,6 @@ def beneficiary_register(
         purpose=CodePurpose.ACTIVATION,
         attempt=attempt,
         code=code,
-        request=request,
         on_match=create,
     )
 
@@ -336,7 +325,7 @@ def _lock(*, user: User | None, mobile: str) -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
 
 
-def _send_or_reuse(*, user, mobile, purpose, attempt, message, record, request, reuse) -> bool:
+def _send_or_reuse(*, user, mobile, purpose, attempt, message, record, reuse) -> bool:
     """Make a code and send ``message(code)`` (``(to, body)``) after commit, within the
     limits; ``record(otc)`` writes the audit row. With ``reuse``, when the limits refuse
     a new code but the newest one is still usable, bind that one to ``attempt``."""
@@ -372,14 +361,14 @@ def _send_or_reuse(*, user, mobile, purpose, attempt, message, record, request, 
                 transaction.on_commit(lambda: send_sms(to, body))
     except AccountError:
         if not reuse or not _code_rebind(
-            user=user, mobile=mobile, purpose=purpose, attempt=attempt, request=request
+            user=user, mobile=mobile, purpose=purpose, attempt=attempt
         ):
             raise
         return False
     return True
 
 
-def _code_rebind(*, user, mobile, purpose, attempt, request) -> bool:
+def _code_rebind(*, user, mobile, purpose, attempt) -> bool:
     """Bind the newest code, if it can still be used, to ``attempt``: the person signing
     in again (Back, another browser: the password was right again) gets the code already
     on their mobile instead of a refusal. The code still goes only to that mobile, and
@@ -396,19 +385,17 @@ def _code_rebind(*, user, mobile, purpose, attempt, request) -> bool:
             return False
         otc.attempt = attempt
         otc.save(update_fields=["attempt", "updated_at"])
-        audit("code.rebound", actor=user, target=user, request=request, purpose=purpose)
+        audit("code.rebound", actor=user, target=user, purpose=purpose)
     return True
 
 
-def code_send(
-    *, user: User, purpose: CodePurpose, attempt: str, request: HttpRequest | None = None
-) -> OneTimeCode:
+def code_send(*, user: User, purpose: CodePurpose, attempt: str) -> OneTimeCode:
     """Send a fresh six-digit code to the user's mobile; earlier codes stop working.
 
     Raises ``AccountError`` (too soon after the last code, unless that one was used, or
     too many in an hour). Side effect: an SMS after commit, in the user's language.
     """
-    code_send_or_reuse(user=user, purpose=purpose, attempt=attempt, request=request, reuse=False)
+    code_send_or_reuse(user=user, purpose=purpose, attempt=attempt, reuse=False)
     return _codes(user=user, mobile="", purpose=purpose).order_by("-created_at").first()
 
 
@@ -417,7 +404,6 @@ def code_send_or_reuse(
     user: User,
     purpose: CodePurpose,
     attempt: str,
-    request: HttpRequest | None = None,
     reuse: bool = True,
 ) -> bool:
     """``code_send``, except that when the limits refuse a new code while the last one
@@ -430,7 +416,7 @@ def code_send_or_reuse(
             return user.mobile, gettext(_CODE_TEXT[purpose]) % {"code": code}
 
     def record(otc: OneTimeCode) -> None:
-        audit("code.sent", actor=user, target=user, request=request, purpose=purpose)
+        audit("code.sent", actor=user, target=user, purpose=purpose)
 
     return _send_or_reuse(
         user=user,
@@ -439,7 +425,6 @@ def code_send_or_reuse(
         attempt=attempt,
         message=message,
         record=record,
-        request=request,
         reuse=reuse,
     )
 
@@ -451,7 +436,6 @@ def code_verify(
     code: str,
     user: User | None = None,
     mobile: str = "",
-    request=None,
     on_match: Callable[[], Any] | None = None,
 ) -> Any:
     """Use up the code if it is right, and return what ``on_match()`` returns; raises
@@ -486,7 +470,6 @@ def code_verify(
             "code.verified" if error is None else "code.rejected",
             actor=user,
             target=user,
-            request=request,
             purpose=purpose,
         )
         if error is None and on_match is not None:
@@ -496,32 +479,28 @@ def code_verify(
     return result
 
 
-def account_activate(*, user: User, attempt: str, code: str, request: HttpRequest) -> User:
+def account_activate(*, user: User, attempt: str, code: str) -> User:
     """The activation code proves the mobile of an account made without one (an account
     from before registrations were made active, or one an administrator made)."""
-    code_verify(
-        user=user, purpose=CodePurpose.ACTIVATION, attempt=attempt, code=code, request=request
-    )
+    code_verify(user=user, purpose=CodePurpose.ACTIVATION, attempt=attempt, code=code)
     with transaction.atomic():
         user.activated_at = timezone.now()
         user.save(update_fields=["activated_at"])
-        audit("account.activated", actor=user, target=user, request=request)
+        audit("account.activated", actor=user, target=user)
     return user
 
 
 def login_complete(*, user: User, attempt: str, code: str, request: HttpRequest) -> User:
     """Second factor: the sign-in code. Then Django's login (which rotates the session key)."""
-    code_verify(user=user, purpose=CodePurpose.LOGIN, attempt=attempt, code=code, request=request)
+    code_verify(user=user, purpose=CodePurpose.LOGIN, attempt=attempt, code=code)
     django_login(request, user, backend="musaned.accounts.backends.UsernameOrNationalIdBackend")
     request.session["signed_in_at"] = int(time.time())
     with transaction.atomic():
-        audit("login.succeeded", actor=user, target=user, request=request)
+        audit("login.succeeded", actor=user, target=user)
     return user
 
 
-def password_reset_complete(
-    *, user: User, attempt: str, code: str, new_password: str, request: HttpRequest
-) -> User:
+def password_reset_complete(*, user: User, attempt: str, code: str, new_password: str) -> User:
     """Set a new password after the reset code; every existing session of the user ends.
 
     The new password is checked against the account (not like the username, name or ID)
@@ -534,7 +513,7 @@ def password_reset_complete(
         password_validation.validate_password(new_password, user)
         user.set_password(new_password)
         user.save(update_fields=["password"])
-        audit("password.reset", actor=user, target=user, request=request)
+        audit("password.reset", actor=user, target=user)
         return user
 
     return code_verify(
@@ -542,7 +521,6 @@ def password_reset_complete(
         purpose=CodePurpose.PASSWORD_RESET,
         attempt=attempt,
         code=code,
-        request=request,
         on_match=change,
     )
 
@@ -552,6 +530,6 @@ def password_change(*, user: User, new_password: str, request: HttpRequest) -> U
     with transaction.atomic():
         user.set_password(new_password)
         user.save(update_fields=["password"])
-        audit("password.changed", actor=user, target=user, request=request)
+        audit("password.changed", actor=user, target=user)
     update_session_auth_hash(request, user)
     return user

@@ -162,7 +162,6 @@ def unexpected_error(request, exc: Exception):
         "Internal Server Error",
         request.path,
         response=response,
-        request=request,
         exception=exc,
     )
     return response
@@ -189,9 +188,7 @@ def visa_inquiry(request, payload: InquiryIn):
         )
         response["Retry-After"] = str(_split_rate(rate)[1])
         return response
-    card = public_inquiry(
-        issued_number=payload.issued_number, national_id=payload.national_id, request=request
-    )
+    card = public_inquiry(issued_number=payload.issued_number, national_id=payload.national_id)
     # Both bodies are built here in the declared shapes (VisaCardOut, Error) and go out as
     # they are: Ninja's validation of a returned value would only re-check these dicts,
     # for about 0.1 ms a request (docs/performance.md). The JSON is byte for byte the same.

@@ -13,23 +13,23 @@ from musaned.core.audit import audit
 from musaned.core.errors import InvalidTransition
 
 
-def api_token_create(*, user, name: str, request=None) -> tuple[ApiToken, str]:
+def api_token_create(*, user, name: str) -> tuple[ApiToken, str]:
     """A new token; returns it with the raw value, which is never stored or shown again."""
     raw = "msd_" + secrets.token_urlsafe(32)
     with transaction.atomic():
         token = ApiToken.objects.create(
             user=user, name=name.strip()[:60], prefix=raw[:8], key_hash=hash_token(raw)
         )
-        audit("api_token.created", actor=user, target=token, request=request, name=token.name)
+        audit("api_token.created", actor=user, target=token, name=token.name)
     return token, raw
 
 
-def api_token_revoke(*, token: ApiToken, actor, request=None) -> ApiToken:
+def api_token_revoke(*, token: ApiToken, actor) -> ApiToken:
     with transaction.atomic():
         if token.revoked_at is None:
             token.revoked_at = timezone.now()
             token.save(update_fields=["revoked_at", "updated_at"])
-            audit("api_token.revoked", actor=actor, target=token, request=request)
+            audit("api_token.revoked", actor=actor, target=token)
     return token
 
 

@@ -42,7 +42,7 @@ def tokens(request):
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         _token, new_token = services.api_token_create(
-            user=request.user, name=form.cleaned_data["name"], request=request
+            user=request.user, name=form.cleaned_data["name"]
         )
         form = TokenForm()
     rows = api_tokens_for(actor=request.user)
@@ -56,6 +56,6 @@ def token_revoke(request, pk: int):
     token = api_token_get_for(actor=request.user, pk=pk)
     if token is None:
         raise Http404
-    services.api_token_revoke(token=token, actor=request.user, request=request)
+    services.api_token_revoke(token=token, actor=request.user)
     messages.success(request, _("The token was revoked. Programs using it can no longer sign in."))
     return redirect("api:tokens")

@@ -110,7 +110,6 @@ def statistics_csv(request):
     audit(
         "backoffice.statistics_exported",
         actor=request.user,
-        request=request,
         period_from=period.start.isoformat(),
         period_to=period.end.isoformat(),
     )

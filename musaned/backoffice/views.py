@@ -97,7 +97,6 @@ def queue(request):
         audit(
             "backoffice.complaint_search",
             actor=request.user,
-            request=request,
             query=mask_id(searched) if len(searched) == 10 else searched,
         )
     else:
@@ -175,7 +174,7 @@ def _render_detail(request, complaint: Complaint, *, failed=None, note_form=None
     )
     filed_with = list(ComplaintAttachment.objects.filter(complaint=complaint, message__isnull=True))
     timeline = selectors.timeline(complaint, owner_id=complaint.owner_id, labels=COMPLAINT_LABELS)
-    audit("backoffice.complaint_viewed", actor=request.user, target=complaint, request=request)
+    audit("backoffice.complaint_viewed", actor=request.user, target=complaint)
     complaint.state_label = STAFF_STATE_LABELS[complaint.state]
     visa = complaint.visa
     return render(
@@ -244,7 +243,6 @@ def complaint_act(request, number):
             actor=request.user,
             message=form.cleaned_data.get("message", ""),
             assign_to=form.cleaned_data.get("assign_to"),
-            request=request,
         )
     except ApplicationError as exc:
         field = "message" if exc.code == "message_required" and "message" in form.fields else None
@@ -270,7 +268,6 @@ def complaint_note(request, number):
                 complaint=complaint,
                 actor=request.user,
                 body=form.cleaned_data["body"],
-                request=request,
             )
         except ApplicationError as exc:
             form.add_error("body", exc.message)
@@ -293,7 +290,6 @@ def complaint_attachment(request, number, pk):
         "backoffice.complaint_attachment_viewed",
         actor=request.user,
         target=complaint,
-        request=request,
         attachment=attachment.pk,
     )
     return download_response(
@@ -307,9 +303,7 @@ def complaint_attachment(request, number, pk):
 @require_safe
 def complaint_audit(request, number):
     complaint = selectors.complaint_or_404(number)
-    audit(
-        "backoffice.complaint_audit_viewed", actor=request.user, target=complaint, request=request
-    )
+    audit("backoffice.complaint_audit_viewed", actor=request.user, target=complaint)
     return _audit_trail(
         request,
         complaint,
@@ -378,7 +372,7 @@ def quality_detail(request, reference):
     else:
         form = QualityDecisionForm()
     verdicts = selectors.verdicts(application)
-    audit("backoffice.visa_viewed", actor=request.user, target=application, request=request)
+    audit("backoffice.visa_viewed", actor=request.user, target=application)
     occupation = application.occupation
     return render(
         request,
@@ -404,7 +398,7 @@ def quality_detail(request, reference):
 @require_safe
 def visa_audit(request, reference):
     application = selectors.submitted_visa_or_404(reference)
-    audit("backoffice.visa_audit_viewed", actor=request.user, target=application, request=request)
+    audit("backoffice.visa_audit_viewed", actor=request.user, target=application)
     return _audit_trail(
         request,
         application,
@@ -429,7 +423,6 @@ def visa_document(request, reference, kind):
         "backoffice.visa_document_viewed",
         actor=request.user,
         target=application,
-        request=request,
         kind=kind,
     )
     return download_response(

@@ -267,7 +267,6 @@ def create_complaint(request, payload: ComplaintIn, idempotency_key: str | None 
             description=description,
             contact_preference=payload.contact_preference.value,
             visa=visa,
-            request=request,
         )
         return 201, complaint_out(complaint)
 
@@ -291,7 +290,6 @@ def reply(request, number: str, payload: ReplyIn, idempotency_key: str | None = 
             action=Action.REPLY,
             actor=request.auth,
             message=message,
-            request=request,
         )
         return 201, complaint_out(complaint)
 

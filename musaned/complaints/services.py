@@ -134,7 +134,6 @@ def complaint_submit(
     contact_preference: str,
     visa=None,
     files=(),
-    request=None,
 ) -> Complaint:
     """File a complaint; its clocks start now (in working days). The related visa must be
     the owner's own."""
@@ -180,7 +179,6 @@ def complaint_submit(
             "complaint.submitted",
             actor=owner,
             target=complaint,
-            request=request,
             category=category,
             files=len([f for f in files if f]),
         )
@@ -229,7 +227,6 @@ def transition(
     message: str = "",
     files=(),
     assign_to=None,
-    request=None,
     **data,
 ) -> Complaint:
     """Do one action of the state table, with its message and files, in one transaction.
@@ -325,7 +322,6 @@ def transition(
             f"complaint.{action}",
             actor=actor,
             target=complaint,
-            request=request,
             old=old,
             new=complaint.state,
             **data,
@@ -354,7 +350,7 @@ def _tell_supervisors(complaint: Complaint) -> None:
         )
 
 
-def complaint_note(*, complaint: Complaint, actor, body: str, request=None) -> ComplaintMessage:
+def complaint_note(*, complaint: Complaint, actor, body: str) -> ComplaintMessage:
     """An internal note: staff read it, the beneficiary never does (page or API)."""
     if not (actor.is_staff and actor.has_perm(HANDLE)):
         raise InvalidTransition("not_allowed", _("You need the permission to handle complaints."))
@@ -365,13 +361,11 @@ def complaint_note(*, complaint: Complaint, actor, body: str, request=None) -> C
         note = ComplaintMessage.objects.create(
             complaint=complaint, author=actor, kind=MessageKind.NOTE, body=body
         )
-        audit("complaint.note", actor=actor, target=complaint, request=request, message=note.pk)
+        audit("complaint.note", actor=actor, target=complaint, message=note.pk)
     return note
 
 
-def complaint_rate(
-    *, complaint: Complaint, actor, rating: int, comment: str = "", request=None
-) -> Complaint:
+def complaint_rate(*, complaint: Complaint, actor, rating: int, comment: str = "") -> Complaint:
     """The owner rates the resolution (1–5, once) while it is resolved or closed."""
     with transaction.atomic():
         complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
@@ -390,7 +384,7 @@ def complaint_rate(
         complaint.rating_comment = (comment or "").strip()[:1000]
         complaint.rated_at = timezone.now()
         complaint.save(update_fields=["rating", "rating_comment", "rated_at", "updated_at"])
-        audit("complaint.rated", actor=actor, target=complaint, request=request, rating=rating)
+        audit("complaint.rated", actor=actor, target=complaint, rating=rating)
     return complaint
 
 

@@ -46,7 +46,6 @@ def complaint_new(request):
                     description=data["description"],
                     contact_preference=data["contact_preference"],
                     files=data["attachments"],
-                    request=request,
                 )
             except ApplicationError as error:
                 form.add_error(None, error.message)
@@ -118,7 +117,6 @@ def complaint_reply(request, number):
             actor=request.user,
             message=data["message"],
             files=data["attachments"],
-            request=request,
         ),
         done=_("Your reply was sent. The officer continues the work."),
     )
@@ -136,7 +134,6 @@ def complaint_reopen(request, number):
             action=Action.REOPEN,
             actor=request.user,
             message=data["message"],
-            request=request,
         ),
         done=_("The complaint is open again."),
     )
@@ -154,7 +151,6 @@ def complaint_rate(request, number):
             actor=request.user,
             rating=data["rating"],
             comment=data["comment"],
-            request=request,
         ),
         done=_("Thank you for your rating."),
     )

@@ -35,5 +35,5 @@ class AuditedViewMixin:
             obj = self.get_object(request, object_id)
             if obj is not None:
                 with transaction.atomic():
-                    audit("admin.record_viewed", actor=request.user, target=obj, request=request)
+                    audit("admin.record_viewed", actor=request.user, target=obj)
         return response

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.http import HttpRequest
 
+from musaned.core.logging import current_request_context
 from musaned.core.models import AuditEvent
 
 
@@ -51,17 +52,20 @@ def _address(value: str) -> str | None:
 def audit(
     action: str,
     *,
-    actor=None,
+    actor: Any = None,
     target: models.Model | None = None,
-    request: HttpRequest | None = None,
     **data: Any,
 ) -> AuditEvent:
-    """Append one audit event. ``data`` must already be masked."""
+    """Append one audit event, inside the calling service's transaction. ``data`` must
+    already be masked. The client's address and the request id come from the request
+    being answered (``musaned.core.logging.current_request_context``; none in a job)."""
+    context = current_request_context()
     return AuditEvent.objects.create(
         action=action,
         actor=actor if actor is not None and actor.pk else None,
         target_type=target._meta.label_lower if target is not None else "",
         target_id=str(target.pk) if target is not None else "",
         data=data,
-        ip_address=client_ip(request),
+        ip_address=context.get("client_ip") or None,
+        request_id=context.get("request_id", ""),
     )

@@ -30,7 +30,8 @@ REQUEST_ID_HEADER = "X-Request-ID"
 # smuggle data into one.
 _SAFE_REQUEST_ID = re.compile(r"[A-Za-z0-9-]{8,64}")
 
-# What the current request adds to each line: request_id, method, path.
+# What the current request adds to each line: request_id, method, path; and, never logged,
+# the client's address, which the audit trail reads (``current_request_context``).
 _request_context: ContextVar[dict[str, str] | None] = ContextVar(
     "musaned_request_context", default=None
 )
@@ -40,6 +41,13 @@ def current_request_id() -> str | None:
     """The id of the request being answered in this thread, if any."""
     context = _request_context.get()
     return context["request_id"] if context else None
+
+
+def current_request_context() -> dict[str, str]:
+    """The request being answered in this thread: ``request_id``, ``method``, ``path`` and
+    ``client_ip`` (empty outside a request: a job, a task, a management command). Services
+    never take the request to learn these: the audit trail reads them from here."""
+    return dict(_request_context.get() or {})
 
 
 class RequestIdMiddleware:
@@ -56,8 +64,15 @@ class RequestIdMiddleware:
         request.request_id = request_id
         # Not reset when this returns: Django logs a 4xx/5xx answer after the middleware
         # chain, and that line must carry the id too. ``request_finished`` clears it.
+        from musaned.core.audit import client_ip  # the models are ready by the first request
+
         _request_context.set(
-            {"request_id": request_id, "method": request.method or "", "path": request.path}
+            {
+                "request_id": request_id,
+                "method": request.method or "",
+                "path": request.path,
+                "client_ip": client_ip(request) or "",
+            }
         )
         response = self.get_response(request)
         response[REQUEST_ID_HEADER] = request_id

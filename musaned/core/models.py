@@ -39,6 +39,8 @@ class AuditEvent(models.Model):
     target_id = models.CharField(_("target id"), max_length=64, blank=True)
     data = models.JSONField(_("details"), default=dict, blank=True)
     ip_address = models.GenericIPAddressField(_("client address"), null=True, blank=True)
+    # The X-Request-ID of the request that did it: ties the row to the log lines.
+    request_id = models.CharField(_("request id"), max_length=64, blank=True, default="")
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -15,7 +15,6 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -202,21 +201,19 @@ def _claimed(raw_body: bytes) -> dict[str, str]:
     return {key: str(data[key])[:100] for key in keys if isinstance(data.get(key), str | int)}
 
 
-def bill_payment_callback(
-    *, raw_body: bytes, timestamp: str, signature: str, request: HttpRequest | None = None
-) -> Bill:
+def bill_payment_callback(*, raw_body: bytes, timestamp: str, signature: str) -> Bill:
     """Verify and apply one payment callback from the provider; returns the bill.
 
     See ``bill_payment_callback_apply``, which also says whether the callback
     changed anything or was a copy of an event already applied.
     """
     return bill_payment_callback_apply(
-        raw_body=raw_body, timestamp=timestamp, signature=signature, request=request
+        raw_body=raw_body, timestamp=timestamp, signature=signature
     ).bill
 
 
 def bill_payment_callback_apply(
-    *, raw_body: bytes, timestamp: str, signature: str, request: HttpRequest | None = None
+    *, raw_body: bytes, timestamp: str, signature: str
 ) -> CallbackResult:
     """Verify and apply one payment callback from the provider.
 
@@ -242,13 +239,13 @@ def bill_payment_callback_apply(
             raise payment_error(C.STALE_TIMESTAMP)
         payment = _parse_payment(raw_body)
         with transaction.atomic():
-            return _apply_payment(payment, request=request)
+            return _apply_payment(payment)
     except PaymentError as error:
-        _audit_rejection(error, raw_body, request)
+        _audit_rejection(error, raw_body)
         raise
 
 
-def _apply_payment(payment: _Payment, *, request: HttpRequest | None) -> CallbackResult:
+def _apply_payment(payment: _Payment) -> CallbackResult:
     bill = Bill.objects.select_for_update().filter(number=payment.bill_number).first()
     if bill is None:
         raise payment_error(C.UNKNOWN_BILL)
@@ -260,9 +257,7 @@ def _apply_payment(payment: _Payment, *, request: HttpRequest | None) -> Callbac
             and applied.kind == PaymentEventKind.PAYMENT
             and applied.amount == payment.amount
         ):
-            audit(
-                "bill.callback_duplicate", target=bill, request=request, event_id=payment.event_id
-            )
+            audit("bill.callback_duplicate", target=bill, event_id=payment.event_id)
             return CallbackResult(bill=bill, applied=False)
         raise payment_error(C.EVENT_CONFLICT)
     if payment.amount != bill.amount:
@@ -294,7 +289,6 @@ def _apply_payment(payment: _Payment, *, request: HttpRequest | None) -> Callbac
     audit(
         "bill.paid",
         target=bill,
-        request=request,
         old_state=old_state,
         new_state=new_state,
         event_id=payment.event_id,
@@ -307,7 +301,7 @@ def _apply_payment(payment: _Payment, *, request: HttpRequest | None) -> Callbac
     return CallbackResult(bill=bill, applied=True)
 
 
-def _audit_rejection(error: PaymentError, raw_body: bytes, request: HttpRequest | None) -> None:
+def _audit_rejection(error: PaymentError, raw_body: bytes) -> None:
     claimed = _claimed(raw_body)
     number = claimed.get("bill_number", "")
     with transaction.atomic():
@@ -317,7 +311,6 @@ def _audit_rejection(error: PaymentError, raw_body: bytes, request: HttpRequest 
         audit(
             "bill.callback_rejected",
             target=bill,
-            request=request,
             reason=error.code,
             **claimed,
         )
@@ -327,7 +320,7 @@ def _audit_rejection(error: PaymentError, raw_body: bytes, request: HttpRequest 
 # --- Refunds -----------------------------------------------------------------------
 
 
-def bill_refund(*, bill: Bill, actor, reason: str, request: HttpRequest | None = None) -> Bill:
+def bill_refund(*, bill: Bill, actor, reason: str) -> Bill:
     """Give a paid bill's money back through the gateway; returns the refreshed bill.
 
     The caller has checked that ``actor`` may refund (e.g. a reviewer's
@@ -366,7 +359,6 @@ def bill_refund(*, bill: Bill, actor, reason: str, request: HttpRequest | None =
             "bill.refunded",
             actor=actor,
             target=locked,
-            request=request,
             old_state=old_state,
             new_state=new_state,
             amount=str(locked.amount),

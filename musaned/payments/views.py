@@ -48,7 +48,6 @@ def callback(request):
             raw_body=raw_body,
             timestamp=request.headers.get(TIMESTAMP_HEADER, ""),
             signature=request.headers.get(SIGNATURE_HEADER, ""),
-            request=request,
         )
     except services.PaymentError as error:
         return _answer(error.code, error.message, error.status)

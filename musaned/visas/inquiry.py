@@ -7,7 +7,6 @@ import time
 
 from django.db.models import CharField, Value
 from django.db.models.signals import post_delete, post_save
-from django.http import HttpRequest
 
 from musaned.core.audit import audit
 from musaned.identity.saudi_id import mask_id, normalize_digits
@@ -109,9 +108,7 @@ for _model in (Occupation, Nationality, ArrivalPoint):
     )
 
 
-def public_inquiry(
-    *, issued_number: str, national_id: str, request: HttpRequest | None = None
-) -> VisaCard | None:
+def public_inquiry(*, issued_number: str, national_id: str) -> VisaCard | None:
     """The visa with this issued number *and* this sponsor ID, or None.
 
     "No such visa" and "the numbers do not match" give the same None, so the
@@ -137,7 +134,6 @@ def public_inquiry(
     audit(
         "visa.inquiry",
         target=application,
-        request=request,
         national_id=mask_id(national_id),
         found=application is not None,
     )

@@ -332,7 +332,6 @@ def public_inquiry(request):
             card = inquiry.public_inquiry(
                 issued_number=form.cleaned_data["issued_number"],
                 national_id=form.cleaned_data["national_id"],
-                request=request,
             )
             # A fresh code for the next search; the numbers stay in the form.
             form = PublicInquiryForm(initial=form.cleaned_data)

@@ -84,7 +84,7 @@ def _count_client_failure(request) -> None:
     if _client_paused(request):
         # The failure that reached the limit (later tries are refused before they count).
         with transaction.atomic():
-            audit("login.client_paused", request=request)
+            audit("login.client_paused")
 
 
 def _safe_next(request) -> str:
@@ -139,7 +139,7 @@ def login_view(request):
     if getattr(request, "axes_locked_out", False):
         _count_client_failure(request)
         with transaction.atomic():
-            audit("login.locked_out", request=request, identifier=_masked_identifier(identifier))
+            audit("login.locked_out", identifier=_masked_identifier(identifier))
         form = LoginForm(
             initial={"username": identifier},
             with_captcha=_needs_captcha(request),
@@ -152,7 +152,6 @@ def login_view(request):
             audit(
                 "login.failed",
                 actor=find_account(identifier),
-                request=request,
                 identifier=_masked_identifier(identifier),
             )
         form = LoginForm(request.POST, with_captcha=_needs_captcha(request))
@@ -185,9 +184,7 @@ def login_view(request):
     try:
         # Signing in again within a minute (Back, another browser) sends no new code: the
         # one already on the mobile is bound to this attempt and works here.
-        sent = services.code_send_or_reuse(
-            user=user, purpose=purpose, attempt=attempt, request=request
-        )
+        sent = services.code_send_or_reuse(user=user, purpose=purpose, attempt=attempt)
     except AccountError as error:
         messages.warning(request, error.message)
     else:
@@ -239,9 +236,7 @@ def login_code_resend(request):
         return redirect("accounts:login")
     return resend_code(
         request,
-        send=lambda: services.code_send(
-            user=user, purpose=CodePurpose.LOGIN, attempt=attempt, request=request
-        ),
+        send=lambda: services.code_send(user=user, purpose=CodePurpose.LOGIN, attempt=attempt),
         masked_mobile=user.masked_mobile,
         back="accounts:login_code",
     )
@@ -251,7 +246,7 @@ def login_code_resend(request):
 def logout_view(request):
     user = request.user
     with transaction.atomic():
-        audit("logout", actor=user, target=user, request=request)
+        audit("logout", actor=user, target=user)
     logout(request)
     messages.success(request, _("You have logged out."))
     return redirect("core:home")
@@ -288,7 +283,6 @@ def password_forgot(request):
                 audit(
                     "password.reset_requested",
                     actor=user,
-                    request=request,
                     national_id=mask_id(national_id),
                 )
             if known:
@@ -299,7 +293,6 @@ def password_forgot(request):
                         user=user,
                         purpose=CodePurpose.PASSWORD_RESET,
                         attempt=attempt,
-                        request=request,
                     )
             return redirect("accounts:password_reset")
     else:
@@ -337,14 +330,13 @@ def password_reset(request):
             try:
                 if user is None or tries >= settings.MUSANED_CODE_MAX_ATTEMPTS:
                     with transaction.atomic():  # as a real account's refused code is
-                        audit("code.rejected", request=request, purpose=CodePurpose.PASSWORD_RESET)
+                        audit("code.rejected", purpose=CodePurpose.PASSWORD_RESET)
                     raise AccountError(AccountErrorCode.CODE_INVALID, "")
                 services.password_reset_complete(
                     user=user,
                     attempt=pending["attempt"],
                     code=form.cleaned_data["code"],
                     new_password=form.cleaned_data["new_password1"],
-                    request=request,
                 )
             except ValidationError as error:  # only once the code was right
                 form.add_error("new_password1", error)

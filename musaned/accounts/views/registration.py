@@ -160,7 +160,6 @@ def register_identity(request):
                     first_name=data["first_name"],
                     family_name=data["family_name"],
                     birth_date=form.cleaned_data["birth_date"],
-                    request=request,
                 )
             except AccountError as error:
                 form.add_error(None, error.message)
@@ -276,9 +275,7 @@ def register_review(request):
         if form.is_valid():
             attempt = services.new_attempt()
             try:
-                sent = services.registration_code_send(
-                    registration=registration, attempt=attempt, request=request
-                )
+                sent = services.registration_code_send(registration=registration, attempt=attempt)
             except AccountError as error:
                 if error.code in (AccountErrorCode.CODE_TOO_SOON, AccountErrorCode.CODE_TOO_MANY):
                     messages.warning(request, error.message)
@@ -361,7 +358,7 @@ def activate(request):
         def verify(code):
             try:
                 return services.beneficiary_register(
-                    registration=registration, attempt=attempt, code=code, request=request
+                    registration=registration, attempt=attempt, code=code
                 )
             except AccountError as error:
                 if error.code in _CODE_ERRORS:
@@ -372,7 +369,7 @@ def activate(request):
     else:
 
         def verify(code):
-            return services.account_activate(user=user, attempt=attempt, code=code, request=request)
+            return services.account_activate(user=user, attempt=attempt, code=code)
 
         masked = user.masked_mobile
     return code_page(
@@ -407,7 +404,7 @@ def activate_resend(request):
         return resend_code(
             request,
             send=lambda: services.registration_code_send(
-                registration=registration, attempt=attempt, request=request, reuse=False
+                registration=registration, attempt=attempt, reuse=False
             ),
             masked_mobile=mask_mobile(registration.mobile),
             back="accounts:activate",
@@ -416,9 +413,7 @@ def activate_resend(request):
         return redirect("accounts:login")
     return resend_code(
         request,
-        send=lambda: services.code_send(
-            user=user, purpose=CodePurpose.ACTIVATION, attempt=attempt, request=request
-        ),
+        send=lambda: services.code_send(user=user, purpose=CodePurpose.ACTIVATION, attempt=attempt),
         masked_mobile=user.masked_mobile,
         back="accounts:activate",
     )
