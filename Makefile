@@ -48,6 +48,7 @@ demo: migrate
 lint: setup-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 
 format: setup-dev
 	$(BIN)/ruff check --fix .

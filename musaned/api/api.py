@@ -4,13 +4,11 @@ loads its assets from a CDN, which the content security policy forbids."""
 
 import logging
 
-from django.conf import settings
 from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
 from django.http import Http404
 from django.utils.log import log_response
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django_ratelimit.core import _split_rate
 from django_ratelimit.exceptions import Ratelimited
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -18,13 +16,11 @@ from ninja.parser import Parser
 
 from musaned.api.auth import TokenAuth
 from musaned.api.errors import error_body, status_for, validation_fields
-from musaned.api.schemas import Api, Error, InquiryIn, VisaCardOut
+from musaned.api.schemas import Api
 from musaned.core import json_input
 from musaned.core.cache import CacheUnavailable, unavailable_response
 from musaned.core.errors import ApplicationError
-from musaned.core.ratelimits import count_and_check
 from musaned.core.views import database_unavailable, is_database_outage, server_error_message
-from musaned.visas.inquiry import public_inquiry
 
 logger = logging.getLogger("musaned.api")
 
@@ -50,9 +46,6 @@ api = Api(
     docs_url=None,
     parser=CheckedJsonParser(),
 )
-
-# The same limit, per client, as the public inquiry page (docs/configuration.md).
-INQUIRY_RATE_SETTING = "MUSANED_RATE_INQUIRY"
 
 
 def error(request, status: int, code: str, message, fields=None):
@@ -167,51 +160,6 @@ def unexpected_error(request, exc: Exception):
     return response
 
 
-@api.post(
-    "/visa-inquiry",
-    auth=None,
-    response={200: VisaCardOut, 400: Error, 404: Error, 422: Error, 429: Error},
-    summary="Inquire about a visa by its issued number and the sponsor's ID",
-    tags=["inquiry"],
-)
-def visa_inquiry(request, payload: InquiryIn):
-    """Public. "Not found" and "the numbers do not match" are the same 404.
-    Rate-limited per client address like the inquiry page (429 with Retry-After)."""
-    rate = getattr(settings, INQUIRY_RATE_SETTING)
-    # django-ratelimit's counter and key, in one Redis round trip (docs/performance.md).
-    if count_and_check(request, group="visa-inquiry", rate=rate, method="POST"):
-        response = error(
-            request,
-            429,
-            "rate_limited",
-            _("Too many requests. Please wait a while and try again."),
-        )
-        response["Retry-After"] = str(_split_rate(rate)[1])
-        return response
-    card = public_inquiry(issued_number=payload.issued_number, national_id=payload.national_id)
-    # Both bodies are built here in the declared shapes (VisaCardOut, Error) and go out as
-    # they are: Ninja's validation of a returned value would only re-check these dicts,
-    # for about 0.1 ms a request (docs/performance.md). The JSON is byte for byte the same.
-    if card is None:
-        return error(request, 404, "not_found", _("No visa matches these numbers."))
-    return api.create_response(request, card_out(card), status=200)
-
-
-def card_out(card) -> dict:
-    return {
-        "visa_number": card.visa_number,
-        "issued_number": card.issued_number,
-        "status": card.state,
-        "status_label": card.status,
-        "sponsor": card.sponsor,
-        "occupation": card.occupation,
-        "nationality": card.nationality,
-        "worker_gender": card.worker_gender,
-        "arrival_point": card.arrival_point,
-        "issued_on": card.issued_on,
-        "expires_on": card.expires_on,
-    }
-
-
+api.add_router("/", "musaned.visas.api.inquiry_router")
 api.add_router("/", "musaned.visas.api.router")
 api.add_router("/", "musaned.complaints.api.router")

@@ -6,15 +6,7 @@ Arabic and English, so pydantic's English-only texts never reach a client."""
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from musaned.core.errors import ApplicationError
-
-
-def error_body(code: str, message, fields: dict | None = None) -> dict:
-    return {
-        "code": str(code),
-        "message": str(message),
-        "fields": {name: [str(m) for m in messages] for name, messages in (fields or {}).items()},
-    }
+from musaned.core.errors import ApplicationError, error_body  # noqa: F401 (the API's shape)
 
 
 def status_for(exc: ApplicationError) -> int:

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from musaned.api.errors import error_body
+from musaned.api.idempotency import IDEMPOTENCY_KEY, with_idempotency
 from musaned.api.schemas import Error, MultiLineText, OneLineText
 from musaned.complaints import selectors, services
 from musaned.complaints.models import (
@@ -21,10 +22,6 @@ from musaned.complaints.models import (
 )
 from musaned.complaints.workflow import Action
 from musaned.core.errors import NotFound
-
-# The visas router's Idempotency-Key handling, so every write of the API behaves alike.
-from musaned.visas.api import IDEMPOTENCY_KEY
-from musaned.visas.api import _with_idempotency as with_idempotency
 from musaned.visas.models import VisaState
 from musaned.visas.selectors import applications_for
 

@@ -31,8 +31,8 @@ from django.views.decorators.http import require_safe
 from django_ratelimit.decorators import ratelimit
 
 from musaned.core import speech
+from musaned.core.digits import normalize_digits
 from musaned.core.ratelimits import client_key, rate
-from musaned.identity.saudi_id import normalize_digits
 
 logger = logging.getLogger("musaned.captcha")
 

@@ -20,3 +20,19 @@ class NotFound(ApplicationError):
 
 class InvalidTransition(ApplicationError):
     status = 409
+
+
+class OutsideSystemUnavailable(Exception):
+    """An outside system behind a port (the identity registry, …) cannot answer now: a
+    reason to try again shortly, shown as the translated 503, never a 500. No personal
+    data in the message (it is logged)."""
+
+
+def error_body(code: str, message: object, fields: dict | None = None) -> dict:
+    """The one error shape of the API, ``{"code", "message", "fields"}``, whoever answers
+    (the API's handlers, or Django's error views on an API path)."""
+    return {
+        "code": str(code),
+        "message": str(message),
+        "fields": {name: [str(m) for m in messages] for name, messages in (fields or {}).items()},
+    }

@@ -23,7 +23,7 @@ from django.conf import settings
 from django.core.signals import request_finished
 from django.http import HttpRequest
 
-from musaned.identity.saudi_id import mask_id
+from musaned.core.digits import mask_id
 
 REQUEST_ID_HEADER = "X-Request-ID"
 # Letters, digits and dashes only: an id from outside can neither forge a log line nor

@@ -8,7 +8,7 @@ database's job (a unique constraint); ``unique_number`` retries on a clash.
 import secrets
 from collections.abc import Callable
 
-from musaned.identity.saudi_id import luhn_ok
+from musaned.core.digits import luhn_ok
 
 
 def luhn_check_digit(body: str) -> str:

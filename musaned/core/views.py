@@ -10,6 +10,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
+from musaned.core.errors import OutsideSystemUnavailable, error_body
+
 WORKING_DAYS = {
     "sun-thu": _("Sunday to Thursday"),
     "sun-fri": _("Sunday to Friday"),
@@ -64,8 +66,6 @@ def is_api_request(request) -> bool:
 
 def api_error(status: int, code: str, message) -> JsonResponse:
     """The API's error shape (musaned/api/errors.py), for answers made outside Ninja."""
-    from musaned.api.errors import error_body
-
     return JsonResponse(error_body(code, message), status=status)
 
 
@@ -142,13 +142,11 @@ def server_error_message(request) -> str:
 def is_database_outage(error: BaseException | None) -> bool:
     """The database cannot be reached or cannot answer now (connection refused or lost, no
     connection free in the pool in time, the server shutting down, a lock or statement
-    timeout), or the national identity registry cannot (its adapter raised
-    ``RegistryUnavailable``): a reason to try again shortly, not a defect."""
+    timeout), or an outside system behind a port cannot (the identity registry adapter
+    raised ``RegistryUnavailable``): a reason to try again shortly, not a defect."""
     from django.db import InterfaceError, OperationalError
 
-    from musaned.identity.registry import RegistryUnavailable
-
-    if isinstance(error, OperationalError | InterfaceError | RegistryUnavailable):
+    if isinstance(error, OperationalError | InterfaceError | OutsideSystemUnavailable):
         return True
     try:
         import psycopg

@@ -142,7 +142,9 @@ class Row:
     also hides the button. ``lock_first`` names rows to lock before this one (the owner,
     when a limit counts the owner's records). ``button`` is the label of the button that
     takes the action (``None``: nobody presses it — a job or the platform does it);
-    ``timeline`` the line the record's history shows. ``audit_action`` overrides the
+    ``timeline`` the line the record's history shows staff, ``owner_timeline`` the line
+    its owner reads when it differs ("You replied" for "The beneficiary replied"); a row
+    with neither is not on the owner's timeline. ``audit_action`` overrides the
     audit row's name (``"<machine>.<action>"`` by default).
     """
 
@@ -154,6 +156,7 @@ class Row:
     guards: tuple[Guard, ...] = ()
     notice: Notice | None = None
     timeline: Text = ""
+    owner_timeline: Text = ""
     button: Text | None = None
     lock_first: Callable[[Any], Iterable[models.Model]] | None = None
     audit_action: str = ""
@@ -193,6 +196,7 @@ class Machine(Generic[M]):
         notice_subject: Text | None = None,
         office_member: Callable[[M, Actor], bool] | None = None,
         labels: Mapping[str, Text] | None = None,
+        owner_labels: Mapping[str, Text] | None = None,
         notify: Callable[..., Any] | None = None,
     ):
         self.name = name
@@ -230,10 +234,17 @@ class Machine(Generic[M]):
             row.source for row in self.rows if edit_action and row.action == edit_action
         )
         self.actions: tuple[str, ...] = tuple(dict.fromkeys(row.action for row in self.rows))
+        # Timeline lines by audit action (core/timeline.py): what staff read, what the
+        # owner reads; ``labels``/``owner_labels`` add the lines of audit rows that are not
+        # transitions (the record's creation, a rating).
         self.labels: dict[str, Text] = dict(labels or {})
+        self.owner_labels: dict[str, Text] = dict(owner_labels or {})
         for row in self.rows:
+            action = self.audit_action(row)
             if row.timeline:
-                self.labels.setdefault(self.audit_action(row), row.timeline)
+                self.labels.setdefault(action, row.timeline)
+            if row.owner_timeline or row.timeline:
+                self.owner_labels.setdefault(action, row.owner_timeline or row.timeline)
         _MACHINES[model] = self
 
     # --- reading the table ---------------------------------------------------------------

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.module_loading import import_string
 
+from musaned.core.errors import OutsideSystemUnavailable
 from musaned.identity.saudi_id import IdType, SaudiId
 
 
@@ -39,7 +40,7 @@ class PersonRecord:
     unpaid_traffic_violations: bool
 
 
-class RegistryUnavailable(Exception):
+class RegistryUnavailable(OutsideSystemUnavailable):
     """The registry could not answer (unreachable, timed out, refused our credentials).
 
     An adapter raises this, never ``None``, when it does not know: ``None`` means "no

@@ -1,29 +1,29 @@
 """The visas part of the REST API: own applications, eligibility, create and submit."""
 
-import json
-
-from django.http import HttpRequest
+from django.conf import settings
 from django.utils.translation import gettext as _
+from django_ratelimit.core import _split_rate
 from ninja import Query, Router, Status
 
-from musaned.api.errors import error_body, status_for
+from musaned.api.errors import error_body
+from musaned.api.idempotency import IDEMPOTENCY_KEY, with_idempotency
 from musaned.api.schemas import (
     ApplicationIn,
     ApplicationOut,
     Error,
+    InquiryIn,
     VerdictOut,
-    required_header,
+    VisaCardOut,
 )
-from musaned.api.services import idempotent, request_fingerprint
-from musaned.core.errors import ApplicationError, NotFound
+from musaned.core.errors import NotFound
+from musaned.core.ratelimits import count_and_check
 from musaned.visas import rules, services
+from musaned.visas.inquiry import public_inquiry
 from musaned.visas.models import ArrivalPoint, Nationality, Occupation, VisaApplication, VisaState
 from musaned.visas.selectors import application_get_for, applications_for
 
 router = Router(tags=["visa applications"])
-
-IDEMPOTENCY_HEADER = "Idempotency-Key"
-IDEMPOTENCY_KEY_MAX_LENGTH = 100
+inquiry_router = Router(tags=["inquiry"])
 
 
 NO_BILL = object()
@@ -82,45 +82,6 @@ def newest_bills(applications: list[VisaApplication]) -> dict:
 _error = error_body
 
 
-def _json(data) -> dict:
-    """The body exactly as the API would send it (dates and decimals as strings)."""
-    from ninja.renderers import JSONRenderer
-
-    return json.loads(JSONRenderer().render(None, data, response_status=200))
-
-
-def _with_idempotency(request: HttpRequest, key: str | None, run):
-    key = (key or "").strip()
-    if not key or len(key) > IDEMPOTENCY_KEY_MAX_LENGTH:
-        return Status(
-            400,
-            _error(
-                "idempotency_key_required",
-                _("Send an Idempotency-Key header (up to 100 characters) with this request."),
-            ),
-        )
-
-    def answer():
-        try:
-            status, body = run()
-        except ApplicationError as exc:
-            status, body = status_for(exc), _error(exc.code, exc.message, exc.fields)
-        return status, _json(body)
-
-    status, body, reused = idempotent(
-        user=request.auth, key=key, fingerprint=request_fingerprint(request), run=answer
-    )
-    if reused:
-        return Status(
-            422,
-            _error(
-                "idempotency_key_reused",
-                _("This Idempotency-Key was already used with a different request."),
-            ),
-        )
-    return Status(status, body)
-
-
 def _get_own(request, reference: str) -> VisaApplication:
     return application_get_for(actor=request.auth, reference=reference)
 
@@ -160,16 +121,6 @@ def _catalogue(model, code: str, field: str, fields: dict):
     return row
 
 
-# The header of every write (visas and complaints): required, as the schema says; the
-# 400 for a missing or too long key is ours (_with_idempotency).
-IDEMPOTENCY_KEY = required_header(
-    IDEMPOTENCY_HEADER,
-    description="Required: your unique key for this action (1-100 characters). "
-    "The same key and body again gives the first answer.",
-    max_length=IDEMPOTENCY_KEY_MAX_LENGTH,
-)
-
-
 @router.post(
     "/visa-applications",
     response={201: ApplicationOut, 400: Error, 401: Error, 404: Error, 409: Error, 422: Error},
@@ -201,7 +152,7 @@ def create_application(
         )
         return 201, application_out(application)
 
-    return _with_idempotency(request, idempotency_key, run)
+    return with_idempotency(request, idempotency_key, run)
 
 
 @router.post(
@@ -222,7 +173,7 @@ def submit_application(
         application = services.visa_application_submit(application=application, actor=request.auth)
         return 200, application_out(application)
 
-    return _with_idempotency(request, idempotency_key, run)
+    return with_idempotency(request, idempotency_key, run)
 
 
 @router.get(
@@ -242,3 +193,62 @@ def eligibility(request):
         }
         for v in rules.evaluate(user=request.auth)
     ]
+
+
+# --- The public inquiry (no account) -------------------------------------------------
+
+
+def _api():
+    from musaned.api.api import api  # the API object this router is mounted on
+
+    return api
+
+
+def _answer(request, status: int, code: str, message):
+    return _api().create_response(request, error_body(code, message), status=status)
+
+
+@inquiry_router.post(
+    "/visa-inquiry",
+    auth=None,
+    response={200: VisaCardOut, 400: Error, 404: Error, 422: Error, 429: Error},
+    summary="Inquire about a visa by its issued number and the sponsor's ID",
+    tags=["inquiry"],
+)
+def visa_inquiry(request, payload: InquiryIn):
+    """Public. "Not found" and "the numbers do not match" are the same 404.
+    Rate-limited per client address like the inquiry page (429 with Retry-After)."""
+    rate = settings.MUSANED_RATE_INQUIRY  # the inquiry page's limit, counted apart
+    # django-ratelimit's counter and key, in one Redis round trip (docs/performance.md).
+    if count_and_check(request, group="visa-inquiry", rate=rate, method="POST"):
+        response = _answer(
+            request,
+            429,
+            "rate_limited",
+            _("Too many requests. Please wait a while and try again."),
+        )
+        response["Retry-After"] = str(_split_rate(rate)[1])
+        return response
+    card = public_inquiry(issued_number=payload.issued_number, national_id=payload.national_id)
+    # Both bodies are built here in the declared shapes (VisaCardOut, Error) and go out as
+    # they are: Ninja's validation of a returned value would only re-check these dicts,
+    # for about 0.1 ms a request (docs/performance.md). The JSON is byte for byte the same.
+    if card is None:
+        return _answer(request, 404, "not_found", _("No visa matches these numbers."))
+    return _api().create_response(request, card_out(card), status=200)
+
+
+def card_out(card) -> dict:
+    return {
+        "visa_number": card.visa_number,
+        "issued_number": card.issued_number,
+        "status": card.state,
+        "status_label": card.status,
+        "sponsor": card.sponsor,
+        "occupation": card.occupation,
+        "nationality": card.nationality,
+        "worker_gender": card.worker_gender,
+        "arrival_point": card.arrival_point,
+        "issued_on": card.issued_on,
+        "expires_on": card.expires_on,
+    }
