@@ -22,6 +22,7 @@ from musaned.complaints.models import (
 )
 from musaned.complaints.workflow import Action
 from musaned.core.errors import NotFound
+from musaned.core.workflow import transition
 from musaned.visas.models import VisaState
 from musaned.visas.selectors import applications_for
 
@@ -136,7 +137,7 @@ def summary_out(complaint: Complaint) -> dict:
         "category_label": str(Category(complaint.category).label),
         "state": complaint.state,
         "state_label": str(ComplaintState(complaint.state).label),
-        "visa": complaint.visa.reference if complaint.visa_id else None,
+        "visa": complaint.visa.reference if complaint.visa is not None else None,
         "subject": complaint.subject,
         "created_at": complaint.created_at,
         # In UTC, however the service computed them (the clocks work in Riyadh time).
@@ -282,8 +283,8 @@ def reply(request, number: str, payload: ReplyIn, idempotency_key: str | None = 
         message = clean_text(payload.message, "message", fields)
         if fields:
             return invalid(fields)
-        complaint = services.transition(
-            complaint=complaint,
+        complaint = transition(
+            obj=complaint,
             action=Action.REPLY,
             actor=request.auth,
             message=message,
