@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
+from musaned.accounts.models import User
 from musaned.api.errors import error_body
 from musaned.api.idempotency import IDEMPOTENCY_KEY, with_idempotency
 from musaned.api.schemas import Error, MultiLineText, OneLineText
@@ -105,7 +106,7 @@ SUMMARY_COLUMNS = (
 )
 
 
-def complaint_of(*, actor, number: str) -> Complaint:
+def complaint_of(*, actor: User, number: str) -> Complaint:
     # Complaint numbers are ASCII digits; anything else is not one, and never reaches the
     # database (PostgreSQL refuses a NUL character with an error, not an empty answer).
     if number.isascii() and number.isdigit():
