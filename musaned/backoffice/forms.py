@@ -1,12 +1,15 @@
 """The back office's forms: queue filters, complaint actions, internal notes and the
 quality-check decision. Rendered like every other form (musaned.core.forms)."""
 
+from typing import Any
+
 from django import forms
-from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from musaned.complaints.models import Category, ComplaintState
-from musaned.complaints.workflow import HANDLE, MESSAGE_REQUIRED, Action
+from musaned.accounts.models import User
+from musaned.complaints.models import Category
+from musaned.complaints.permissions import officers
+from musaned.complaints.workflow import STAFF_STATE_LABELS, ComplaintRow
 from musaned.core.forms import Form
 from musaned.identity.saudi_id import normalize_digits
 
@@ -18,13 +21,6 @@ TABS = {
     "overdue": _("Overdue"),
     "escalated": _("Escalated"),
     "all": _("All"),
-}
-
-
-# The states as staff read them ("Waiting for you" is the beneficiary's wording).
-STAFF_STATE_LABELS = {
-    **dict(ComplaintState.choices),
-    ComplaintState.WAITING: _("Waiting for the beneficiary"),
 }
 
 
@@ -49,7 +45,8 @@ class QueueFilterForm(Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
-            field.show_optional = False  # every filter is optional: no need to say so
+            # Every filter is optional: no need to say so (a flag the form templates read).
+            field.show_optional = False  # type: ignore[attr-defined]
 
     def clean_q(self) -> str:
         return normalize_digits(self.cleaned_data.get("q") or "").strip()
@@ -58,62 +55,29 @@ class QueueFilterForm(Form):
         return self.cleaned_data.get("tab") or next(iter(TABS))
 
 
-# What the message box is called for each action that carries a message.
-MESSAGE_LABELS = {
-    Action.ANSWER: _("Answer to the beneficiary"),
-    Action.ASK_INFO: _("What information do you need?"),
-    Action.RESOLVE: _("How the complaint was resolved"),
-    Action.REJECT: _("Why it is outside what we handle"),
-}
-BUTTONS = {
-    Action.TAKE: _("Take this complaint"),
-    Action.ANSWER: _("Send the answer"),
-    Action.ASK_INFO: _("Ask for information"),
-    Action.RESOLVE: _("Resolve"),
-    Action.REJECT: _("Reject as out of scope"),
-    Action.REASSIGN: _("Reassign"),
-}
-TITLES = {
-    Action.TAKE: _("Take it"),
-    Action.ANSWER: _("Answer"),
-    Action.ASK_INFO: _("Ask the beneficiary for information"),
-    Action.RESOLVE: _("Resolve"),
-    Action.REJECT: _("Reject"),
-    Action.REASSIGN: _("Reassign to another officer"),
-}
-# The staff actions the back office offers (the others belong to the owner or the system).
-STAFF_ACTIONS = tuple(BUTTONS)
-
-
-def officers():
-    """Active staff who may handle complaints (by group, own permission or superuser)."""
-    users = get_user_model().objects.with_perm(
-        HANDLE, backend="musaned.accounts.backends.UsernameOrNationalIdBackend"
-    )
-    return users.filter(is_active=True, is_staff=True).order_by("first_name", "username")
-
-
 class OfficerChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj) -> str:
+    def label_from_instance(self, obj: User) -> str:
         return obj.get_full_name() or obj.username
 
 
 class ComplaintActionForm(Form):
-    """One action of the state table; its fields depend on the action.
+    """One action of the complaint table (``row``); its fields are what the row takes: a
+    message (with the row's label), or the officer to give the complaint to.
 
     Each form on the page has the action as its prefix, so several can be shown at once
     with distinct ids, and the one that failed comes back with what was typed.
     """
 
-    def __init__(self, *args, action: Action, **kwargs):
-        kwargs.setdefault("prefix", str(action))
+    def __init__(self, *args: Any, row: ComplaintRow, **kwargs: Any):
+        kwargs.setdefault("prefix", str(row.action))
         super().__init__(*args, **kwargs)
-        self.action = Action(action)
-        self.title = TITLES.get(self.action, "")
-        self.button = BUTTONS.get(self.action, "")
-        if self.action in MESSAGE_REQUIRED:
+        self.row = row
+        self.action = str(row.action)
+        self.title = row.title
+        self.button = row.button or ""
+        if row.message is not None:
             self.fields["message"] = forms.CharField(
-                label=MESSAGE_LABELS[self.action],
+                label=str(row.message_label),
                 max_length=5000,
                 widget=forms.Textarea(attrs={"rows": 4}),
                 help_text=_(
@@ -121,7 +85,7 @@ class ComplaintActionForm(Form):
                 ),
                 error_messages={"required": _("Write the message.")},
             )
-        if self.action == Action.REASSIGN:
+        if row.choose_officer:
             self.fields["assign_to"] = OfficerChoiceField(
                 label=_("New officer"),
                 queryset=officers(),
@@ -167,8 +131,8 @@ class QualityDecisionForm(Form):
     def clean_reason(self) -> str:
         return (self.cleaned_data.get("reason") or "").strip()
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
         if cleaned.get("decision") == self.REJECT and not cleaned.get("reason"):
             self.add_error("reason", _("Give the reason for the rejection."))
         return cleaned

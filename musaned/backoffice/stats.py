@@ -9,6 +9,7 @@ tests all read them from here.
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from django import forms
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q
@@ -101,17 +102,21 @@ class PeriodForm(core_forms.Form):
         self.fields["from"] = _IsoDateField(label=_("From"), required=False)
         self.fields["to"] = _IsoDateField(label=_("To"), required=False)
         for name in ("from", "to"):
-            self.fields[name].show_optional = False
+            # Both are optional, and the help says so: no "(optional)" on each (a flag
+            # the form templates read, unknown to Django's own field types).
+            self.fields[name].show_optional = False  # type: ignore[attr-defined]
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
         if self.errors:
             return cleaned
-        start, end = cleaned.get("from"), cleaned.get("to")
+        start: dt.date | None = cleaned.get("from")
+        end: dt.date | None = cleaned.get("to")
         span = dt.timedelta(days=DEFAULT_DAYS - 1)
         if start is None and end is None:
             end = self.today
         if start is None:
+            assert end is not None
             start = end - span
         if end is None:
             end = max(start, min(start + span, self.today))
@@ -201,11 +206,11 @@ class Figures:
 
     @property
     def complaints_submitted(self) -> int:
-        return sum(row.value for row in self.by_category)
+        return int(sum((row.value for row in self.by_category), 0))
 
     @property
     def visas_issued(self) -> int:
-        return sum(row.value for row in self.issued_per_day)
+        return int(sum((row.value for row in self.issued_per_day), 0))
 
 
 def complaints_by_category(period: Period) -> list[Row]:

@@ -15,11 +15,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from musaned.backoffice import charts, stats
+from musaned.backoffice import charts, services, stats
 from musaned.backoffice.access import permission_required
-from musaned.core.audit import audit
-
-SUPERVISE = "complaints.supervise_complaint"
+from musaned.complaints.permissions import SUPERVISE
 
 
 def _period_query(period: stats.Period) -> str:
@@ -71,9 +69,8 @@ def statistics(request):
     default = stats.Period.last_days()
     form = stats.PeriodForm(request.GET or None, initial={"from": default.start, "to": default.end})
     figures = charts = None
-    if not form.is_bound:
-        period = default
-    else:
+    period: stats.Period | None = default
+    if form.is_bound:
         period = form.cleaned_data["period"] if form.is_valid() else None
     if period is not None:
         figures = stats.figures_for(period)
@@ -107,12 +104,7 @@ def statistics_csv(request):
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(["section", "key", "label", "value"])
     writer.writerows(stats.export_rows(figures))
-    audit(
-        "backoffice.statistics_exported",
-        actor=request.user,
-        period_from=period.start.isoformat(),
-        period_to=period.end.isoformat(),
-    )
+    services.statistics_export(actor=request.user, start=period.start, end=period.end)
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     name = f"musaned-statistics-{period.start.isoformat()}-{period.end.isoformat()}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'

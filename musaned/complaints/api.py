@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
+from musaned.accounts.models import User
 from musaned.api.errors import error_body
 from musaned.api.idempotency import IDEMPOTENCY_KEY, with_idempotency
 from musaned.api.schemas import Error, MultiLineText, OneLineText
@@ -22,6 +23,7 @@ from musaned.complaints.models import (
 )
 from musaned.complaints.workflow import Action
 from musaned.core.errors import NotFound
+from musaned.core.workflow import transition
 from musaned.visas.models import VisaState
 from musaned.visas.selectors import applications_for
 
@@ -104,7 +106,7 @@ SUMMARY_COLUMNS = (
 )
 
 
-def complaint_of(*, actor, number: str) -> Complaint:
+def complaint_of(*, actor: User, number: str) -> Complaint:
     # Complaint numbers are ASCII digits; anything else is not one, and never reaches the
     # database (PostgreSQL refuses a NUL character with an error, not an empty answer).
     if number.isascii() and number.isdigit():
@@ -136,7 +138,7 @@ def summary_out(complaint: Complaint) -> dict:
         "category_label": str(Category(complaint.category).label),
         "state": complaint.state,
         "state_label": str(ComplaintState(complaint.state).label),
-        "visa": complaint.visa.reference if complaint.visa_id else None,
+        "visa": complaint.visa.reference if complaint.visa is not None else None,
         "subject": complaint.subject,
         "created_at": complaint.created_at,
         # In UTC, however the service computed them (the clocks work in Riyadh time).
@@ -282,8 +284,8 @@ def reply(request, number: str, payload: ReplyIn, idempotency_key: str | None = 
         message = clean_text(payload.message, "message", fields)
         if fields:
             return invalid(fields)
-        complaint = services.transition(
-            complaint=complaint,
+        complaint = transition(
+            obj=complaint,
             action=Action.REPLY,
             actor=request.auth,
             message=message,

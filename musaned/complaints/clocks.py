@@ -4,6 +4,8 @@ that staff keep in the ``Holiday`` table."""
 import datetime as dt
 from collections.abc import Iterable
 
+from musaned.complaints.models import Holiday
+
 # Monday is 0 in Python: Friday (4) and Saturday (5) are the Saudi weekend.
 WEEKEND = frozenset({4, 5})
 
@@ -43,3 +45,8 @@ def working_days_between(start: dt.date, end: dt.date, holidays: Iterable[dt.dat
         if is_working_day(day, holidays):
             count += 1
     return count
+
+
+def holidays_from(start: dt.date) -> list[dt.date]:
+    """The public holidays on or after ``start``."""
+    return list(Holiday.objects.filter(date__gte=start).values_list("date", flat=True))

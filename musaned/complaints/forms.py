@@ -1,12 +1,14 @@
 """The beneficiary's complaint forms."""
 
+from typing import Any
+
 from django import forms
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from musaned.complaints.models import Category, ContactPreference
-from musaned.complaints.services import MAX_FILES_PER_MESSAGE
+from musaned.complaints.workflow import MAX_FILES_PER_MESSAGE
 from musaned.core.forms import Form
 from musaned.core.uploads import DocumentsField
 
@@ -60,7 +62,9 @@ class ComplaintForm(Form):
     def __init__(self, *args, visas=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.visas = {application.reference: application for application in visas}
-        self.fields["visa"].choices = [("", _("None"))] + [
+        visa = self.fields["visa"]
+        assert isinstance(visa, forms.ChoiceField)
+        visa.choices = [("", _("None"))] + [
             (reference, visa_label(application)) for reference, application in self.visas.items()
         ]
 
@@ -68,8 +72,8 @@ class ComplaintForm(Form):
         reference = self.cleaned_data.get("visa")
         return self.visas.get(reference) if reference else None
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
         if cleaned.get("category") == "visa" and not cleaned.get("visa") and self.visas:
             self.add_error("visa", _("Choose the visa the complaint is about."))
         return cleaned

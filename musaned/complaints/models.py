@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from musaned.core.models import BaseModel
+from musaned.core.uploads import SIGNATURES
 
 
 class Holiday(models.Model):
@@ -224,6 +225,5 @@ class ComplaintAttachment(BaseModel):
 
     @property
     def extension(self) -> str:
-        return {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}.get(
-            self.content_type, "bin"
-        )
+        """The extension of its download name, from the type found in its content."""
+        return next((ext for _magic, ct, ext in SIGNATURES if ct == self.content_type), "bin")

@@ -1,18 +1,23 @@
-"""Reads of complaints for their owner. Internal notes are never selected here."""
+"""Reads of complaints for their owner (internal notes are never selected here), and the
+clock's one definition of "overdue". The history a complaint shows is read by
+``musaned.core.timeline`` with the workflow's labels."""
 
-from django.db.models import QuerySet
+import datetime as dt
+
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from musaned.accounts.models import User
 from musaned.complaints.models import Complaint, ComplaintAttachment, ComplaintMessage, MessageKind
+from musaned.complaints.workflow import CLOCK_STATES
 from musaned.core.errors import NotFound
-from musaned.core.models import AuditEvent
 
 
-def complaints_for(*, actor) -> QuerySet[Complaint]:
+def complaints_for(*, actor: User) -> QuerySet[Complaint]:
     return Complaint.objects.filter(owner=actor).order_by("-created_at")
 
 
-def complaint_get_for(*, actor, number: str) -> Complaint:
+def complaint_get_for(*, actor: User, number: str) -> Complaint:
     """One of the actor's complaints by number; anyone else's is NotFound."""
     complaint = (
         complaints_for(actor=actor)
@@ -35,6 +40,11 @@ def messages_for_owner(complaint: Complaint) -> QuerySet[ComplaintMessage]:
     )
 
 
+def filed_with(complaint: Complaint) -> QuerySet[ComplaintAttachment]:
+    """The files that came with the complaint itself (not with a message)."""
+    return ComplaintAttachment.objects.filter(complaint=complaint, message__isnull=True)
+
+
 def attachment_for_owner(*, complaint: Complaint, pk: int) -> ComplaintAttachment:
     attachment = (
         ComplaintAttachment.objects.filter(complaint=complaint, pk=pk)
@@ -46,30 +56,8 @@ def attachment_for_owner(*, complaint: Complaint, pk: int) -> ComplaintAttachmen
     return attachment
 
 
-TIMELINE_LABELS = {
-    "complaint.submitted": _("Complaint filed"),
-    "complaint.take": _("An officer took it"),
-    "complaint.reassign": _("Passed to another officer"),
-    "complaint.answer": _("Answered"),
-    "complaint.ask_info": _("More information asked of you"),
-    "complaint.reply": _("You replied"),
-    "complaint.escalate": _("Escalated to a supervisor"),
-    "complaint.resolve": _("Resolved"),
-    "complaint.reject": _("Rejected as out of scope"),
-    "complaint.reopen": _("You reopened it"),
-    "complaint.close": _("Closed"),
-    "complaint.rated": _("You rated the resolution"),
-}
-
-
-def timeline_for_owner(complaint: Complaint) -> list[dict]:
-    """What happened, oldest first; staff-only events (notes, views) are left out."""
-    events = AuditEvent.objects.filter(
-        target_type="complaints.complaint",
-        target_id=str(complaint.pk),
-        action__in=list(TIMELINE_LABELS),
-    ).order_by("created_at", "id")
-    return [
-        {"at": event.created_at, "label": TIMELINE_LABELS[event.action]}
-        for event in events.only("created_at", "action")
-    ]
+def overdue_q(now: dt.datetime) -> Q:
+    """Complaints whose clock is running and has run out: no first answer by its due
+    time, or not resolved by its due time."""
+    not_answered = Q(first_answered_at__isnull=True, first_answer_due__lt=now)
+    return Q(state__in=CLOCK_STATES) & (not_answered | Q(resolution_due__lt=now))

@@ -9,12 +9,17 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from musaned.complaints import selectors, services
 from musaned.complaints.forms import ComplaintForm, RatingForm, ReopenForm, ReplyForm
 from musaned.complaints.models import ComplaintState
-from musaned.complaints.workflow import Action
+from musaned.complaints.workflow import MACHINE, Action, complaint_row
+from musaned.core import timeline
 from musaned.core.errors import ApplicationError, NotFound
 from musaned.core.uploads import download_response
+from musaned.core.workflow import OWNER, transition
 from musaned.visas.selectors import applications_for
 
 SUBMITTED_KEY = "complaint_submitted"
+# What the owner's buttons say, by action (a form that came back with an error keeps
+# its button even when the action is no longer open).
+OWNER_BUTTONS = {row.action: row.button for row in MACHINE.rows if OWNER in row.whos}
 
 
 def _get(request, number):
@@ -58,26 +63,31 @@ def complaint_new(request):
 
 
 def _detail(request, complaint, *, reply_form=None, reopen_form=None, rating_form=None, status=200):
-    can_reopen = complaint.state == ComplaintState.RESOLVED and services.can_reopen(complaint)
+    # The owner's buttons are the rows they may take now (reply when asked; reopen
+    # within the window).
+    actions = {row.action: row for row in MACHINE.actions_for(complaint, request.user)}
+    rateable = complaint.rating is None and complaint.state in (
+        ComplaintState.RESOLVED,
+        ComplaintState.CLOSED,
+    )
     return render(
         request,
         "complaints/detail.html",
         {
             "complaint": complaint,
             "conversation": selectors.messages_for_owner(complaint),
-            "first_files": complaint.attachments.filter(message__isnull=True),
-            "timeline": selectors.timeline_for_owner(complaint),
-            "just_submitted": request.session.pop(SUBMITTED_KEY, None) == complaint.number,
-            "reply_form": reply_form
-            or (ReplyForm() if complaint.state == ComplaintState.WAITING else None),
-            "reopen_form": reopen_form or (ReopenForm() if can_reopen else None),
-            "rating_form": rating_form
-            or (
-                RatingForm()
-                if complaint.rating is None
-                and complaint.state in (ComplaintState.RESOLVED, ComplaintState.CLOSED)
-                else None
+            "first_files": selectors.filed_with(complaint),
+            "timeline": timeline.timeline(
+                complaint,
+                viewer=timeline.OWNER,
+                labels=MACHINE.owner_labels,
+                only_labelled=True,
             ),
+            "just_submitted": request.session.pop(SUBMITTED_KEY, None) == complaint.number,
+            "buttons": OWNER_BUTTONS,
+            "reply_form": reply_form or (ReplyForm() if Action.REPLY in actions else None),
+            "reopen_form": reopen_form or (ReopenForm() if Action.REOPEN in actions else None),
+            "rating_form": rating_form or (RatingForm() if rateable else None),
         },
         status=status,
     )
@@ -104,38 +114,37 @@ def _owner_action(request, number, *, form_class, form_name, run, done):
     return _detail(request, complaint, status=400, **{form_name: form})
 
 
-@require_POST
-def complaint_reply(request, number):
+def _owner_step(request, number, *, action: Action, form_class, form_name):
+    """One of the owner's rows (reply, reopen): its form, the one transition with the
+    message and files as payload, and the row's ``done`` line."""
+    row = complaint_row(next(r for r in MACHINE.rows if r.action == action))
     return _owner_action(
         request,
         number,
-        form_class=ReplyForm,
-        form_name="reply_form",
-        run=lambda complaint, data: services.transition(
-            complaint=complaint,
-            action=Action.REPLY,
+        form_class=form_class,
+        form_name=form_name,
+        run=lambda complaint, data: transition(
+            obj=complaint,
+            action=action,
             actor=request.user,
             message=data["message"],
-            files=data["attachments"],
+            files=data.get("attachments") or (),
         ),
-        done=_("Your reply was sent. The officer continues the work."),
+        done=row.done,
+    )
+
+
+@require_POST
+def complaint_reply(request, number):
+    return _owner_step(
+        request, number, action=Action.REPLY, form_class=ReplyForm, form_name="reply_form"
     )
 
 
 @require_POST
 def complaint_reopen(request, number):
-    return _owner_action(
-        request,
-        number,
-        form_class=ReopenForm,
-        form_name="reopen_form",
-        run=lambda complaint, data: services.transition(
-            complaint=complaint,
-            action=Action.REOPEN,
-            actor=request.user,
-            message=data["message"],
-        ),
-        done=_("The complaint is open again."),
+    return _owner_step(
+        request, number, action=Action.REOPEN, form_class=ReopenForm, form_name="reopen_form"
     )
 
 

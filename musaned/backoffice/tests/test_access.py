@@ -150,3 +150,19 @@ def test_another_complaints_attachment_is_404(officer, complaint, citizen):
         f"/backoffice/complaints/{other.number}/attachments/{attachment.pk}/"
     )
     assert response.status_code == 404
+
+
+def test_the_links_each_role_sees_follow_its_permissions(officer, reviewer, supervisor, complaint):
+    url = f"/en/backoffice/complaints/{complaint.number}/"
+    officers_page = signed_in(officer).get(url).content.decode()
+    supervisors_page = signed_in(supervisor).get(url).content.decode()
+    assert "Audit trail of this complaint" not in officers_page
+    assert "Audit trail of this complaint" in supervisors_page
+    assert 'href="/en/backoffice/statistics/"' not in officers_page
+    assert 'href="/en/backoffice/statistics/"' in supervisors_page
+    assert 'href="/en/backoffice/visas/"' in supervisors_page
+    assert 'href="/en/backoffice/visas/"' not in officers_page
+    reviewers_page = signed_in(reviewer).get("/en/backoffice/visas/").content.decode()
+    assert 'href="/en/backoffice/visas/"' in reviewers_page
+    nav = re.search(r'<nav class="backoffice-nav".*?</nav>', reviewers_page, re.S).group(0)
+    assert 'href="/en/backoffice/"' not in nav and 'href="/en/backoffice/visas/"' in nav

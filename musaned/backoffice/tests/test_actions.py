@@ -7,10 +7,10 @@ import re
 import pytest
 
 from musaned.backoffice.tests.conftest import signed_in
-from musaned.complaints import services
 from musaned.complaints.models import Complaint, ComplaintMessage, ComplaintState, MessageKind
 from musaned.complaints.workflow import Action
 from musaned.core.models import AuditEvent
+from musaned.core.workflow import transition
 from musaned.notifications import sms
 from musaned.visas.models import VisaApplication, VisaState
 from musaned.visas.tests.conftest import complete_draft
@@ -48,9 +48,7 @@ def test_an_officer_takes_asks_for_information_and_resolves(
     assert AuditEvent.objects.filter(action="complaint.ask_info", actor=officer).exists()
 
     # The beneficiary answers (their own page is not the back office's).
-    services.transition(
-        complaint=complaint, action=Action.REPLY, actor=citizen, message="Office X, since May."
-    )
+    transition(obj=complaint, action=Action.REPLY, actor=citizen, message="Office X, since May.")
     page = client.get(f"/en/backoffice/complaints/{complaint.number}/").content.decode()
     assert "Office X, since May." in page
 
@@ -197,7 +195,7 @@ def test_reassigning_to_someone_who_is_not_an_officer_is_a_form_error(
 def test_the_supervisor_takes_an_escalated_complaint_an_officer_cannot(
     supervisor, officer, complaint
 ):
-    services.transition(complaint=complaint, action=Action.ESCALATE, actor=None)
+    transition(obj=complaint, action=Action.ESCALATE, actor=None)
     assert act(signed_in(officer), complaint, "take").status_code == 403
     assert act(signed_in(supervisor), complaint, "take").status_code == 302
     assert Complaint.objects.get(pk=complaint.pk).assigned_to == supervisor

@@ -10,10 +10,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from musaned.backoffice.tests.conftest import file_complaint, in_quality_check, signed_in
-from musaned.complaints import services
 from musaned.complaints.models import Complaint, ComplaintState
 from musaned.complaints.workflow import Action
 from musaned.core.models import AuditEvent
+from musaned.core.workflow import transition
 from musaned.visas.tests.conftest import make_beneficiary
 
 pytestmark = pytest.mark.django_db
@@ -31,20 +31,18 @@ def board(citizen, officer, other_officer, supervisor):
     """One complaint in each queue."""
     new = file_complaint(citizen, subject="New one")
     mine = file_complaint(citizen, subject="Mine", category="payment")
-    services.transition(complaint=mine, action=Action.TAKE, actor=officer)
+    transition(obj=mine, action=Action.TAKE, actor=officer)
     theirs = file_complaint(citizen, subject="Theirs")
-    services.transition(complaint=theirs, action=Action.TAKE, actor=other_officer)
+    transition(obj=theirs, action=Action.TAKE, actor=other_officer)
     waiting = file_complaint(citizen, subject="Waiting")
-    services.transition(complaint=waiting, action=Action.TAKE, actor=officer)
-    services.transition(
-        complaint=waiting, action=Action.ASK_INFO, actor=officer, message="Which office?"
-    )
+    transition(obj=waiting, action=Action.TAKE, actor=officer)
+    transition(obj=waiting, action=Action.ASK_INFO, actor=officer, message="Which office?")
     late = file_complaint(citizen, subject="Late")
     Complaint.objects.filter(pk=late.pk).update(
         first_answer_due=timezone.now() - dt.timedelta(hours=1)
     )
     escalated = file_complaint(citizen, subject="Escalated")
-    services.transition(complaint=escalated, action=Action.ESCALATE, actor=None)
+    transition(obj=escalated, action=Action.ESCALATE, actor=None)
     return {
         "new": new,
         "mine": mine,
@@ -133,8 +131,8 @@ def test_the_queue_costs_the_same_queries_for_3_and_30_complaints(
         for i in range(count):
             complaint = file_complaint(owners[i % 2], subject=f"Complaint {i}")
             if tab == "mine" or i % 3 == 0:
-                services.transition(
-                    complaint=complaint,
+                transition(
+                    obj=complaint,
                     action=Action.TAKE,
                     actor=officer if tab == "mine" else other_officer,
                 )

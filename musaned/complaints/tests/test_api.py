@@ -14,6 +14,7 @@ from musaned.api.tests.conftest import Api
 from musaned.complaints import services
 from musaned.complaints.models import Complaint, ComplaintMessage, ComplaintState, MessageKind
 from musaned.complaints.workflow import Action
+from musaned.core.workflow import transition
 from musaned.visas import services as visa_services
 from musaned.visas.tests.conftest import PDF, complete_draft, make_beneficiary
 
@@ -128,10 +129,8 @@ def test_the_read_shows_the_conversation_and_files_in_the_callers_language(citiz
     upload = SimpleUploadedFile("receipt.pdf", PDF, content_type="application/pdf")
     upload.sniffed_type = "application/pdf"
     complaint = file(citizen, files=[upload])
-    services.transition(complaint=complaint, action=Action.TAKE, actor=officer)
-    services.transition(
-        complaint=complaint, action=Action.ASK_INFO, actor=officer, message="Which office?"
-    )
+    transition(obj=complaint, action=Action.TAKE, actor=officer)
+    transition(obj=complaint, action=Action.ASK_INFO, actor=officer, message="Which office?")
     english = client_for(citizen).get(f"/complaints/{complaint.number}").json()
     assert english["state_label"] == "Waiting for you"
     assert english["messages"] == [
@@ -164,8 +163,8 @@ def test_the_read_shows_the_conversation_and_files_in_the_callers_language(citiz
 
 def test_someone_elses_complaint_is_404_like_a_missing_one(citizen, resident, officer):
     theirs = file(resident)
-    services.transition(complaint=theirs, action=Action.TAKE, actor=officer)
-    services.transition(complaint=theirs, action=Action.ASK_INFO, actor=officer, message="Why?")
+    transition(obj=theirs, action=Action.TAKE, actor=officer)
+    transition(obj=theirs, action=Action.ASK_INFO, actor=officer, message="Why?")
     api = client_for(citizen)
     missing = api.get("/complaints/700000000000")
     for response in (
@@ -186,11 +185,9 @@ def test_someone_elses_complaint_is_404_like_a_missing_one(citizen, resident, of
 
 def test_internal_notes_never_reach_the_api(citizen, officer):
     complaint = file(citizen)
-    services.transition(complaint=complaint, action=Action.TAKE, actor=officer)
+    transition(obj=complaint, action=Action.TAKE, actor=officer)
     services.complaint_note(complaint=complaint, actor=officer, body=NOTE)
-    services.transition(
-        complaint=complaint, action=Action.ANSWER, actor=officer, message="We called them."
-    )
+    transition(obj=complaint, action=Action.ANSWER, actor=officer, message="We called them.")
     assert ComplaintMessage.objects.filter(kind=MessageKind.NOTE).count() == 1
     response = client_for(citizen).get(f"/complaints/{complaint.number}")
     assert response.status_code == 200
@@ -214,10 +211,8 @@ def test_a_reply_only_while_the_complaint_waits_for_the_owner(citizen, officer):
     assert arabic.json()["message"].startswith("لا يمكن")
     assert not complaint.messages.exists()
 
-    services.transition(complaint=complaint, action=Action.TAKE, actor=officer)
-    services.transition(
-        complaint=complaint, action=Action.ASK_INFO, actor=officer, message="Which office?"
-    )
+    transition(obj=complaint, action=Action.TAKE, actor=officer)
+    transition(obj=complaint, action=Action.ASK_INFO, actor=officer, message="Which office?")
     blank = api.post(path, {"message": "   "}, key="blank")
     assert blank.status_code == 422
     assert blank.json()["fields"] == {"message": ["This field is required."]}

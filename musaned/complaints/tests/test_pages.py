@@ -14,6 +14,7 @@ from musaned.complaints import services
 from musaned.complaints.models import Complaint, ComplaintAttachment, ComplaintState
 from musaned.complaints.tests.conftest import PDF, client_for, file_complaint
 from musaned.complaints.workflow import Action
+from musaned.core.workflow import transition
 from musaned.notifications import sms
 from musaned.visas.tests.conftest import complete_draft
 
@@ -199,11 +200,9 @@ def test_another_citizens_complaint_and_attachment_are_404(citizen, other_citize
 
 def test_internal_notes_never_reach_the_beneficiarys_page(citizen, officer):
     complaint = file_complaint(citizen)
-    services.transition(complaint=complaint, action=Action.TAKE, actor=officer)
+    transition(obj=complaint, action=Action.TAKE, actor=officer)
     services.complaint_note(complaint=complaint, actor=officer, body="SECRET-NOTE: call the office")
-    services.transition(
-        complaint=complaint, action=Action.ANSWER, actor=officer, message="We called the office."
-    )
+    transition(obj=complaint, action=Action.ANSWER, actor=officer, message="We called the office.")
     page = client_for(citizen).get(f"/en/complaints/{complaint.number}/").content.decode()
     assert "We called the office." in page
     assert "SECRET-NOTE" not in page
@@ -216,10 +215,8 @@ def test_citizen_replies_with_a_file_only_when_asked(citizen, officer):
     refused = client.post(url, {"message": "Here."})
     assert refused.status_code == 400
     assert "cannot do that now" in refused.content.decode()
-    services.transition(complaint=complaint, action=Action.TAKE, actor=officer)
-    services.transition(
-        complaint=complaint, action=Action.ASK_INFO, actor=officer, message="Send the contract."
-    )
+    transition(obj=complaint, action=Action.TAKE, actor=officer)
+    transition(obj=complaint, action=Action.ASK_INFO, actor=officer, message="Send the contract.")
     page = client.get(f"/en/complaints/{complaint.number}/").content.decode()
     assert "Send the contract." in page and "Reply to the officer" in page
     empty = client.post(url, {"message": ""})
@@ -233,10 +230,8 @@ def test_citizen_replies_with_a_file_only_when_asked(citizen, officer):
 
 def test_citizen_rates_the_resolution_once(citizen, officer):
     complaint = file_complaint(citizen)
-    services.transition(complaint=complaint, action=Action.TAKE, actor=officer)
-    services.transition(
-        complaint=complaint, action=Action.RESOLVE, actor=officer, message="The office refunded."
-    )
+    transition(obj=complaint, action=Action.TAKE, actor=officer)
+    transition(obj=complaint, action=Action.RESOLVE, actor=officer, message="The office refunded.")
     client = client_for(citizen)
     url = f"/en/complaints/{complaint.number}/rate/"
     bad = client.post(url, {"rating": "9", "comment": "keep me"})
@@ -256,8 +251,8 @@ def test_citizen_reopens_within_the_window_but_not_after(citizen, officer):
     import time_machine
 
     complaint = file_complaint(citizen)
-    services.transition(complaint=complaint, action=Action.TAKE, actor=officer)
-    services.transition(complaint=complaint, action=Action.RESOLVE, actor=officer, message="Done.")
+    transition(obj=complaint, action=Action.TAKE, actor=officer)
+    transition(obj=complaint, action=Action.RESOLVE, actor=officer, message="Done.")
     client = client_for(citizen)
     url = f"/en/complaints/{complaint.number}/reopen/"
     with time_machine.travel(dt.timedelta(days=8)):

@@ -36,13 +36,13 @@ def test_the_filing_sms_says_two_working_days_with_the_dual(
     [(1, "خلال يوم واحد."), (2, "خلال يومين."), (7, "خلال 7 أيام."), (14, "خلال 14 يومًا.")],
 )
 def test_the_reopening_window_agrees_with_its_number(citizen, officer, days, said):
-    from musaned.complaints import services
     from musaned.complaints.workflow import Action
+    from musaned.core.workflow import transition
 
     ServiceLevel.objects.update(reopen_days=days)
     complaint = file_complaint(citizen)
-    services.transition(complaint=complaint, action=Action.TAKE, actor=officer)
-    services.transition(complaint=complaint, action=Action.RESOLVE, actor=officer, message="تم.")
+    transition(obj=complaint, action=Action.TAKE, actor=officer)
+    transition(obj=complaint, action=Action.RESOLVE, actor=officer, message="تم.")
     page = client_for(citizen).get(f"/complaints/{complaint.number}/").content.decode()
     assert f"يمكنك إعادة فتح الشكوى بعد حلها {said}" in page
 
