@@ -317,18 +317,18 @@ def assert_fresh_code_and_no_errors(response, old_key):
     assert re.search(r'name="captcha_1"[^>]*>', html)[0].count("value=") == 0
 
 
-@pytest.mark.parametrize("action", ["refresh", "audio"])
+@pytest.mark.parametrize("button", ["refresh", "audio"])
 @pytest.mark.parametrize("lang", ["ar", "en"])
-def test_public_inquiry_keeps_the_numbers(client, action, lang):
+def test_public_inquiry_keeps_the_numbers(client, button, lang):
     prefix = "" if lang == "ar" else "/en"
-    old, response = press(client, f"{prefix}/inquiry/", INQUIRY, action)
+    old, response = press(client, f"{prefix}/inquiry/", INQUIRY, button)
     assert_fresh_code_and_no_errors(response, old)
     assert 'value="4000000000"' in response.text
     assert 'value="1000000008"' in response.text
     assert 'id="inquiry-result"' not in response.text
     # Nothing was searched, so nothing was audited.
     assert not AuditEvent.objects.filter(action__startswith="visa.inquiry").exists()
-    if action == "audio":
+    if button == "audio":  # the spoken code is shown once asked for
         assert re.search(r'<div class="captcha__audio" id="id_captcha_audio">', response.text)
         assert f'src="{prefix}/captcha/audio/{keys_on(response.text)[0]}.wav"' in response.text
         assert 'name="captcha_listen" value="1"' in response.text
