@@ -18,6 +18,7 @@ retries. ``on_expired`` works the same way for the expiry job.
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 
@@ -61,3 +62,11 @@ def handler_for(subject_type: str) -> SubjectHandler:
             f"No payment handler is registered for {subject_type!r}; "
             "call musaned.payments.handlers.register() in the app's ready()."
         ) from None
+
+
+def subject_row(bill) -> models.Model:
+    """A stand-in for the row a bill pays for (its model and primary key; nothing is read),
+    for ``core.locks`` to lock before the bill: the subject's handler moves the subject
+    inside the bill's transaction, so the subject comes first (core/locks.py)."""
+    model = apps.get_model(bill.subject_type)
+    return model(pk=model._meta.pk.to_python(bill.subject_id))
