@@ -19,6 +19,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from musaned.accounts.models import User
+from musaned.core import locks
 from musaned.core.errors import ApplicationError
 from musaned.core.numbering import unique_number
 from musaned.core.uploads import check_upload, delete_after_commit
@@ -88,7 +89,7 @@ def owner_rows(owner_id: int) -> list[models.Model]:
     (core/locks.py: the person comes first): creating a draft (the per-account caps),
     submitting and re-checking (the number of visas allowed). Two requests of one person
     then wait for each other instead of passing a limit together."""
-    return [User(pk=owner_id)]
+    return [locks.person_row(owner_id)]
 
 
 def owner_first(application: VisaApplication) -> list[models.Model]:
