@@ -26,6 +26,7 @@ from musaned.core.numbering import unique_number
 from musaned.core.workflow import transition
 from musaned.payments.models import Bill
 from musaned.visas import rules
+from musaned.visas.effects import EDITABLE_FIELDS, owner_first, owner_rows
 from musaned.visas.errors import (  # noqa: F401 (re-exported for callers)
     VisaError,
     VisaErrorCode,
@@ -34,14 +35,7 @@ from musaned.visas.errors import (  # noqa: F401 (re-exported for callers)
 )
 from musaned.visas.models import EvisaDocument, VisaApplication, VisaState, evisa_upload_to
 from musaned.visas.permissions import DECIDE_VISA_APPLICATIONS
-from musaned.visas.workflow import (
-    EDITABLE_FIELDS,
-    EDITABLE_STATES,
-    MACHINE,
-    Action,
-    owner_first,
-    owner_rows,
-)
+from musaned.visas.workflow import EDITABLE_STATES, MACHINE, Action
 
 C = VisaErrorCode
 

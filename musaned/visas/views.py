@@ -17,6 +17,7 @@ from musaned.core.uploads import download_response
 from musaned.identity.registry import get_registry
 from musaned.identity.saudi_id import IdType
 from musaned.visas import inquiry, rules, services
+from musaned.visas.effects import missing_parts
 from musaned.visas.forms import (
     AccountInquiryForm,
     ConfirmForm,
@@ -28,7 +29,7 @@ from musaned.visas.forms import (
 from musaned.visas.models import VisaState
 from musaned.visas.presenters import timeline_for, visa_card
 from musaned.visas.selectors import application_get_for, applications_for, visa_by_token
-from musaned.visas.workflow import Action, actions_of, guard_refusal, missing_parts
+from musaned.visas.workflow import Action, actions_of, guard_refusal
 
 
 def _get(request, reference):

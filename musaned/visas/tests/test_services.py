@@ -168,7 +168,7 @@ def test_a_failure_between_paid_and_issued_leaves_neither_half(citizen):
     bill = bill_for(application)
     audits, notices = AuditEvent.objects.count(), Notification.objects.count()
     # The issue row's give_numbers effect fails after pay and the decision have run.
-    crash = mock.patch("musaned.visas.workflow.unique_number", side_effect=RuntimeError("crash"))
+    crash = mock.patch("musaned.visas.effects.unique_number", side_effect=RuntimeError("crash"))
     with crash, pytest.raises(RuntimeError):
         pay(bill)
     application.refresh_from_db()
