@@ -60,6 +60,22 @@ def race(functions) -> tuple[list, list]:
     return results, errors
 
 
+def signed_callback(bill, *, event_id: str, paid_at: str) -> dict:
+    """The keyword arguments of ``bill_payment_callback``: the provider's signed payment."""
+    body = json.dumps(
+        {
+            "event_id": event_id,
+            "bill_number": bill.number,
+            "amount": str(bill.amount),
+            "kind": "payment",
+            "paid_at": paid_at,
+        }
+    ).encode()
+    timestamp = str(int(time.time()))
+    signature = sign(settings.PAYMENT_WEBHOOK_SECRET, timestamp, body)
+    return {"raw_body": body, "timestamp": timestamp, "signature": signature}
+
+
 def give_active_visas(owner, count: int) -> None:
     for n in range(count):
         VisaApplication.objects.create(
@@ -114,24 +130,9 @@ def test_ten_concurrent_copies_of_one_payment_callback_give_one_payment_and_one_
         application=complete_draft(citizen), actor=citizen
     )
     bill = bill_for(application)
-    body = json.dumps(
-        {
-            "event_id": "EVT-VISA-COPIES",
-            "bill_number": bill.number,
-            "amount": str(bill.amount),
-            "kind": "payment",
-            "paid_at": "2026-11-25T10:00:00Z",
-        }
-    ).encode()
-    timestamp = str(int(time.time()))
-    signature = sign(settings.PAYMENT_WEBHOOK_SECRET, timestamp, body)
+    signed = signed_callback(bill, event_id="EVT-VISA-COPIES", paid_at="2026-11-25T10:00:00Z")
 
-    results, errors = race(
-        [
-            (lambda: bill_payment_callback(raw_body=body, timestamp=timestamp, signature=signature))
-            for _ in range(THREADS)
-        ]
-    )
+    results, errors = race([(lambda: bill_payment_callback(**signed)) for _ in range(THREADS)])
 
     assert errors == []
     assert len(results) == THREADS  # every copy is answered (a copy is not an error)
@@ -210,21 +211,12 @@ def test_a_payment_and_the_expiry_job_racing_on_one_bill_end_one_way_without_dea
         application=complete_draft(citizen), actor=citizen
     )
     bill = bill_for(application)
-    body = json.dumps(
-        {
-            "event_id": "EVT-RACE-EXPIRY",
-            "bill_number": bill.number,
-            "amount": str(bill.amount),
-            "kind": "payment",
-            "paid_at": (bill.due_at - dt.timedelta(minutes=1)).isoformat(),  # paid in time
-        }
-    ).encode()
-    timestamp = str(int(time.time()))
-    signature = sign(settings.PAYMENT_WEBHOOK_SECRET, timestamp, body)
+    paid_in_time = (bill.due_at - dt.timedelta(minutes=1)).isoformat()
+    signed = signed_callback(bill, event_id="EVT-RACE-EXPIRY", paid_at=paid_in_time)
 
     results, errors = race(
         [
-            lambda: bill_payment_callback(raw_body=body, timestamp=timestamp, signature=signature),
+            lambda: bill_payment_callback(**signed),
             lambda: bills_expire(now=bill.due_at + dt.timedelta(seconds=1)),
         ]
     )
