@@ -12,7 +12,9 @@ its ``AppConfig.ready()``::
 
 ``on_paid`` runs after the bill is marked paid, in the same transaction: if it
 raises, the payment is rolled back and the provider is answered 500, so it
-retries. ``on_expired`` works the same way for the expiry job.
+retries. ``on_expired`` works the same way for the expiry job. Both find the
+subject's row already locked: the payments app locks it before the bill
+(``subject_row``; the order in ``musaned/core/locks.py``).
 """
 
 from collections.abc import Callable
