@@ -20,6 +20,7 @@ so there these are plain reads.
 from collections.abc import Iterable
 from typing import TypeVar
 
+from django.contrib.auth import get_user_model
 from django.db import models
 
 M = TypeVar("M", bound=models.Model)
@@ -65,3 +66,12 @@ def lock_all(objs: Iterable[models.Model]) -> list[models.Model]:
     unique = {(type(obj), obj.pk): obj for obj in objs if obj is not None and obj.pk}
     ordered = sorted(unique.values(), key=lambda obj: (rank(type(obj)), str(obj.pk)))
     return [lock(obj) for obj in ordered]
+
+
+def person_row(user_id: int | str) -> models.Model:
+    """The person's row (``accounts.user``, first in the order) as ``lock_all`` and a
+    workflow row's ``lock_first`` take it: a stand-in holding the primary key, nothing
+    read until it is locked. A limit that counts a person's records locks it first
+    (``lock_all([person_row(owner.pk)])``), so two requests of one person wait for each
+    other instead of passing the limit together."""
+    return get_user_model()(pk=user_id)

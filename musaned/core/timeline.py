@@ -56,6 +56,7 @@ def entries(
     action without one shows its own name, which only staff trails meet)."""
     lines = []
     for event in events:
+        by: str | Promise
         if event.actor_id is None:
             by = _("Musaned (automatic)")
         elif event.actor_id == owner_id:

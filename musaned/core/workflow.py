@@ -14,8 +14,9 @@ which, in one transaction: locks the row (``core/locks.py``, after the rows the 
 asks to be locked first); refuses a pair that is not in the table, or an actor who
 may not take it, with ``InvalidTransition`` (HTTP 409) and nothing changed; runs the
 row's guards and effects; saves the object with exactly the fields they changed; writes
-the audit row (old state, new state, actor, reason and what the effects noted); and
-queues the notice, which is sent after commit. Plain code: no framework, no metaclass.
+the audit row (old state, new state, actor, reason and what the effects noted); runs
+the row's ``after_save`` effects; and queues the notice, which is sent after commit.
+Plain code: no framework, no metaclass.
 """
 
 from __future__ import annotations
@@ -138,11 +139,16 @@ class Row:
 
     ``effects`` run in order inside the transaction, after the state is checked and
     before it changes; one may raise an ``ApplicationError`` to refuse (everything rolls
-    back). ``guards`` decide whether the action is possible at all now: a refused guard
-    also hides the button. ``lock_first`` names rows to lock before this one (the owner,
-    when a limit counts the owner's records). ``button`` is the label of the button that
-    takes the action (``None``: nobody presses it — a job or the platform does it);
-    ``timeline`` the line the record's history shows staff, ``owner_timeline`` the line
+    back). ``after_save`` effects run once the object is saved in its new state and the
+    audit row is written, still inside the transaction (what must see the new state: a
+    subject's handler, a follow-up on another record; what they change on the object is
+    not saved, and a raise still rolls everything back). ``guards`` decide whether the
+    action is possible at all now: a refused guard also hides the button. ``lock_first``
+    names rows to lock before this one (the owner, when a limit counts the owner's
+    records; ``transition`` takes those of every row of the action, as it learns the
+    state only under the lock). ``button`` is the label of the button that takes the
+    action (``None``: nobody presses it — a job or the platform does it); ``timeline``
+    the line the record's history shows staff, ``owner_timeline`` the line
     its owner reads when it differs ("You replied" for "The beneficiary replied"); a row
     with neither is not on the owner's timeline. ``audit_action`` overrides the
     audit row's name (``"<machine>.<action>"`` by default).
@@ -160,6 +166,7 @@ class Row:
     button: Text | None = None
     lock_first: Callable[[Any], Iterable[models.Model]] | None = None
     audit_action: str = ""
+    after_save: tuple[Effect, ...] = ()
 
     @property
     def whos(self) -> tuple[Who, ...]:
@@ -179,6 +186,9 @@ class Machine(Generic[M]):
       job may still move them);
     - ``editable``: the states from which ``edit_action`` (a row that keeps the state)
       may be taken.
+
+    ``audit_state_keys`` name the audit row's old and new state (``("old", "new")``;
+    an app whose audit rows already say ``old_state``/``new_state`` keeps its names).
     """
 
     def __init__(
@@ -198,8 +208,10 @@ class Machine(Generic[M]):
         labels: Mapping[str, Text] | None = None,
         owner_labels: Mapping[str, Text] | None = None,
         notify: Callable[..., Any] | None = None,
+        audit_state_keys: tuple[str, str] = ("old", "new"),
     ):
         self.name = name
+        self.audit_state_keys = audit_state_keys
         self.model = model
         self.rows: tuple[Row, ...] = tuple(rows)
         self.state_field = state_field
@@ -211,8 +223,9 @@ class Machine(Generic[M]):
         self._office_member = office_member
         # The app passes ``notifications.services.notify``: core sits below notifications.
         self.notify = notify
+        states = model._meta.get_field(state_field)
         self.states: tuple[str, ...] = tuple(
-            str(value) for value, _label in model._meta.get_field(state_field).choices or ()
+            str(value) for value, _label in getattr(states, "choices", None) or ()
         )
         self._by_pair: dict[tuple[str, str], Row] = {}
         for row in self.rows:
@@ -253,6 +266,9 @@ class Machine(Generic[M]):
 
     def rows_from(self, state: str) -> list[Row]:
         return [row for row in self.rows if row.source == str(state)]
+
+    def rows_of(self, action: str) -> list[Row]:
+        return [row for row in self.rows if row.action == str(action)]
 
     def state_of(self, obj: M) -> str:
         return str(getattr(obj, self.state_field))
@@ -331,9 +347,11 @@ def transition(*, obj: M, action: str, actor: Actor, reason: str = "", **payload
     """
     machine = machine_for(obj)
     with transaction.atomic():
-        row = machine.row(machine.state_of(obj), action)
-        if row is not None and row.lock_first is not None:
-            locks.lock_all(row.lock_first(obj))
+        # What this action locks first, whatever state the row turns out to be in: the
+        # caller's copy of ``obj`` may be stale, and the state is known only under the lock.
+        first = dict.fromkeys(r.lock_first for r in machine.rows_of(action) if r.lock_first)
+        if first:
+            locks.lock_all(other for lock_first in first for other in lock_first(obj))
         obj = locks.lock(obj)
         old = machine.state_of(obj)
         row = machine.row(old, action)
@@ -360,10 +378,13 @@ def transition(*, obj: M, action: str, actor: Actor, reason: str = "", **payload
         obj.save(update_fields=sorted(fields))
         details = dict(step.details)
         if row.source != row.target or row.action != machine.edit_action:
-            details = {"old": old, "new": row.target, **details}
+            old_key, new_key = machine.audit_state_keys
+            details = {old_key: old, new_key: row.target, **details}
         if reason:
             details.setdefault("reason", reason)
         audit(machine.audit_action(row), actor=actor, target=obj, **details)
+        for effect in row.after_save:
+            effect(step)
         if row.notice is not None:
             _send_notice(machine, row.notice, step)
     return obj

@@ -1,7 +1,14 @@
-"""The payments app's error codes. Codes never change; messages are translated."""
+"""The payments app's error codes and their messages. Codes never change; messages are
+translated.
+
+The same shape in every app: ``<App>ErrorCode``, ``<App>Error`` (and a subclass per HTTP
+meaning), ``MESSAGES`` and ``fail(code, **values)`` (``musaned/visas/errors.py``).
+"""
 
 from enum import StrEnum
+from typing import Any
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from musaned.core.errors import ApplicationError
@@ -49,7 +56,8 @@ class GatewayUnavailable(PaymentError):
 
 C = PaymentErrorCode
 
-_CLASSES: dict[PaymentErrorCode, type[PaymentError]] = {
+# The codes whose refusal means something other than 400.
+ERROR_CLASSES: dict[PaymentErrorCode, type[PaymentError]] = {
     C.BAD_SIGNATURE: CallbackUnauthorized,
     C.STALE_TIMESTAMP: CallbackUnauthorized,
     C.UNKNOWN_BILL: BillNotFound,
@@ -62,7 +70,7 @@ _CLASSES: dict[PaymentErrorCode, type[PaymentError]] = {
     C.GATEWAY_UNAVAILABLE: GatewayUnavailable,
 }
 
-MESSAGES = {
+MESSAGES: dict[PaymentErrorCode, str | Promise] = {
     C.INVALID_AMOUNT: _("A bill's amount must be more than zero, in riyals and halalas."),
     C.INVALID_DUE_DATE: _("A bill's due date must be in the future."),
     C.OPEN_BILL_EXISTS: _("This request already has a bill. Pay that bill instead."),
@@ -84,5 +92,8 @@ MESSAGES = {
 }
 
 
-def payment_error(code: PaymentErrorCode) -> PaymentError:
-    return _CLASSES.get(code, PaymentError)(code, MESSAGES[code])
+def fail(code: PaymentErrorCode, **values: Any) -> PaymentError:
+    """The error to raise for ``code``, its message filled with ``values`` (in the
+    language being spoken now)."""
+    message = MESSAGES[code]
+    return ERROR_CLASSES.get(code, PaymentError)(code, message % values if values else message)

@@ -12,12 +12,15 @@ its ``AppConfig.ready()``::
 
 ``on_paid`` runs after the bill is marked paid, in the same transaction: if it
 raises, the payment is rolled back and the provider is answered 500, so it
-retries. ``on_expired`` works the same way for the expiry job.
+retries. ``on_expired`` works the same way for the expiry job. Both find the
+subject's row already locked: the payments app locks it before the bill
+(``subject_row``; the order in ``musaned/core/locks.py``).
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 
@@ -61,3 +64,11 @@ def handler_for(subject_type: str) -> SubjectHandler:
             f"No payment handler is registered for {subject_type!r}; "
             "call musaned.payments.handlers.register() in the app's ready()."
         ) from None
+
+
+def subject_row(bill) -> models.Model:
+    """A stand-in for the row a bill pays for (its model and primary key; nothing is read),
+    for ``core.locks`` to lock before the bill: the subject's handler moves the subject
+    inside the bill's transaction, so the subject comes first (core/locks.py)."""
+    model = apps.get_model(bill.subject_type)
+    return model(pk=model._meta.pk.to_python(bill.subject_id))

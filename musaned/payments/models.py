@@ -56,6 +56,7 @@ class Bill(BaseModel):
         ordering = ["-created_at", "-id"]
         verbose_name = _("bill")
         verbose_name_plural = _("bills")
+        permissions = [("refund_bill", _("Can refund paid bills"))]
         indexes = [
             models.Index(fields=["subject_type", "subject_id", "created_at"]),
             models.Index(fields=["state", "due_at"]),

@@ -1,10 +1,14 @@
 """Every write to bills: creation, the provider's payment callback, refunds, expiry.
 
 Each function runs in one transaction (a savepoint inside the caller's, where
-there is one), locks the bill before changing it, writes its audit event
-inside that transaction and calls the subject's handler inside it too, so a
-bill and what it pays for never disagree. Money is ``Decimal``, never float.
+there is one). A bill changes state only through ``musaned.core.workflow.transition``
+along the rows of ``workflow.py``, which writes the audit row and runs the subject's
+handler inside the same transaction, so a bill and what it pays for never disagree.
+Locks come from ``musaned.core.locks``, the subject's row before the bill's. Money is
+``Decimal``, never float.
 """
+
+from __future__ import annotations
 
 import json
 import logging
@@ -12,16 +16,18 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from musaned.core import json_input
+from musaned.core import json_input, locks
 from musaned.core.audit import audit
 from musaned.core.numbering import unique_number
-from musaned.payments import workflow
+from musaned.core.workflow import transition
+from musaned.payments import selectors
 from musaned.payments.errors import (  # noqa: F401 (re-exported for callers)
     BillNotFound,
     CallbackUnauthorized,
@@ -29,7 +35,7 @@ from musaned.payments.errors import (  # noqa: F401 (re-exported for callers)
     PaymentConflict,
     PaymentError,
     PaymentErrorCode,
-    payment_error,
+    fail,
 )
 from musaned.payments.gateway import GatewayError, get_gateway
 from musaned.payments.handlers import handler_for, subject_type_of
@@ -41,6 +47,11 @@ from musaned.payments.models import (
     PaymentEventKind,
 )
 from musaned.payments.signatures import signature_ok, timestamp_fresh
+from musaned.payments.workflow import MACHINE, OPEN_STATES, Action, subject_first
+
+if TYPE_CHECKING:
+    # The person: payments sits beside accounts, not above it (pyproject.toml's layers).
+    from django.contrib.auth.models import AbstractUser as User
 
 logger = logging.getLogger(__name__)
 
@@ -50,18 +61,18 @@ _BILL_NUMBER = re.compile(rf"[0-9]{{{BILL_NUMBER_LENGTH}}}")
 _EVENT_ID = re.compile(r"[A-Za-z0-9._:\-]{1,100}")
 
 
-def _money(value) -> Decimal:
+def _money(value: Any) -> Decimal:
     """A positive amount with at most two decimals; raises ``PaymentError`` otherwise."""
     if isinstance(value, bool | float):
-        raise payment_error(C.INVALID_AMOUNT)
+        raise fail(C.INVALID_AMOUNT)
     try:
         amount = Decimal(str(value)) if isinstance(value, int | str) else Decimal(value)
     except (InvalidOperation, TypeError, ValueError):
-        raise payment_error(C.INVALID_AMOUNT) from None
+        raise fail(C.INVALID_AMOUNT) from None
     if not amount.is_finite() or amount <= 0 or amount > MAX_AMOUNT:
-        raise payment_error(C.INVALID_AMOUNT)
+        raise fail(C.INVALID_AMOUNT)
     if amount != amount.quantize(Decimal("0.01")):
-        raise payment_error(C.INVALID_AMOUNT)
+        raise fail(C.INVALID_AMOUNT)
     return amount.quantize(Decimal("0.01"))
 
 
@@ -69,7 +80,7 @@ def _money(value) -> Decimal:
 
 
 def bill_create(
-    *, owner, subject: models.Model, amount: Decimal, description: str, due_at: datetime
+    *, owner: User, subject: models.Model, amount: Decimal, description: str, due_at: datetime
 ) -> Bill:
     """Issue a bill for ``subject`` and register it with the payment gateway.
 
@@ -91,21 +102,23 @@ def bill_create(
         raise ValueError("a bill's description has 1 to 200 characters")
     amount = _money(amount)
     if timezone.is_naive(due_at) or due_at <= timezone.now():
-        raise payment_error(C.INVALID_DUE_DATE)
+        raise fail(C.INVALID_DUE_DATE)
     subject_id = str(subject.pk)
     open_bills = Bill.objects.filter(
-        subject_type=subject_type, subject_id=subject_id, state__in=workflow.OPEN_STATES
+        subject_type=subject_type, subject_id=subject_id, state__in=OPEN_STATES
     )
     gateway = get_gateway()
     try:
         with transaction.atomic():
             if open_bills.exists():
-                raise payment_error(C.OPEN_BILL_EXISTS)
+                raise fail(C.OPEN_BILL_EXISTS)
             bill = Bill.objects.create(
                 number=unique_number(
                     BILL_NUMBER_LENGTH, lambda n: Bill.objects.filter(number=n).exists()
                 ),
-                owner=owner,
+                # AUTH_USER_MODEL's class, which payments may not import (it sits beside
+                # accounts, not above it: pyproject.toml's layers).
+                owner=owner,  # type: ignore[misc]
                 subject_type=subject_type,
                 subject_id=subject_id,
                 description=description,
@@ -116,7 +129,7 @@ def bill_create(
                 bill.provider_reference = gateway.register_bill(bill)
             except GatewayError as exc:
                 logger.warning("The gateway refused bill registration: %s", exc)
-                raise payment_error(C.GATEWAY_UNAVAILABLE) from exc
+                raise fail(C.GATEWAY_UNAVAILABLE) from exc
             bill.save(update_fields=["provider_reference", "updated_at"])
             audit(
                 "bill.created",
@@ -132,7 +145,7 @@ def bill_create(
     except IntegrityError:
         # Lost a race with another bill for the same subject (the partial unique constraint).
         if open_bills.exists():
-            raise payment_error(C.OPEN_BILL_EXISTS) from None
+            raise fail(C.OPEN_BILL_EXISTS) from None
         raise
     return bill
 
@@ -162,11 +175,11 @@ def _parse_payment(raw_body: bytes) -> _Payment:
         data = json_input.loads(text, parse_float=Decimal)
         payload = json.loads(text)
     except (UnicodeDecodeError, ValueError):
-        raise payment_error(C.MALFORMED) from None
+        raise fail(C.MALFORMED) from None
     if not isinstance(data, dict):
-        raise payment_error(C.MALFORMED)
+        raise fail(C.MALFORMED)
     if "kind" in data and data["kind"] != PaymentEventKind.PAYMENT:
-        raise payment_error(C.UNSUPPORTED_KIND)
+        raise fail(C.UNSUPPORTED_KIND)
     event_id, number = data.get("event_id"), data.get("bill_number")
     paid_at = data.get("paid_at")
     if not (
@@ -178,14 +191,14 @@ def _parse_payment(raw_body: bytes) -> _Payment:
         and isinstance(paid_at, str)
         and isinstance(data.get("amount"), str | int | Decimal)
     ):
-        raise payment_error(C.MALFORMED)
+        raise fail(C.MALFORMED)
     try:
         paid_at = parse_datetime(paid_at)
         amount = _money(data["amount"])
     except (ValueError, PaymentError):
-        raise payment_error(C.MALFORMED) from None
+        raise fail(C.MALFORMED) from None
     if paid_at is None or timezone.is_naive(paid_at):
-        raise payment_error(C.MALFORMED)
+        raise fail(C.MALFORMED)
     return _Payment(event_id, number, amount, paid_at, payload)
 
 
@@ -234,9 +247,9 @@ def bill_payment_callback_apply(
     """
     try:
         if not signature_ok(settings.PAYMENT_WEBHOOK_SECRET, timestamp, raw_body, signature):
-            raise payment_error(C.BAD_SIGNATURE)
+            raise fail(C.BAD_SIGNATURE)
         if not timestamp_fresh(timestamp, now=timezone.now().timestamp()):
-            raise payment_error(C.STALE_TIMESTAMP)
+            raise fail(C.STALE_TIMESTAMP)
         payment = _parse_payment(raw_body)
         with transaction.atomic():
             return _apply_payment(payment)
@@ -245,10 +258,19 @@ def bill_payment_callback_apply(
         raise
 
 
+def _locked(bill: Bill) -> Bill:
+    """The bill read again under a lock, after its subject's row (core/locks.py's order:
+    the subject's handler, which runs inside, locks the subject; a visa cancellation
+    locks the application, then refunds its bill)."""
+    locks.lock_all(subject_first(bill))
+    return locks.lock(bill)
+
+
 def _apply_payment(payment: _Payment) -> CallbackResult:
-    bill = Bill.objects.select_for_update().filter(number=payment.bill_number).first()
-    if bill is None:
-        raise payment_error(C.UNKNOWN_BILL)
+    found = selectors.bill_by_number(payment.bill_number)  # not locked yet: the subject first
+    if found is None:
+        raise fail(C.UNKNOWN_BILL)
+    bill = _locked(found)
     # Read after taking the lock: a concurrent copy that held it has committed its event.
     applied = PaymentEvent.objects.filter(provider_event_id=payment.event_id).first()
     if applied is not None:
@@ -259,45 +281,24 @@ def _apply_payment(payment: _Payment) -> CallbackResult:
         ):
             audit("bill.callback_duplicate", target=bill, event_id=payment.event_id)
             return CallbackResult(bill=bill, applied=False)
-        raise payment_error(C.EVENT_CONFLICT)
+        raise fail(C.EVENT_CONFLICT)
     if payment.amount != bill.amount:
-        raise payment_error(C.AMOUNT_MISMATCH)
+        raise fail(C.AMOUNT_MISMATCH)
     if bill.state == BillState.EXPIRED or (
         bill.state == BillState.UNPAID and payment.paid_at > bill.due_at
     ):
-        raise payment_error(C.BILL_EXPIRED)
-    new_state = workflow.target(bill.state, workflow.Action.PAY)
-    if new_state is None:
-        raise payment_error(C.ALREADY_PAID)
-
-    old_state = bill.state
-    bill.state = new_state
-    bill.paid_at = payment.paid_at
-    bill.save(update_fields=["state", "paid_at", "updated_at"])
-    try:
-        with transaction.atomic():
-            PaymentEvent.objects.create(
-                provider_event_id=payment.event_id,
-                bill=bill,
-                kind=PaymentEventKind.PAYMENT,
-                amount=payment.amount,
-                payload=payment.payload,
-            )
-    except IntegrityError:
-        # Only reachable without row locks (the event id was taken in between).
-        raise payment_error(C.EVENT_CONFLICT) from None
-    audit(
-        "bill.paid",
-        target=bill,
-        old_state=old_state,
-        new_state=new_state,
+        raise fail(C.BILL_EXPIRED)
+    if MACHINE.row(bill.state, Action.PAY) is None:
+        raise fail(C.ALREADY_PAID)
+    bill = transition(
+        obj=bill,
+        action=Action.PAY,
+        actor=None,
         event_id=payment.event_id,
-        amount=str(payment.amount),
-        paid_at=payment.paid_at.isoformat(),
-        subject_type=bill.subject_type,
-        subject_id=bill.subject_id,
+        amount=payment.amount,
+        paid_at=payment.paid_at,
+        message=payment.payload,
     )
-    handler_for(bill.subject_type).on_paid(bill)
     return CallbackResult(bill=bill, applied=True)
 
 
@@ -320,52 +321,25 @@ def _audit_rejection(error: PaymentError, raw_body: bytes) -> None:
 # --- Refunds -----------------------------------------------------------------------
 
 
-def bill_refund(*, bill: Bill, actor, reason: str) -> Bill:
+def bill_refund(*, bill: Bill, actor: User | None, reason: str) -> Bill:
     """Give a paid bill's money back through the gateway; returns the refreshed bill.
 
-    The caller has checked that ``actor`` may refund (e.g. a reviewer's
-    decision or the owner's cancellation in the visas app). The bill row stays
-    locked while the gateway answers, so two refunds cannot both go through;
-    if the gateway fails, nothing changes (``PaymentError``,
-    ``gateway_unavailable``). Raises ``PaymentConflict`` (``not_paid``) for a
-    bill that is not paid. Stores a ``refund`` event; audit: ``bill.refunded``.
+    Who may: the bill's owner (cancelling what it paid for, in the visas app), the
+    platform itself (``actor=None``), or staff with ``payments.refund_bill``; anyone else
+    gets ``InvalidTransition`` (409). The bill row stays locked while the gateway
+    answers, so two refunds cannot both go through; if the gateway fails, nothing
+    changes (``PaymentError``, ``gateway_unavailable``). Raises ``PaymentConflict``
+    (``not_paid``) for a bill that is not paid. Stores a ``refund`` event; audit:
+    ``bill.refunded`` with the reason.
     """
     reason = (reason or "").strip()
     if not reason:
-        raise payment_error(C.REASON_REQUIRED)
-    gateway = get_gateway()
+        raise fail(C.REASON_REQUIRED)
     with transaction.atomic():
-        locked = Bill.objects.select_for_update().get(pk=bill.pk)
-        new_state = workflow.target(locked.state, workflow.Action.REFUND)
-        if new_state is None:
-            raise payment_error(C.NOT_PAID)
-        try:
-            reference = gateway.refund(locked)
-        except GatewayError as exc:
-            logger.warning("The gateway refused the refund of bill %s: %s", locked.number, exc)
-            raise payment_error(C.GATEWAY_UNAVAILABLE) from exc
-        old_state = locked.state
-        locked.state = new_state
-        locked.refunded_at = timezone.now()
-        locked.save(update_fields=["state", "refunded_at", "updated_at"])
-        PaymentEvent.objects.create(
-            provider_event_id=reference,
-            bill=locked,
-            kind=PaymentEventKind.REFUND,
-            amount=locked.amount,
-            payload={"refund_reference": reference},
-        )
-        audit(
-            "bill.refunded",
-            actor=actor,
-            target=locked,
-            old_state=old_state,
-            new_state=new_state,
-            amount=str(locked.amount),
-            refund_reference=reference,
-            reason=reason,
-        )
-    return locked
+        locked = _locked(bill)
+        if MACHINE.row(locked.state, Action.REFUND) is None:
+            raise fail(C.NOT_PAID)
+        return transition(obj=locked, action=Action.REFUND, actor=actor, reason=reason)
 
 
 # --- Expiry ------------------------------------------------------------------------
@@ -374,12 +348,12 @@ def bill_refund(*, bill: Bill, actor, reason: str) -> Bill:
 def bills_expire(*, now: datetime | None = None) -> int:
     """Expire every unpaid bill whose due time has passed; returns how many.
 
-    Each bill is expired in its own transaction, with its row locked, and its
-    subject's ``on_expired(bill)`` runs inside it. A bill whose lock is held
-    (a payment callback is being applied) is skipped and looked at on the next
-    run; a bill whose ``on_expired`` raises stays unpaid, is logged, and is
-    retried on the next run. Safe to run twice, or from two machines at once.
-    Audit: ``bill.expired``.
+    Each bill is expired in its own transaction, its subject's row and then its own
+    locked, and its subject's ``on_expired(bill)`` runs inside it. A bill whose lock (or
+    whose subject's) is held — a payment callback is being applied — is skipped and
+    looked at on the next run; a bill whose ``on_expired`` raises stays unpaid, is
+    logged, and is retried on the next run. Safe to run twice, or from two machines at
+    once. Audit: ``bill.expired``.
     """
     now = now or timezone.now()
     due = Bill.objects.filter(state=BillState.UNPAID, due_at__lt=now)
@@ -387,24 +361,25 @@ def bills_expire(*, now: datetime | None = None) -> int:
     for pk in list(due.order_by("due_at", "pk").values_list("pk", flat=True)):
         try:
             with transaction.atomic():
-                bill = due.select_for_update(skip_locked=True).filter(pk=pk).first()
+                bill = _locked_unless_busy(due.filter(pk=pk))
                 if bill is None:
                     continue  # paid or expired meanwhile, or being paid right now
-                new_state = workflow.target(bill.state, workflow.Action.EXPIRE)
-                bill.state = new_state
-                bill.save(update_fields=["state", "updated_at"])
-                audit(
-                    "bill.expired",
-                    target=bill,
-                    old_state=BillState.UNPAID,
-                    new_state=new_state,
-                    due_at=bill.due_at.isoformat(),
-                )
-                on_expired = handler_for(bill.subject_type).on_expired
-                if on_expired is not None:
-                    on_expired(bill)
+                transition(obj=bill, action=Action.EXPIRE, actor=None)
         except Exception:
             logger.exception("Bill %s could not be expired; the next run retries it.", pk)
             continue
         expired += 1
     return expired
+
+
+def _locked_unless_busy(bills: models.QuerySet[Bill]) -> Bill | None:
+    """The one bill of ``bills``, locked after its subject, or ``None`` when it is gone
+    from ``bills`` or another transaction holds either row (it is not waited for)."""
+    found = bills.first()
+    if found is None:
+        return None
+    for subject in subject_first(found):
+        held = type(subject)._default_manager.filter(pk=subject.pk)
+        if locks.lock_where(held, skip_locked=True) is None:
+            return None
+    return locks.lock_where(bills, skip_locked=True)

@@ -28,6 +28,7 @@ import fontpkg
 import segno
 from django.utils import translation
 from fpdf import FPDF
+from fpdf.enums import WrapMode
 
 from musaned.identity.hijri import format_gregorian, format_hijri
 from musaned.identity.saudi_id import mask_id
@@ -324,7 +325,7 @@ def _qr_block(pdf: FPDF, verify_url: str) -> None:
     pdf.set_text_color(*MUTED)
     pdf.set_font(FONT, size=8)
     pdf.set_xy(MARGIN + 20, top + size + 7)
-    pdf.multi_cell(CONTENT_W - 40, 4, verify_url, align="C", wrapmode="CHAR")
+    pdf.multi_cell(CONTENT_W - 40, 4, verify_url, align="C", wrapmode=WrapMode.CHAR)
     pdf.set_text_color(*INK)
 
 

@@ -1,5 +1,7 @@
 """The visa application's steps."""
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -128,8 +130,9 @@ class WorkerForm(Form):
         except forms.ValidationError:
             return None
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         occupation, gender = cleaned.get("occupation"), cleaned.get("worker_gender")
         if occupation and gender and gender not in occupation.genders:
             self.add_error(
@@ -146,6 +149,11 @@ class WorkerForm(Form):
                 "nationality", _("Residents may not recruit a worker of their own nationality.")
             )
         return cleaned
+
+
+def _no_optional_mark(field: forms.Field) -> None:
+    """Not marked "(optional)": the field is needed unless another one is given."""
+    field.show_optional = False  # type: ignore[attr-defined]  # read by core/forms/field.html
 
 
 class FinanceForm(Form):
@@ -181,9 +189,9 @@ class FinanceForm(Form):
         self.application = application
         for name in ("monthly_salary", "bank_balance"):
             self.fields[name].widget.attrs.update({"inputmode": "decimal", "dir": "ltr"})
-            self.fields[name].show_optional = False
+            _no_optional_mark(self.fields[name])
         # Required unless one is already attached (checked in clean()).
-        self.fields["proof_document"].show_optional = False
+        _no_optional_mark(self.fields["proof_document"])
         if application.proof_document:
             self.fields["proof_document"].help_text = _(
                 "A document is already attached. Upload another only to replace it."
@@ -195,10 +203,11 @@ class FinanceForm(Form):
                 required=False,
                 help_text=_("Needed for this occupation. PDF, JPG or PNG, up to 5 MB."),
             )
-            self.fields["occupation_document"].show_optional = False
+            _no_optional_mark(self.fields["occupation_document"])
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("monthly_salary") is None and cleaned.get("bank_balance") is None:
             self.add_error("monthly_salary", _("Enter the monthly salary or the bank balance."))
         if not cleaned.get("proof_document") and not self.application.proof_document:
@@ -208,10 +217,11 @@ class FinanceForm(Form):
             and not cleaned.get("occupation_document")
             and not self.application.occupation_document
         ):
+            occupation = self.application.occupation
             self.add_error(
                 "occupation_document",
                 _("Attach the %(document)s.")
-                % {"document": self.application.occupation.document_name},
+                % {"document": occupation.document_name if occupation else ""},
             )
         return cleaned
 
@@ -232,12 +242,6 @@ class ConfirmForm(Form):
     confirm = forms.BooleanField(
         label=_("Yes, I understand this cannot be undone."),
         error_messages={"required": _("Tick the box to confirm.")},
-    )
-
-
-class ReviewDecisionForm(Form):
-    reason = forms.CharField(
-        label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
 

@@ -5,9 +5,10 @@ card (presenters.py)."""
 import re
 import time
 
-from django.db.models import CharField, Value
+from django.db.models import CharField, ForeignKey, Value
 from django.db.models.signals import post_delete, post_save
 
+from musaned.accounts.models import User
 from musaned.core.audit import audit
 from musaned.identity.saudi_id import mask_id, normalize_digits
 from musaned.visas.models import (
@@ -62,7 +63,7 @@ class CatalogueNames:
         self._rows = None
 
     def _load(self) -> dict[str, dict[int, BilingualName]]:
-        models = {
+        models: dict[str, type[Occupation] | type[Nationality] | type[ArrivalPoint]] = {
             "occupation": Occupation,
             "nationality": Nationality,
             "arrival_point": ArrivalPoint,
@@ -93,8 +94,9 @@ class CatalogueNames:
         for kind in CATALOGUE_FIELDS:
             pk = getattr(application, f"{kind}_id")
             found = self.get(kind, pk) if pk is not None else None
-            if found is not None:
-                VisaApplication._meta.get_field(kind).set_cached_value(application, found)
+            field = VisaApplication._meta.get_field(kind)
+            if found is not None and isinstance(field, ForeignKey):
+                field.set_cached_value(application, found)
             # else: not there at all; reading the field queries the database as usual.
 
 
@@ -143,7 +145,7 @@ def public_inquiry(*, issued_number: str, national_id: str) -> VisaCard | None:
     return visa_card(application)
 
 
-def account_inquiry(*, actor, query: str) -> list[VisaApplication]:
+def account_inquiry(*, actor: User, query: str) -> list[VisaApplication]:
     """The actor's own visas and requests: all of them for the actor's own ID number, else
     the ones whose request, visa or issued number it is. Another person's numbers find
     nothing (the owner is part of every query)."""

@@ -2,12 +2,15 @@
 page, the QR verification page, and later the inquiry), so they never disagree."""
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from musaned.core.models import AuditEvent
+from musaned.core.timeline import OWNER, Entry, timeline
+from musaned.payments.workflow import MACHINE as BILL_MACHINE
 from musaned.visas.models import VisaApplication, VisaState, WorkerGender
+from musaned.visas.workflow import MACHINE, UPDATED
 
 
 def mask_name(first: str, family: str) -> str:
@@ -66,39 +69,17 @@ def visa_card(application: VisaApplication) -> VisaCard:
     )
 
 
-ACTION_LABELS = {
-    "visa.created": _("Request started"),
-    "visa.updated": _("Request edited"),
-    "visa.submit": _("Submitted; bill issued"),
-    "visa.submit_exempt": _("Submitted (fee exempt)"),
-    "visa.pay": _("Fee paid"),
-    "visa.bill_expire": _("Bill expired unpaid; back to draft"),
-    "visa.issue": _("Visa issued automatically"),
-    "visa.refer": _("Sent to quality check"),
-    "visa.reject": _("Not approved by the rules"),
-    "visa.approve": _("Approved in quality check; visa issued"),
-    "visa.decline": _("Rejected in quality check"),
-    "visa.recheck": _("Re-check asked"),
-    "visa.cancel": _("Visa cancelled"),
-    "visa.expire": _("Visa expired"),
-    "visa.withdraw": _("Draft discarded"),
-    "bill.refunded": _("Fee refunded"),
-    "bill.expired": _("Bill expired unpaid"),
-}
+# The lines of a request's history, staff's and the owner's: the workflow's rows, with
+# the request's creation and its bills' own lines (``MACHINE.labels``/``owner_labels``).
+# The back office reads them from the machine; this name is kept for it meanwhile.
+ACTION_LABELS = MACHINE.labels
 # The bill's own events that belong on the application's timeline.
-BILL_EVENTS = ("bill.refunded", "bill.expired")
+BILL_EVENTS = tuple(BILL_MACHINE.owner_labels)
 
 
-@dataclass(frozen=True)
-class TimelineEntry:
-    at: object
-    label: str
-    by: str
-    detail: str
-
-
-def timeline_for(application: VisaApplication) -> list[TimelineEntry]:
-    """What happened to an application and its bills, oldest first, in two queries."""
+def timeline_for(application: VisaApplication) -> list[Entry]:
+    """What happened to an application and its bills, oldest first, as its owner reads it
+    (no draft edits, nothing staff did only for themselves), in two queries."""
     from musaned.payments.models import Bill
 
     bill_ids = [
@@ -107,27 +88,17 @@ def timeline_for(application: VisaApplication) -> list[TimelineEntry]:
             subject_type="visas.visaapplication", subject_id=str(application.pk)
         ).values_list("pk", flat=True)
     ]
-    events = AuditEvent.objects.filter(
-        Q(target_type="visas.visaapplication", target_id=str(application.pk))
-        | Q(target_type="payments.bill", target_id__in=bill_ids, action__in=BILL_EVENTS)
-    ).select_related("actor")
-    entries = []
-    for event in events.order_by("created_at", "id"):
-        if event.action == "visa.updated":
-            continue
-        if event.actor is None:
-            by = _("Musaned (automatic)")
-        elif event.actor_id == application.owner_id:
-            by = _("You")
-        else:
-            by = _("Ministry staff")
-        detail = event.data.get("reason", "") or event.data.get("bill_number", "")
-        entries.append(
-            TimelineEntry(
-                at=event.created_at,
-                label=ACTION_LABELS.get(event.action, event.action),
-                by=by,
-                detail=detail,
-            )
-        )
-    return entries
+    return timeline(
+        application,
+        viewer=OWNER,
+        labels=MACHINE.owner_labels,
+        also=Q(target_type="payments.bill", target_id__in=bill_ids, action__in=BILL_EVENTS),
+        only_labelled=True,
+        exclude=(UPDATED,),
+        detail=timeline_detail,
+    )
+
+
+def timeline_detail(data: dict[str, Any]) -> str:
+    """The line's detail: the reason given, or the bill's number."""
+    return str(data.get("reason", "") or data.get("bill_number", ""))

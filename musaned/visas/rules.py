@@ -14,9 +14,10 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from musaned.accounts.models import User
 from musaned.identity.registry import PersonRecord, get_registry
 from musaned.identity.saudi_id import IdType
-from musaned.visas.models import CapacityTier, RuleSet, VisaApplication
+from musaned.visas.models import CapacityTier, Occupation, RuleSet, VisaApplication
 from musaned.visas.selectors import active_visa_count, rule_set_in_effect
 
 
@@ -43,7 +44,7 @@ class Verdict:
 class Facts:
     """Everything the rules look at, gathered once."""
 
-    user: object
+    user: User
     person: PersonRecord | None
     rule_set: RuleSet
     today: dt.date
@@ -233,7 +234,12 @@ def rule_own_nationality(f: Facts) -> Verdict | None:
             _("Residents may not recruit a worker of their own nationality."),
             _("Choose another nationality in the application."),
         )
-    if f.person is not None and app.nationality.code == f.person.nationality:
+    nationality = app.nationality
+    if (
+        f.person is not None
+        and nationality is not None
+        and nationality.code == f.person.nationality
+    ):
         return Verdict(
             "own_nationality",
             Status.FAIL,
@@ -244,14 +250,20 @@ def rule_own_nationality(f: Facts) -> Verdict | None:
     return Verdict("own_nationality", Status.PASS, title, _("The worker's nationality is allowed."))
 
 
-def rule_gender(f: Facts) -> Verdict | None:
+def _occupation(f: Facts) -> Occupation | None:
+    """The application's occupation, if one is chosen."""
     app = f.application
-    if app is None or app.occupation_id is None:
+    return app.occupation if app is not None and app.occupation_id is not None else None
+
+
+def rule_gender(f: Facts) -> Verdict | None:
+    app, occupation = f.application, _occupation(f)
+    if app is None or occupation is None:
         return None
     title = _("Worker's gender")
     if not app.worker_gender:
         return Verdict("gender", Status.NEEDS_INFO, title, _("Choose the worker's gender."))
-    if app.worker_gender in app.occupation.genders:
+    if app.worker_gender in occupation.genders:
         return Verdict(
             "gender", Status.PASS, title, _("This occupation is open to the chosen gender.")
         )
@@ -265,11 +277,11 @@ def rule_gender(f: Facts) -> Verdict | None:
 
 
 def rule_document(f: Facts) -> Verdict | None:
-    app = f.application
-    if app is None or app.occupation_id is None or not app.occupation.needs_document:
+    app, occupation = f.application, _occupation(f)
+    if app is None or occupation is None or not occupation.needs_document:
         return None
     title = _("Occupation document")
-    name = app.occupation.document_name
+    name = occupation.document_name
     if not app.occupation_document:
         return Verdict(
             "document",
@@ -303,7 +315,7 @@ RULES = [
 
 
 def gather(
-    *, user, application: VisaApplication | None = None, today: dt.date | None = None
+    *, user: User, application: VisaApplication | None = None, today: dt.date | None = None
 ) -> Facts:
     from django.utils import timezone
 
@@ -320,11 +332,16 @@ def gather(
     )
 
 
-def evaluate(
-    *, user, application: VisaApplication | None = None, today: dt.date | None = None
-) -> list[Verdict]:
-    facts = gather(user=user, application=application, today=today)
+def verdicts_of(facts: Facts) -> list[Verdict]:
+    """Every rule's verdict on ``facts``, in the rules' order (a rule that does not apply
+    gives none)."""
     return [v for rule in RULES if (v := rule(facts)) is not None]
+
+
+def evaluate(
+    *, user: User, application: VisaApplication | None = None, today: dt.date | None = None
+) -> list[Verdict]:
+    return verdicts_of(gather(user=user, application=application, today=today))
 
 
 def fee_for(facts: Facts) -> Decimal:

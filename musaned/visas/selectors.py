@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.db.models import Q, QuerySet
 
+from musaned.accounts.models import User
 from musaned.core.errors import NotFound
 from musaned.visas.models import RuleSet, VisaApplication, VisaState
 
@@ -25,7 +26,7 @@ def rule_set_in_effect(on: dt.date) -> RuleSet:
     return rule_set
 
 
-def active_visa_count(*, owner, excluding: VisaApplication | None = None) -> int:
+def active_visa_count(*, owner: User, excluding: VisaApplication | None = None) -> int:
     """Visas and open applications that count against the number allowed."""
     from musaned.visas.workflow import ACTIVE_STATES
 
@@ -35,7 +36,7 @@ def active_visa_count(*, owner, excluding: VisaApplication | None = None) -> int
     return rows.count()
 
 
-def applications_for(*, actor) -> QuerySet[VisaApplication]:
+def applications_for(*, actor: User) -> QuerySet[VisaApplication]:
     """The actor's own applications and visas, with what the list shows, in one query."""
     return (
         VisaApplication.objects.filter(owner=actor)
@@ -45,7 +46,7 @@ def applications_for(*, actor) -> QuerySet[VisaApplication]:
     )
 
 
-def applications_numbered_for(*, actor, number: str) -> QuerySet[VisaApplication]:
+def applications_numbered_for(*, actor: User, number: str) -> QuerySet[VisaApplication]:
     """The actor's own applications whose request, visa or issued number (رقم الصادر) is
     ``number``; the owner is in the query, so another person's numbers find nothing."""
     return applications_for(actor=actor).filter(
@@ -53,7 +54,7 @@ def applications_numbered_for(*, actor, number: str) -> QuerySet[VisaApplication
     )
 
 
-def application_get_for(*, actor, reference: str) -> VisaApplication:
+def application_get_for(*, actor: User, reference: str) -> VisaApplication:
     """One of the actor's applications by its request number; anyone else's is NotFound."""
     application = applications_for(actor=actor).filter(reference=reference).first()
     if application is None:

@@ -1,5 +1,6 @@
 """Visa pages: eligibility, the application steps, my visas, the e-visa, cancellation."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpResponse, JsonResponse
@@ -16,6 +17,7 @@ from musaned.core.uploads import download_response
 from musaned.identity.registry import get_registry
 from musaned.identity.saudi_id import IdType
 from musaned.visas import inquiry, rules, services
+from musaned.visas.effects import missing_parts
 from musaned.visas.forms import (
     AccountInquiryForm,
     ConfirmForm,
@@ -27,7 +29,7 @@ from musaned.visas.forms import (
 from musaned.visas.models import VisaState
 from musaned.visas.presenters import timeline_for, visa_card
 from musaned.visas.selectors import application_get_for, applications_for, visa_by_token
-from musaned.visas.workflow import EDITABLE_STATES
+from musaned.visas.workflow import Action, actions_of, guard_refusal
 
 
 def _get(request, reference):
@@ -79,7 +81,7 @@ def application_new(request):
 
 
 def _editable_or_redirect(request, application):
-    if application.state not in EDITABLE_STATES:
+    if Action.UPDATE not in actions_of(application, request.user):
         messages.info(request, _("This request was submitted and can no longer be changed."))
         return redirect("visas:detail", reference=application.reference)
     return None
@@ -199,7 +201,8 @@ def step_review(request, reference):
             "form": form,
             "application": application,
             "verdicts": verdicts,
-            "missing": services.missing_parts(application),
+            "missing": missing_parts(application),
+            "actions": actions_of(application, request.user),
             "fee": rules.fee_for(rules.gather(user=request.user, application=application)),
             "error": error,
             "step_number": 3,
@@ -224,7 +227,7 @@ def detail(request, reference):
             "bill": bill,
             "pay_url": get_gateway().payment_url(bill) if bill and bill.state == "unpaid" else "",
             "timeline": timeline_for(application),
-            "can_recheck": application.state == VisaState.REJECTED and application.fix_by,
+            "actions": actions_of(application, request.user),
             # A rejected request shows every rule as it stands now: what still fails is what to fix.
             "verdicts": rules.evaluate(user=request.user, application=application)
             if application.state == VisaState.REJECTED
@@ -265,8 +268,11 @@ def withdraw(request, reference):
 @require_http_methods(["GET", "POST"])
 def cancel(request, reference):
     application = _get(request, reference)
-    if application.state != VisaState.ISSUED:
-        messages.error(request, _("Only an issued visa can be cancelled."))
+    if Action.CANCEL not in actions_of(application, request.user):
+        refusal = guard_refusal(application, request.user, Action.CANCEL)
+        messages.error(
+            request, refusal.message if refusal else _("Only an issued visa can be cancelled.")
+        )
         return redirect("visas:detail", reference=reference)
     form = ConfirmForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -288,8 +294,10 @@ def evisa_pdf(request, reference):
     application = _get(request, reference)
     if not application.verification_token:
         raise Http404
-    # Issue 6: the file the render_evisa task stored, or drawn now (and stored) if it is behind.
-    pdf = evisa_pdf_for(application, request=request)
+    # Issues 6 and 11: the file the render_evisa task stored; while the worker is behind, a
+    # copy drawn in memory (the task, asked again, stores its own). A GET writes nothing.
+    site = settings.MUSANED_SITE_URL or request.build_absolute_uri("/").rstrip("/")
+    pdf = evisa_pdf_for(application, base_url=site)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{evisa_filename(application)}"'
     return response

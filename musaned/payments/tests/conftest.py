@@ -30,20 +30,29 @@ class Recorder:
     fail_on_paid: Exception | None = None
     fail_on_expired: Exception | None = None
     delay: float = 0.0
+    tell_owner: bool = False  # queue a notice first, as the visas app does
 
     def on_paid(self, bill: Bill) -> None:
         assert bill.state == BillState.PAID
         if self.delay:
             time.sleep(self.delay)
+        self._tell(bill, "Paid")
         if self.fail_on_paid is not None:
             raise self.fail_on_paid
         self.paid.append(bill.pk)
 
     def on_expired(self, bill: Bill) -> None:
         assert bill.state == BillState.EXPIRED
+        self._tell(bill, "Expired")
         if self.fail_on_expired is not None:
             raise self.fail_on_expired
         self.expired.append(bill.pk)
+
+    def _tell(self, bill: Bill, what: str) -> None:
+        if self.tell_owner:
+            from musaned.notifications.services import notify
+
+            notify(user=bill.owner, subject=what, body=f"Bill {bill.number}: {what}.")
 
     @staticmethod
     def return_url(bill: Bill) -> str:

@@ -26,6 +26,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import Permission
 from django.utils import timezone
 
 from musaned.payments import handlers, services
@@ -196,6 +197,7 @@ class PaymentGatewayContract:
     def test_the_refund_service_goes_through_the_adapter(self, bill, django_user_model):
         self.pay(bill)
         staff = django_user_model.objects.create(username="contract-reviewer", is_staff=True)
+        staff.user_permissions.add(Permission.objects.get(codename="refund_bill"))
         refunded = services.bill_refund(bill=bill, actor=staff, reason="Visa declined")
         assert refunded.state == BillState.REFUNDED
         event = PaymentEvent.objects.get(bill=bill, kind=PaymentEventKind.REFUND)

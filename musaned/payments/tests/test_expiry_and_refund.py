@@ -5,6 +5,7 @@ from io import StringIO
 
 import pytest
 import time_machine
+from django.contrib.auth.models import Permission
 from django.core.management import call_command
 
 from musaned.core.models import AuditEvent
@@ -73,6 +74,7 @@ def paid_bill(recording_gateway, bill):
 
 def test_refund_goes_through_the_port_and_is_audited(paid_bill, make_user):
     staff = make_user(is_staff=True)
+    staff.user_permissions.add(Permission.objects.get(codename="refund_bill"))
     refunded = services.bill_refund(bill=paid_bill, actor=staff, reason="Visa declined")
     assert refunded.state == BillState.REFUNDED
     assert refunded.refunded_at is not None
@@ -121,3 +123,18 @@ def test_a_refund_the_gateway_refuses_changes_nothing(settings, paid_bill):
     assert paid_bill.state == BillState.PAID
     assert not PaymentEvent.objects.filter(kind="refund").exists()
     assert not AuditEvent.objects.filter(action="bill.refunded").exists()
+
+
+def test_only_the_owner_the_platform_or_a_refunder_may_refund(paid_bill, make_user):
+    from musaned.core.errors import InvalidTransition
+
+    for someone in (make_user(), make_user(is_staff=True)):  # a stranger, staff without it
+        with pytest.raises(InvalidTransition) as refused:
+            services.bill_refund(bill=paid_bill, actor=someone, reason="Not theirs")
+        assert refused.value.status == 409
+    assert ("refund", paid_bill.number) not in fakes.calls
+    paid_bill.refresh_from_db()
+    assert paid_bill.state == BillState.PAID
+    refunded = services.bill_refund(bill=paid_bill, actor=paid_bill.owner, reason="Cancelled")
+    assert refunded.state == BillState.REFUNDED
+    assert AuditEvent.objects.get(action="bill.refunded").actor == paid_bill.owner

@@ -60,6 +60,22 @@ def race(functions) -> tuple[list, list]:
     return results, errors
 
 
+def signed_callback(bill, *, event_id: str, paid_at: str) -> dict:
+    """The keyword arguments of ``bill_payment_callback``: the provider's signed payment."""
+    body = json.dumps(
+        {
+            "event_id": event_id,
+            "bill_number": bill.number,
+            "amount": str(bill.amount),
+            "kind": "payment",
+            "paid_at": paid_at,
+        }
+    ).encode()
+    timestamp = str(int(time.time()))
+    signature = sign(settings.PAYMENT_WEBHOOK_SECRET, timestamp, body)
+    return {"raw_body": body, "timestamp": timestamp, "signature": signature}
+
+
 def give_active_visas(owner, count: int) -> None:
     for n in range(count):
         VisaApplication.objects.create(
@@ -114,24 +130,9 @@ def test_ten_concurrent_copies_of_one_payment_callback_give_one_payment_and_one_
         application=complete_draft(citizen), actor=citizen
     )
     bill = bill_for(application)
-    body = json.dumps(
-        {
-            "event_id": "EVT-VISA-COPIES",
-            "bill_number": bill.number,
-            "amount": str(bill.amount),
-            "kind": "payment",
-            "paid_at": "2026-11-25T10:00:00Z",
-        }
-    ).encode()
-    timestamp = str(int(time.time()))
-    signature = sign(settings.PAYMENT_WEBHOOK_SECRET, timestamp, body)
+    signed = signed_callback(bill, event_id="EVT-VISA-COPIES", paid_at="2026-11-25T10:00:00Z")
 
-    results, errors = race(
-        [
-            (lambda: bill_payment_callback(raw_body=body, timestamp=timestamp, signature=signature))
-            for _ in range(THREADS)
-        ]
-    )
+    results, errors = race([(lambda: bill_payment_callback(**signed)) for _ in range(THREADS)])
 
     assert errors == []
     assert len(results) == THREADS  # every copy is answered (a copy is not an error)
@@ -196,3 +197,37 @@ def test_ten_parallel_draft_creations_against_a_cap_of_five_make_five(citizen):
     assert len(results) == settings.MUSANED_MAX_DRAFTS_PER_ACCOUNT == 5
     assert len(errors) == 5 and all(isinstance(e, VisaLimitReached) for e in errors), errors
     assert VisaApplication.objects.filter(owner=citizen, state=VisaState.DRAFT).count() == 5
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_payment_and_the_expiry_job_racing_on_one_bill_end_one_way_without_deadlock(citizen):
+    """Both lock the application before the bill (core/locks.py): one of them wins, the
+    other sees what it did, and the bill and the request agree."""
+    import datetime as dt
+
+    from musaned.payments.services import bills_expire
+
+    application = services.visa_application_submit(
+        application=complete_draft(citizen), actor=citizen
+    )
+    bill = bill_for(application)
+    paid_in_time = (bill.due_at - dt.timedelta(minutes=1)).isoformat()
+    signed = signed_callback(bill, event_id="EVT-RACE-EXPIRY", paid_at=paid_in_time)
+
+    results, errors = race(
+        [
+            lambda: bill_payment_callback(**signed),
+            lambda: bills_expire(now=bill.due_at + dt.timedelta(seconds=1)),
+        ]
+    )
+
+    bill.refresh_from_db()
+    application.refresh_from_db()
+    if bill.state == BillState.PAID:
+        assert errors == [] and 0 in results  # the job passed over the held rows
+        assert application.state == VisaState.ISSUED
+    else:
+        assert bill.state == BillState.EXPIRED
+        assert [getattr(e, "code", repr(e)) for e in errors] == ["bill_expired"]
+        assert application.state == VisaState.DRAFT
+        assert not PaymentEvent.objects.filter(bill=bill).exists()

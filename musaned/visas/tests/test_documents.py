@@ -14,12 +14,13 @@ from django.utils import timezone
 from musaned.api.services import api_token_create
 from musaned.api.tests.conftest import Api
 from musaned.api.tests.test_api import DRAFT
+from musaned.core import workflow
 from musaned.core.models import AuditEvent
 from musaned.core.tests import documents
 from musaned.core.uploads import UploadErrorCode, UploadRefused
 from musaned.visas import services
+from musaned.visas.errors import VisaErrorCode, VisaLimitReached
 from musaned.visas.models import Occupation, VisaApplication, VisaState
-from musaned.visas.services import VisaErrorCode, VisaLimitReached
 from musaned.visas.tests.conftest import complete_draft
 
 pytestmark = pytest.mark.django_db
@@ -171,7 +172,7 @@ def test_a_failed_replacement_keeps_the_old_file_and_leaves_no_new_one(citizen, 
     def broken_audit(*args, **kwargs):
         raise RuntimeError("the database went away mid-transaction")
 
-    monkeypatch.setattr(services, "audit", broken_audit)
+    monkeypatch.setattr(workflow, "audit", broken_audit)  # the one transition's audit row
     with pytest.raises(RuntimeError):
         services.visa_application_update(
             application=application, actor=citizen, proof_document=pdf(note="new")

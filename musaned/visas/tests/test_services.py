@@ -15,13 +15,15 @@ from musaned.core.errors import InvalidTransition
 from musaned.core.models import AuditEvent
 from musaned.identity.models import RegistryPerson
 from musaned.notifications import sms
+from musaned.notifications.models import Notification
+from musaned.payments.models import PaymentEvent
 from musaned.payments.selectors import bill_for
 from musaned.payments.services import bill_payment_callback
 from musaned.payments.signatures import sign
 from musaned.visas import services
+from musaned.visas.errors import VisaError
 from musaned.visas.models import VisaApplication, VisaState
 from musaned.visas.presenters import ACTION_LABELS, timeline_for
-from musaned.visas.services import VisaError
 from musaned.visas.tests.conftest import complete_draft
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -164,13 +166,20 @@ def test_cancelling_an_issued_visa_refunds_the_fee_and_cannot_be_undone(citizen)
 def test_a_failure_between_paid_and_issued_leaves_neither_half(citizen):
     application = submitted(citizen)
     bill = bill_for(application)
-    crash = mock.patch("musaned.visas.services._give_numbers", side_effect=RuntimeError("crash"))
+    audits, notices = AuditEvent.objects.count(), Notification.objects.count()
+    # The issue row's give_numbers effect fails after pay and the decision have run.
+    crash = mock.patch("musaned.visas.effects.unique_number", side_effect=RuntimeError("crash"))
     with crash, pytest.raises(RuntimeError):
         pay(bill)
     application.refresh_from_db()
     bill.refresh_from_db()
     assert application.state == VisaState.AWAITING_PAYMENT
     assert bill.state == "unpaid"
+    assert application.visa_number is None and application.verdicts == []
+    # Nothing of either half is kept: no audit row, no notice in the outbox, no payment.
+    assert AuditEvent.objects.count() == audits
+    assert Notification.objects.count() == notices
+    assert not PaymentEvent.objects.exists()
     pay(bill)  # the provider retries: now it goes through
     application.refresh_from_db()
     assert application.state == VisaState.ISSUED
@@ -197,3 +206,52 @@ def test_a_rejected_request_shows_the_failing_rule_and_how_to_fix_it(citizen, cl
     assert 'class="verdict verdict--fail"' in page
     assert "You have unpaid traffic violations." in page
     assert f'action="/en/visas/{application.reference}/recheck/"' in page
+
+
+def test_the_owners_timeline_has_the_rows_lines_and_not_what_staff_did_for_themselves(
+    citizen, django_user_model
+):
+    from django.db import transaction
+
+    from musaned.core.audit import audit
+    from musaned.visas.workflow import MACHINE
+
+    application = submitted(citizen)
+    pay(bill_for(application))
+    staff = django_user_model.objects.create_user(username="clerk", password="x", is_staff=True)
+    with transaction.atomic():
+        audit("backoffice.visa_viewed", actor=staff, target=application)
+    entries = timeline_for(application)
+    assert [entry.action for entry in entries] == [
+        "visa.created",  # the draft's edits are left out
+        "visa.submit",
+        "visa.pay",
+        "visa.issue",
+    ]
+    assert [entry.label for entry in entries] == [
+        str(MACHINE.owner_labels[entry.action]) for entry in entries
+    ]
+    assert [str(entry.by) for entry in entries] == [
+        "You",
+        "You",
+        "Musaned (automatic)",
+        "Musaned (automatic)",
+    ]
+    assert entries[1].detail == bill_for(application).number
+
+
+def test_a_visa_past_its_expiry_date_offers_no_cancel_and_says_why(citizen, client):
+    """The expiry job has not run yet: the cancel row's guard refuses, so no button."""
+    application = submitted(citizen)
+    pay(bill_for(application))
+    VisaApplication.objects.filter(pk=application.pk).update(
+        expires_on=timezone.localdate() - dt.timedelta(days=1)
+    )
+    client.force_login(citizen)
+    page = client.get(f"/en/visas/{application.reference}/").text
+    assert f"/en/visas/{application.reference}/e-visa.pdf" in page
+    assert f"/en/visas/{application.reference}/cancel/" not in page
+    refused = client.get(f"/en/visas/{application.reference}/cancel/", follow=True)
+    assert refused.redirect_chain[-1][0] == f"/en/visas/{application.reference}/"
+    assert "This visa has expired." in refused.text
+    assert VisaApplication.objects.get(pk=application.pk).state == VisaState.ISSUED

@@ -3,7 +3,9 @@ serves the stored file or, when the worker is behind, draws (and stores) it on t
 
 import pytest
 from django.core.files.storage import default_storage
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from musaned.payments.selectors import bill_for
 from musaned.visas import evisa, services
@@ -133,3 +135,27 @@ def test_a_task_for_a_visa_without_an_evisa_does_nothing(citizen, draws, setting
     assert render_evisa.call(application.pk) == "nothing to draw"
     assert render_evisa.call(0) == "nothing to draw"
     assert draws == []
+
+
+def test_the_download_writes_nothing_and_leaves_the_storing_to_the_worker(citizen, draws, settings):
+    """Issue 11: a GET draws in memory when nothing is stored, and only asks the worker."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    application = issue(citizen)  # queued for a worker that has not run yet
+    client = Client()
+    client.force_login(citizen)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(f"/visas/{application.reference}/e-visa.pdf")
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    assert draws == [("issued", f"http://testserver/verify/{application.verification_token}/")]
+    # (The session's own expiry is refreshed on every request: not the record's.)
+    writes = [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].lstrip().startswith(("INSERT", "UPDATE", "DELETE"))
+        and "django_session" not in q["sql"]
+    ]
+    assert writes == []
+    assert not EvisaDocument.objects.exists()
+    # The worker, when it runs the task the download asked for, stores the file.
+    assert render_evisa.call(application.pk, "http://testserver") == "stored"
+    assert EvisaDocument.objects.get(application=application).state == VisaState.ISSUED
