@@ -30,11 +30,9 @@ from musaned.core import timeline
 from musaned.core.models import AuditEvent
 from musaned.visas import rules
 from musaned.visas.models import VisaApplication, VisaState
-from musaned.visas.presenters import ACTION_LABELS as VISA_LABELS
+from musaned.visas.permissions import DECIDE_VISA_APPLICATIONS as DECIDE
 from musaned.visas.selectors import RuleSetMissing
-
-# Until musaned/visas/permissions.py names it (issue 11, the visas part).
-DECIDE = "visas.decide_visaapplication"
+from musaned.visas.workflow import MACHINE as VISA_MACHINE
 
 # The audit rows of staff reading a record (backoffice.services writes them): in the
 # audit trail, never on a timeline.
@@ -215,7 +213,7 @@ def visa_timeline(*, actor: User, application: VisaApplication) -> list[timeline
     if not _holds_any(actor, DECIDE, SUPERVISE):
         return []
     return timeline.timeline(
-        application, viewer=timeline.STAFF, labels=VISA_LABELS, exclude=NOT_ON_TIMELINES
+        application, viewer=timeline.STAFF, labels=VISA_MACHINE.labels, exclude=NOT_ON_TIMELINES
     )
 
 

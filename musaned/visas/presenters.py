@@ -69,10 +69,6 @@ def visa_card(application: VisaApplication) -> VisaCard:
     )
 
 
-# The lines of a request's history, staff's and the owner's: the workflow's rows, with
-# the request's creation and its bills' own lines (``MACHINE.labels``/``owner_labels``).
-# The back office reads them from the machine; this name is kept for it meanwhile.
-ACTION_LABELS = MACHINE.labels
 # The bill's own events that belong on the application's timeline.
 BILL_EVENTS = tuple(BILL_MACHINE.owner_labels)
 

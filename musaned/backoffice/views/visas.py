@@ -99,7 +99,7 @@ def visa_audit(request, reference):
     return audit_trail_page(
         request,
         application,
-        labels=selectors.VISA_LABELS,
+        labels=selectors.VISA_MACHINE.labels,
         title=_("Audit trail of visa request %(ref)s") % {"ref": application.reference},
         back_url=reverse("backoffice:quality_detail", kwargs={"reference": application.reference}),
         section="visas",

@@ -23,8 +23,9 @@ from musaned.payments.signatures import sign
 from musaned.visas import services
 from musaned.visas.errors import VisaError
 from musaned.visas.models import VisaApplication, VisaState
-from musaned.visas.presenters import ACTION_LABELS, timeline_for
+from musaned.visas.presenters import timeline_for
 from musaned.visas.tests.conftest import complete_draft
+from musaned.visas.workflow import MACHINE
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -158,7 +159,7 @@ def test_cancelling_an_issued_visa_refunds_the_fee_and_cannot_be_undone(citizen)
     assert bill_for(application).state == "refunded"
     assert AuditEvent.objects.filter(action="bill.refunded").exists()
     labels = [str(entry.label) for entry in timeline_for(application)]
-    assert labels[-2:] == [str(ACTION_LABELS["visa.cancel"]), str(ACTION_LABELS["bill.refunded"])]
+    assert labels[-2:] == [str(MACHINE.labels["visa.cancel"]), str(MACHINE.labels["bill.refunded"])]
     with pytest.raises(InvalidTransition):
         services.visa_cancel(application=application, actor=citizen)
 
