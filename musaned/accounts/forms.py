@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from musaned.accounts.models import User
-from musaned.accounts.services import email_taken, username_taken
+from musaned.accounts.selectors import email_taken, username_taken
 from musaned.accounts.usernames import is_reserved_username
 from musaned.core.captcha import CaptchaActionsMixin, VerificationCodeField
 from musaned.core.forms import AccessibleBoundField, Form

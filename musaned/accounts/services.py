@@ -5,6 +5,7 @@ sends SMS only after the transaction commits. Nothing here tells a stranger whet
 an ID number has an account (docs/decisions/0010-accounts-made-when-the-mobile-is-proven.md).
 """
 
+import contextlib
 import datetime as dt
 import hashlib
 import secrets
@@ -12,69 +13,30 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from enum import StrEnum
-from typing import Any
+from typing import TypeVar
 
 from django.conf import settings
 from django.contrib.auth import login as django_login
+from django.contrib.auth import logout as django_logout
 from django.contrib.auth import password_validation, update_session_auth_hash
 from django.db import IntegrityError, connection, transaction
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from musaned.accounts.backends import find_account
+from musaned.accounts.errors import AccountError, AccountErrorCode, account_error
 from musaned.accounts.models import CodePurpose, OneTimeCode, User, hash_code
+from musaned.accounts.selectors import email_taken, username_taken
+from musaned.core import locks
 from musaned.core.audit import audit
-from musaned.core.errors import ApplicationError
 from musaned.identity.registry import get_registry, match_person
-from musaned.identity.saudi_id import SaudiId, mask_id
+from musaned.identity.saudi_id import SaudiId, mask_id, normalize_digits
 from musaned.notifications.sms import send_sms
 
-
-class AccountErrorCode(StrEnum):
-    ALREADY_REGISTERED = "already_registered"
-    REGISTRY_MISMATCH = "registry_mismatch"
-    MOBILE_MISMATCH = "mobile_mismatch"
-    USERNAME_TAKEN = "username_taken"
-    EMAIL_TAKEN = "email_taken"
-    CODE_TOO_SOON = "code_too_soon"
-    CODE_TOO_MANY = "code_too_many"
-    CODE_INVALID = "code_invalid"
-    CODE_EXPIRED = "code_expired"
-
-
-class AccountError(ApplicationError):
-    pass
-
-
-MESSAGES = {
-    AccountErrorCode.ALREADY_REGISTERED: _("An account already exists for this ID number."),
-    AccountErrorCode.REGISTRY_MISMATCH: _(
-        "These details do not match the national registry. Check the ID type and number, "
-        "your first and family names exactly as on your ID, and your date of birth."
-    ),
-    AccountErrorCode.MOBILE_MISMATCH: _(
-        "This is not the mobile number registered to your ID in the national registry. "
-        "Enter that number, or update it in Absher first."
-    ),
-    AccountErrorCode.USERNAME_TAKEN: _("This username is taken. Choose another one."),
-    AccountErrorCode.EMAIL_TAKEN: _("An account already uses this email address."),
-    AccountErrorCode.CODE_TOO_SOON: _(
-        "A code was sent less than a minute ago. Wait a moment before asking for another."
-    ),
-    AccountErrorCode.CODE_TOO_MANY: _(
-        "Too many codes were sent to this mobile in the last hour. Try again later."
-    ),
-    AccountErrorCode.CODE_INVALID: _("This code is not right. Check the SMS and try again."),
-    AccountErrorCode.CODE_EXPIRED: _(
-        "This code has expired or was already used. Ask for a new code."
-    ),
-}
-
-
-def _fail(code: AccountErrorCode) -> AccountError:
-    return AccountError(code, MESSAGES[code])
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -130,21 +92,13 @@ def registration_check_identity(
                 found=result.found,
                 mismatched=list(result.mismatched),
             )
-        raise _fail(AccountErrorCode.REGISTRY_MISMATCH)
+        raise account_error(AccountErrorCode.REGISTRY_MISMATCH)
 
 
 def registration_check_mobile(*, national_id: str, mobile: str) -> None:
     record = get_registry().lookup(national_id)
     if record is not None and record.mobile and record.mobile != mobile:
-        raise _fail(AccountErrorCode.MOBILE_MISMATCH)
-
-
-def username_taken(username: str) -> bool:
-    return User.objects.filter(username__iexact=username).exists()
-
-
-def email_taken(email: str) -> bool:
-    return User.objects.filter(email__iexact=email).exists()
+        raise account_error(AccountErrorCode.MOBILE_MISMATCH)
 
 
 def _registration_checks(registration: Registration) -> None:
@@ -158,9 +112,9 @@ def _registration_checks(registration: Registration) -> None:
     )
     registration_check_mobile(national_id=r.national_id, mobile=r.mobile)
     if username_taken(r.username):
-        raise _fail(AccountErrorCode.USERNAME_TAKEN)
+        raise account_error(AccountErrorCode.USERNAME_TAKEN)
     if email_taken(r.email):
-        raise _fail(AccountErrorCode.EMAIL_TAKEN)
+        raise account_error(AccountErrorCode.EMAIL_TAKEN)
 
 
 ALREADY_REGISTERED_SMS = _(
@@ -193,9 +147,9 @@ def registration_code_send(*, registration: Registration, attempt: str, reuse: b
     def message(code: str) -> tuple[str, str]:
         if existing is None:
             with translation.override(r.language):
-                return r.mobile, gettext(_CODE_TEXT[CodePurpose.ACTIVATION]) % {"code": code}
+                return r.mobile, _text(_CODE_TEXT[CodePurpose.ACTIVATION]) % {"code": code}
         with translation.override(existing.preferred_language):
-            return existing.mobile, gettext(ALREADY_REGISTERED_SMS) % {
+            return existing.mobile, _text(ALREADY_REGISTERED_SMS) % {
                 "username": existing.username,
                 "phone": settings.MUSANED_SUPPORT_PHONE,
             }
@@ -233,11 +187,11 @@ def beneficiary_register(*, registration: Registration, attempt: str, code: str)
 
     def create() -> User:
         if User.objects.filter(national_id=r.national_id).exists():
-            raise _fail(AccountErrorCode.ALREADY_REGISTERED)
+            raise account_error(AccountErrorCode.ALREADY_REGISTERED)
         if username_taken(r.username):
-            raise _fail(AccountErrorCode.USERNAME_TAKEN)
+            raise account_error(AccountErrorCode.USERNAME_TAKEN)
         if email_taken(r.email):
-            raise _fail(AccountErrorCode.EMAIL_TAKEN)
+            raise account_error(AccountErrorCode.EMAIL_TAKEN)
         now = timezone.now()
         user = User(
             username=r.username,
@@ -260,10 +214,10 @@ def beneficiary_register(*, registration: Registration, attempt: str, code: str)
         except IntegrityError:
             # Lost a race with another registration of the same ID, username or email.
             if User.objects.filter(national_id=r.national_id).exists():
-                raise _fail(AccountErrorCode.ALREADY_REGISTERED) from None
+                raise account_error(AccountErrorCode.ALREADY_REGISTERED) from None
             if username_taken(r.username):
-                raise _fail(AccountErrorCode.USERNAME_TAKEN) from None
-            raise _fail(AccountErrorCode.EMAIL_TAKEN) from None
+                raise account_error(AccountErrorCode.USERNAME_TAKEN) from None
+            raise account_error(AccountErrorCode.EMAIL_TAKEN) from None
         audit(
             "account.registered",
             actor=user,
@@ -274,7 +228,7 @@ def beneficiary_register(*, registration: Registration, attempt: str, code: str)
         audit("account.activated", actor=user, target=user)
         return user
 
-    return code_verify(
+    return _verified(
         mobile=r.mobile,
         purpose=CodePurpose.ACTIVATION,
         attempt=attempt,
@@ -305,18 +259,28 @@ def new_attempt() -> str:
     return secrets.token_urlsafe(24)
 
 
-def _codes(*, user: User | None, mobile: str, purpose: CodePurpose):
+def _codes(*, user: User | None, mobile: str, purpose: str) -> QuerySet[OneTimeCode]:
     """The codes one set of limits counts: an account's, or a registration's mobile's."""
     if user is not None:
         return OneTimeCode.objects.filter(user=user, purpose=purpose)
     return OneTimeCode.objects.filter(user__isnull=True, mobile=mobile, purpose=purpose)
 
 
+def _newest_locked(codes: QuerySet[OneTimeCode]) -> OneTimeCode | None:
+    """The newest of ``codes``, locked and read again (``core/locks.py``): ``None`` when
+    there is none, or when another transaction changed it out of ``codes`` meanwhile."""
+    newest = codes.order_by("-created_at").values_list("pk", flat=True).first()
+    if newest is None:
+        return None
+    return locks.lock_where(codes.filter(pk=newest))
+
+
 def _lock(*, user: User | None, mobile: str) -> None:
     """Serialise code sending for one account (its row) or one mobile, so two quick
-    requests cannot both pass the limits. (SQLite's transactions are serialised anyway.)"""
+    requests cannot both pass the limits. (SQLite's transactions are serialised anyway.)
+    A registration's mobile has no row yet: PostgreSQL's advisory lock on it serves."""
     if user is not None:
-        User.objects.select_for_update().filter(pk=user.pk).first()
+        locks.lock_where(User.objects.filter(pk=user.pk))
     elif connection.vendor == "postgresql":
         key = int.from_bytes(
             hashlib.sha256(f"otc:{mobile}".encode()).digest()[:8], "big", signed=True
@@ -325,7 +289,16 @@ def _lock(*, user: User | None, mobile: str) -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
 
 
-def _send_or_reuse(*, user, mobile, purpose, attempt, message, record, reuse) -> bool:
+def _send_or_reuse(
+    *,
+    user: User | None,
+    mobile: str,
+    purpose: str,
+    attempt: str,
+    message: Callable[[str], tuple[str, str]],
+    record: Callable[[OneTimeCode], None],
+    reuse: bool,
+) -> bool:
     """Make a code and send ``message(code)`` (``(to, body)``) after commit, within the
     limits; ``record(otc)`` writes the audit row. With ``reuse``, when the limits refuse
     a new code but the newest one is still usable, bind that one to ``attempt``."""
@@ -342,9 +315,9 @@ def _send_or_reuse(*, user, mobile, purpose, attempt, message, record, reuse) ->
                 and last.used_at is None
                 and (now - last.created_at).total_seconds() < settings.MUSANED_CODE_RESEND_SECONDS
             ):
-                raise _fail(AccountErrorCode.CODE_TOO_SOON)
+                raise account_error(AccountErrorCode.CODE_TOO_SOON)
             if recent.count() >= settings.MUSANED_CODES_PER_HOUR:
-                raise _fail(AccountErrorCode.CODE_TOO_MANY)
+                raise account_error(AccountErrorCode.CODE_TOO_MANY)
             codes.filter(used_at__isnull=True, expires_at__gt=now).update(expires_at=now)
             code = f"{secrets.randbelow(1_000_000):06d}"
             otc = OneTimeCode.objects.create(
@@ -368,19 +341,14 @@ def _send_or_reuse(*, user, mobile, purpose, attempt, message, record, reuse) ->
     return True
 
 
-def _code_rebind(*, user, mobile, purpose, attempt) -> bool:
+def _code_rebind(*, user: User | None, mobile: str, purpose: str, attempt: str) -> bool:
     """Bind the newest code, if it can still be used, to ``attempt``: the person signing
     in again (Back, another browser: the password was right again) gets the code already
     on their mobile instead of a refusal. The code still goes only to that mobile, and
     the earlier attempt can no longer use it."""
     with transaction.atomic():
         _lock(user=user, mobile=mobile)
-        otc = (
-            _codes(user=user, mobile=mobile, purpose=purpose)
-            .select_for_update()
-            .order_by("-created_at")
-            .first()
-        )
+        otc = _newest_locked(_codes(user=user, mobile=mobile, purpose=purpose))
         if otc is None or not otc.is_usable:
             return False
         otc.attempt = attempt
@@ -396,7 +364,9 @@ def code_send(*, user: User, purpose: CodePurpose, attempt: str) -> OneTimeCode:
     too many in an hour). Side effect: an SMS after commit, in the user's language.
     """
     code_send_or_reuse(user=user, purpose=purpose, attempt=attempt, reuse=False)
-    return _codes(user=user, mobile="", purpose=purpose).order_by("-created_at").first()
+    sent = _codes(user=user, mobile="", purpose=purpose).order_by("-created_at").first()
+    assert sent is not None  # made just now (or the send raised)
+    return sent
 
 
 def code_send_or_reuse(
@@ -413,7 +383,7 @@ def code_send_or_reuse(
 
     def message(code: str) -> tuple[str, str]:
         with translation.override(user.preferred_language):
-            return user.mobile, gettext(_CODE_TEXT[purpose]) % {"code": code}
+            return user.mobile, _text(_CODE_TEXT[purpose]) % {"code": code}
 
     def record(otc: OneTimeCode) -> None:
         audit("code.sent", actor=user, target=user, purpose=purpose)
@@ -436,26 +406,34 @@ def code_verify(
     code: str,
     user: User | None = None,
     mobile: str = "",
-    on_match: Callable[[], Any] | None = None,
-) -> Any:
-    """Use up the code if it is right, and return what ``on_match()`` returns; raises
-    ``AccountError`` otherwise. The code is the account's, or (``user`` None) the one
-    sent to ``mobile`` for a registration.
+) -> None:
+    """Use up the code if it is right; raises ``AccountError`` otherwise. The code is
+    the account's, or (``user`` None) the one sent to ``mobile`` for a registration.
 
-    A wrong try is counted; after ``MUSANED_CODE_MAX_ATTEMPTS`` the code dies. ``on_match``
-    runs in the same transaction once the code matched; if it raises, nothing is kept
-    and the code stays usable.
+    A wrong try is counted; after ``MUSANED_CODE_MAX_ATTEMPTS`` the code dies.
     """
+    _code_verify_then(
+        purpose=purpose, attempt=attempt, code=code, user=user, mobile=mobile, on_match=None
+    )
+
+
+def _code_verify_then(
+    *,
+    purpose: CodePurpose,
+    attempt: str,
+    code: str,
+    user: User | None,
+    mobile: str,
+    on_match: Callable[[], T] | None,
+) -> T | None:
+    """``code_verify``, then what ``on_match()`` returns: it runs in the same transaction
+    once the code matched; if it raises, nothing is kept and the code stays usable."""
     code = "".join(code.split())
     result = None
     with transaction.atomic():
-        otc = (
-            _codes(user=user, mobile=mobile, purpose=purpose)
-            .select_for_update()
-            .filter(attempt=attempt, used_at__isnull=True)
-            .order_by("-created_at")
-            .first()
-        )
+        codes = _codes(user=user, mobile=mobile, purpose=purpose)
+        otc = _newest_locked(codes.filter(attempt=attempt, used_at__isnull=True))
+        error: AccountErrorCode | None
         if otc is None or not otc.is_usable:
             error = AccountErrorCode.CODE_EXPIRED
         elif not otc.matches(code):
@@ -475,7 +453,23 @@ def code_verify(
         if error is None and on_match is not None:
             result = on_match()
     if error is not None:
-        raise _fail(error)
+        raise account_error(error)
+    return result
+
+
+def _verified(
+    *,
+    purpose: CodePurpose,
+    attempt: str,
+    code: str,
+    on_match: Callable[[], T],
+    user: User | None = None,
+    mobile: str = "",
+) -> T:
+    result = _code_verify_then(
+        purpose=purpose, attempt=attempt, code=code, user=user, mobile=mobile, on_match=on_match
+    )
+    assert result is not None  # on_match ran: the code matched
     return result
 
 
@@ -490,8 +484,41 @@ def account_activate(*, user: User, attempt: str, code: str) -> User:
     return user
 
 
+# --- Signing in and out ------------------------------------------------------------
+
+
+def _masked_identifier(identifier: str) -> str:
+    """What the audit keeps of a typed username or ID: an ID masked (``1*******08``)."""
+    return mask_id(normalize_digits(identifier.strip()))
+
+
+def login_failure_record(*, identifier: str) -> None:
+    """A wrong username, ID or password (``login.failed``): the account it names is the
+    actor when there is one; the identifier is kept masked, the password never."""
+    with transaction.atomic():
+        audit(
+            "login.failed",
+            actor=find_account(identifier),
+            identifier=_masked_identifier(identifier),
+        )
+
+
+def login_lockout_record(*, identifier: str) -> None:
+    """A sign-in refused because the account is locked for this client (``login.locked_out``)."""
+    with transaction.atomic():
+        audit("login.locked_out", identifier=_masked_identifier(identifier))
+
+
+def login_client_pause_record() -> None:
+    """This client reached ``MUSANED_LOGIN_FAILURES_PER_CLIENT`` failures whatever the
+    account (password spraying): ``login.client_paused``, with the client's address."""
+    with transaction.atomic():
+        audit("login.client_paused")
+
+
 def login_complete(*, user: User, attempt: str, code: str, request: HttpRequest) -> User:
-    """Second factor: the sign-in code. Then Django's login (which rotates the session key)."""
+    """Second factor: the sign-in code. Then Django's login (which rotates the session
+    key); ``request`` is for the session, not for the audit."""
     code_verify(user=user, purpose=CodePurpose.LOGIN, attempt=attempt, code=code)
     django_login(request, user, backend="musaned.accounts.backends.UsernameOrNationalIdBackend")
     request.session["signed_in_at"] = int(time.time())
@@ -500,24 +527,63 @@ def login_complete(*, user: User, attempt: str, code: str, request: HttpRequest)
     return user
 
 
-def password_reset_complete(*, user: User, attempt: str, code: str, new_password: str) -> User:
+def account_logout(*, actor: User, request: HttpRequest) -> None:
+    """Sign out: the audit row (``logout``), then Django's logout, which deletes the
+    session on the server. ``request`` is for the session."""
+    with transaction.atomic():
+        audit("logout", actor=actor, target=actor)
+    django_logout(request)
+
+
+# --- Passwords --------------------------------------------------------------------------
+
+
+def password_reset_request(*, national_id: str, attempt: str) -> User | None:
+    """Someone asks for a reset code for ``national_id``: the audit row
+    (``password.reset_requested``, ID masked) and, if an active account has the ID, a code
+    to its mobile bound to ``attempt`` (within a minute of the last one, that code is
+    bound instead). Returns that account, or ``None``; the caller answers the same
+    either way, and a refused code (too many) is not said either."""
+    user = find_account(national_id)
+    known = user if user is not None and user.is_activated else None
+    with transaction.atomic():
+        audit("password.reset_requested", actor=user, national_id=mask_id(national_id))
+    if known is not None:
+        with contextlib.suppress(AccountError):
+            code_send_or_reuse(user=known, purpose=CodePurpose.PASSWORD_RESET, attempt=attempt)
+    return known
+
+
+def password_reset_complete(
+    *, user: User | None, attempt: str, code: str, new_password: str
+) -> User:
     """Set a new password after the reset code; every existing session of the user ends.
+
+    ``user`` is ``None`` when no code may be checked: no account has the ID typed, or the
+    page's session had too many wrong tries. Then the code is refused exactly as a real
+    account's wrong code is (``code.rejected``, ``AccountError`` ``code_invalid``), so the
+    page answers alike for an ID with an account and one without.
 
     The new password is checked against the account (not like the username, name or ID)
     only once the code is right: before that, the page must not answer differently for
     an ID that has an account. Raises ``AccountError`` (the code) or ``ValidationError``
     (the password; the code then stays usable).
     """
+    if user is None:
+        with transaction.atomic():
+            audit("code.rejected", purpose=CodePurpose.PASSWORD_RESET)
+        raise account_error(AccountErrorCode.CODE_INVALID)
+    account = user
 
     def change() -> User:
-        password_validation.validate_password(new_password, user)
-        user.set_password(new_password)
-        user.save(update_fields=["password"])
-        audit("password.reset", actor=user, target=user)
-        return user
+        password_validation.validate_password(new_password, account)
+        account.set_password(new_password)
+        account.save(update_fields=["password"])
+        audit("password.reset", actor=account, target=account)
+        return account
 
-    return code_verify(
-        user=user,
+    return _verified(
+        user=account,
         purpose=CodePurpose.PASSWORD_RESET,
         attempt=attempt,
         code=code,
@@ -526,10 +592,16 @@ def password_reset_complete(*, user: User, attempt: str, code: str, new_password
 
 
 def password_change(*, user: User, new_password: str, request: HttpRequest) -> User:
-    """Change the password; other sessions end, this one stays signed in."""
+    """Change the password; other sessions end, this one stays signed in (``request`` is
+    for the session)."""
     with transaction.atomic():
         user.set_password(new_password)
         user.save(update_fields=["password"])
         audit("password.changed", actor=user, target=user)
     update_session_auth_hash(request, user)
     return user
+
+
+def _text(message: str | Promise) -> str:
+    """A lazy message in the active language (``translation.override`` around the call)."""
+    return str(message)
