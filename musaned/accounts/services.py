@@ -602,6 +602,25 @@ def password_change(*, user: User, new_password: str, request: HttpRequest) -> U
     return user
 
 
+def password_set_by_staff(*, actor: User, user: User, new_password: str | None) -> User:
+    """An administrator sets ``user``'s password (or, with ``None``, switches password
+    sign-in off); every session of the user ends. Audited (``password.set_by_staff``),
+    never with the password."""
+    with transaction.atomic():
+        if new_password is None:
+            user.set_unusable_password()
+        else:
+            user.set_password(new_password)
+        user.save(update_fields=["password"])
+        audit(
+            "password.set_by_staff",
+            actor=actor,
+            target=user,
+            usable=new_password is not None,
+        )
+    return user
+
+
 def _text(message: str | Promise) -> str:
     """A lazy message in the active language (``translation.override`` around the call)."""
     return str(message)

@@ -39,7 +39,8 @@ or a test reads ``error.code`` and ``MESSAGES[code]``, never a copy of the text.
   (``musaned/identity/errors.py``).
 
 ``CoreErrorCode`` below holds the answers any path can give (a page or the API): a bad
-request, not found, forbidden, too many requests, the service paused, a server error.
+request, not found, forbidden, too many requests, the service paused, a server error;
+and the refusals of core's own services (a dated rule in force, ``core/services.py``).
 The upload checks keep their own codes beside the upload port (``UploadErrorCode`` in
 ``musaned/core/uploads.py``), in the same shape.
 """
@@ -132,6 +133,8 @@ class CoreErrorCode(StrEnum):
     FORBIDDEN = "forbidden"
     NOT_FOUND = "not_found"
     INVALID_TRANSITION = "invalid_transition"
+    RULE_IN_FORCE = "rule_in_force"
+    RULE_DATE_NOT_FUTURE = "rule_date_not_future"
     RATE_LIMITED = "rate_limited"
     UNAVAILABLE = "unavailable"
     SERVER_ERROR = "server_error"
@@ -146,6 +149,13 @@ MESSAGES: Messages[CoreErrorCode] = {
     CoreErrorCode.FORBIDDEN: _("You do not have permission to do this."),
     CoreErrorCode.NOT_FOUND: _("Not found."),
     CoreErrorCode.INVALID_TRANSITION: _("This cannot be done now."),
+    CoreErrorCode.RULE_IN_FORCE: _(
+        "These rules are in force and can no longer be changed. Add new ones with the date "
+        "they take effect."
+    ),
+    CoreErrorCode.RULE_DATE_NOT_FUTURE: _(
+        "New rules take effect on a future date; the rules in force keep deciding until then."
+    ),
     CoreErrorCode.RATE_LIMITED: _("Too many requests. Please wait a while and try again."),
     CoreErrorCode.UNAVAILABLE: _("This service is paused for a moment. Please try again shortly."),
     CoreErrorCode.SERVER_ERROR: _(
