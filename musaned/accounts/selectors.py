@@ -6,7 +6,7 @@ from musaned.accounts.models import User
 from musaned.core.models import AuditEvent
 
 
-def user_by_pk(pk: object) -> User | None:
+def user_by_pk(pk: int | str | None) -> User | None:
     """The account a session points to (pending activation, sign-in or reset)."""
     if pk is None:
         return None

@@ -1,7 +1,7 @@
 """Writes of the API app: tokens and idempotent answers.
 
-The API sits beside accounts (``pyproject.toml``, ``[tool.importlinter]``), so the acting
-user is typed as Django's ``AbstractUser``, which ``accounts.User`` is.
+The API sits beside accounts (``pyproject.toml``, ``[tool.importlinter]``): the acting
+user is ``musaned.core.actors.User``, which mypy reads as ``accounts.User``.
 """
 
 import hashlib
@@ -10,7 +10,6 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractUser
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -18,6 +17,7 @@ from django.utils import timezone
 from musaned.api.errors import ApiErrorCode, IdempotencyConflict, api_error
 from musaned.api.models import ApiToken, IdempotencyRecord, hash_token
 from musaned.core import locks
+from musaned.core.actors import User
 from musaned.core.audit import audit
 
 __all__ = [
@@ -30,7 +30,7 @@ __all__ = [
 ]
 
 
-def api_token_create(*, user: AbstractUser, name: str) -> tuple[ApiToken, str]:
+def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
     """A new token; returns it with the raw value, which is never stored or shown again."""
     raw = "msd_" + secrets.token_urlsafe(32)
     with transaction.atomic():
@@ -41,7 +41,7 @@ def api_token_create(*, user: AbstractUser, name: str) -> tuple[ApiToken, str]:
     return token, raw
 
 
-def api_token_revoke(*, token: ApiToken, actor: AbstractUser) -> ApiToken:
+def api_token_revoke(*, token: ApiToken, actor: User) -> ApiToken:
     """Stop ``token`` working (once: revoking it again changes and audits nothing)."""
     with transaction.atomic():
         if token.revoked_at is None:
@@ -69,13 +69,13 @@ def request_fingerprint(request: HttpRequest) -> str:
     return digest.hexdigest()
 
 
-def _saved_answer(*, user: AbstractUser, key: str) -> IdempotencyRecord | None:
+def _saved_answer(*, user: User, key: str) -> IdempotencyRecord | None:
     return IdempotencyRecord.objects.filter(user=user, key=key).first()
 
 
 def idempotent(
     *,
-    user: AbstractUser,
+    user: User,
     key: str,
     fingerprint: str,
     run: Callable[[], tuple[int, Any]],

@@ -49,13 +49,21 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
 
 from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext_lazy as _
 
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
+
+    # A translated sentence, now or lazy (``gettext_lazy``).
+    Text: TypeAlias = str | _StrPromise
+else:
+    Text = str | Promise
+
 # A message: a (lazy) translated sentence, or a function of the values that makes one.
-Message = str | Promise | Callable[..., str]
+Message: TypeAlias = Text | Callable[..., str]
 C = TypeVar("C", bound=StrEnum)
 E = TypeVar("E", bound="ApplicationError")
 Messages = Mapping[C, Message]
@@ -70,7 +78,7 @@ class ApplicationError(Exception):
     def __init__(
         self,
         code: str,
-        message: str | Promise,
+        message: Text,
         *,
         fields: Mapping[str, list[Any]] | None = None,
     ):
@@ -97,14 +105,14 @@ class OutsideSystemUnavailable(Exception):
     data in the message (it is logged)."""
 
 
-def _filled(template: str | Promise, values: Mapping[str, Any]) -> str:
+def _filled(template: Text, values: Mapping[str, Any]) -> str:
     return str(template) % dict(values)
 
 
 _lazy_filled = lazy(_filled, str)
 
 
-def message_for(messages: Mapping[C, Message], code: C, **values: Any) -> str | Promise:
+def message_for(messages: Mapping[C, Message], code: C, **values: Any) -> Text:
     """The message of ``code``: lazy (rendered in the reader's language) unless it is a
     function of ``values``, which runs now."""
     entry = messages[code]

@@ -61,7 +61,7 @@ class RequestIdMiddleware:
             request.headers.get(REQUEST_ID_HEADER, "") if settings.MUSANED_TRUST_REQUEST_ID else ""
         )
         request_id = incoming if _SAFE_REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
-        request.request_id = request_id
+        request.request_id = request_id  # type: ignore[attr-defined]  # our own attribute
         # Not reset when this returns: Django logs a 4xx/5xx answer after the middleware
         # chain, and that line must carry the id too. ``request_finished`` clears it.
         from musaned.core.audit import client_ip  # the models are ready by the first request

@@ -11,7 +11,7 @@ the record is *in force* and nothing of it changes any more, nor of what belongs
 (its tiers); a new one is added with the future date it takes effect, so every decision
 keeps the numbers it was made with.
 
-Core sits below accounts, so the acting user is Django's ``AbstractBaseUser``.
+Core sits below accounts: the acting user is ``musaned.core.actors.User``.
 """
 
 from __future__ import annotations
@@ -20,11 +20,11 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import models, transaction
 from django.utils import timezone
 
 from musaned.core import locks
+from musaned.core.actors import User
 from musaned.core.audit import audit
 from musaned.core.errors import ApplicationError, CoreErrorCode, core_error
 from musaned.core.models import AuditEvent
@@ -76,7 +76,7 @@ def _changes(
     return data
 
 
-def admin_record_view(*, actor: AbstractBaseUser, record: models.Model) -> AuditEvent:
+def admin_record_view(*, actor: User, record: models.Model) -> AuditEvent:
     """Staff opened ``record`` in the admin (``admin.record_viewed``): a person's data was read."""
     with transaction.atomic():
         return audit("admin.record_viewed", actor=actor, target=record)
@@ -84,7 +84,7 @@ def admin_record_view(*, actor: AbstractBaseUser, record: models.Model) -> Audit
 
 def admin_record_save(
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     record: M,
     values: bool = True,
     related: Mapping[str, Sequence[str]] | None = None,
@@ -109,9 +109,7 @@ def admin_record_save(
     return record
 
 
-def admin_record_delete(
-    *, actor: AbstractBaseUser, record: models.Model, values: bool = True
-) -> None:
+def admin_record_delete(*, actor: User, record: models.Model, values: bool = True) -> None:
     """Delete ``record`` from the admin, with ``admin.record_deleted``: its fields, and
     with ``values`` what they held."""
     with transaction.atomic():
@@ -157,7 +155,7 @@ def dated_rule_refusal(
 
 def dated_rule_save(
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     record: M,
     rule: models.Model | None = None,
     related: Mapping[str, Sequence[str]] | None = None,
@@ -181,7 +179,7 @@ def dated_rule_save(
 
 
 def dated_rule_delete(
-    *, actor: AbstractBaseUser, record: models.Model, rule: models.Model | None = None
+    *, actor: User, record: models.Model, rule: models.Model | None = None
 ) -> None:
     """``admin_record_delete`` for a dated rule or a part of one, refused
     (``rule_in_force``) once the rule is in force."""
@@ -194,7 +192,7 @@ def dated_rule_delete(
 
 
 def admin_records_delete(
-    *, actor: AbstractBaseUser, records: Iterable[models.Model], values: bool = True
+    *, actor: User, records: Iterable[models.Model], values: bool = True
 ) -> int:
     """The admin's "delete selected": ``admin_record_delete`` for each, in one transaction."""
     count = 0

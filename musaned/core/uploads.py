@@ -12,6 +12,7 @@ is committed.
 import logging
 import os
 from enum import StrEnum
+from typing import Any
 
 from django import forms
 from django.conf import settings
@@ -298,7 +299,8 @@ class DocumentsField(DocumentField):
                 code="too_many",
                 params={"max": self.max_files},
             )
-        cleaned, errors = [], []
+        cleaned: list[Any] = []
+        errors: list[forms.ValidationError] = []
         for upload in uploads:
             try:
                 cleaned.append(super().clean(upload, initial))

@@ -27,12 +27,11 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from django.db import models, transaction
 from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from musaned.core import locks
 from musaned.core.audit import audit
-from musaned.core.errors import ApplicationError, InvalidTransition
+from musaned.core.errors import ApplicationError, InvalidTransition, Text
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractUser
@@ -42,7 +41,6 @@ else:
     Actor = Any
 
 M = TypeVar("M", bound=models.Model)
-Text = str | Promise
 
 
 # --- Who may act ---------------------------------------------------------------------
@@ -212,7 +210,8 @@ class Machine(Generic[M]):
         # The app passes ``notifications.services.notify``: core sits below notifications.
         self.notify = notify
         self.states: tuple[str, ...] = tuple(
-            str(value) for value, _label in model._meta.get_field(state_field).choices or ()
+            str(value)
+            for value, _label in getattr(model._meta.get_field(state_field), "choices", None) or ()
         )
         self._by_pair: dict[tuple[str, str], Row] = {}
         for row in self.rows:

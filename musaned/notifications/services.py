@@ -15,13 +15,13 @@ from collections.abc import Callable
 from email.utils import parseaddr
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 
 from musaned.core import locks
+from musaned.core.actors import User
 from musaned.notifications import tasks
 from musaned.notifications.models import Notification, NotificationState, new_key
 from musaned.notifications.sms import send_sms
@@ -31,7 +31,7 @@ logger = logging.getLogger("musaned.notifications.tasks")
 
 def notify(
     *,
-    user: AbstractBaseUser,
+    user: User,
     subject: str | Promise | object,
     body: str | Promise | object,
     key: str | None = None,
@@ -45,7 +45,7 @@ def notify(
     call with the same key returns the first row and queues nothing more. Returns
     the row, or ``None`` when the user has neither a mobile nor an email.
     """
-    mobile, email = getattr(user, "mobile", "") or "", getattr(user, "email", "") or ""
+    mobile, email = user.mobile or "", user.email or ""
     if not (mobile or email):
         return None
     if key is not None and (existing := Notification.objects.filter(key=key).first()):

@@ -8,7 +8,7 @@ from musaned.payments.models import Bill, PaymentEvent
 
 class PaymentEventInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = PaymentEvent
-    fields = ["created_at", "kind", "provider_event_id", "amount"]
+    fields = ("created_at", "kind", "provider_event_id", "amount")
     readonly_fields = fields
     extra = 0
     can_delete = False

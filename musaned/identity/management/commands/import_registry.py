@@ -39,7 +39,7 @@ OPTIONAL_COLUMNS = (
     "disability_exemption",
     "unpaid_traffic_violations",
 )
-NAME_MAX = RegistryPerson._meta.get_field("first_name_ar").max_length
+NAME_MAX: int = RegistryPerson._meta.get_field("first_name_ar").max_length or 60
 
 _DATE_PARTS = (re.compile(r"[0-9]{4}"), re.compile(r"[0-9]{2}"), re.compile(r"[0-9]{2}"))
 _COUNTRY = re.compile(r"[A-Z]{3}")
