@@ -37,12 +37,6 @@ _request_context: ContextVar[dict[str, str] | None] = ContextVar(
 )
 
 
-def current_request_id() -> str | None:
-    """The id of the request being answered in this thread, if any."""
-    context = _request_context.get()
-    return context["request_id"] if context else None
-
-
 def current_request_context() -> dict[str, str]:
     """The request being answered in this thread: ``request_id``, ``method``, ``path`` and
     ``client_ip`` (empty outside a request: a job, a task, a management command). Services

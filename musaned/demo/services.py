@@ -3,7 +3,6 @@ user and one account per staff role (``manage.py seed_demo``). Safe to run again
 exists is kept as it is."""
 
 import importlib
-from dataclasses import dataclass
 
 from django.apps import apps
 from django.contrib.auth.models import Group
@@ -18,12 +17,6 @@ from musaned.identity.models import RegistryPerson
 from musaned.identity.services import registry_person_save
 
 
-@dataclass(frozen=True)
-class DemoSeeded:
-    account: User
-    account_created: bool
-
-
 def _account(password: str, *, key: dict[str, str], **defaults: object) -> tuple[User, bool]:
     """The account ``key`` names, made with ``defaults`` and ``password`` if it is new."""
     user, created = User.objects.get_or_create(**key, defaults=defaults)
@@ -33,11 +26,12 @@ def _account(password: str, *, key: dict[str, str], **defaults: object) -> tuple
     return user, created
 
 
-def demo_seed() -> DemoSeeded:
+def demo_seed() -> User:
     """Load the demo data in one transaction (the platform acts: no actor). The roles and
     the service level come from data migrations; they are put back if a test (or an
     operator) flushed the database since. The new ready account is audited as registered
-    (``seeded``) and files one complaint, through the complaints service."""
+    (``seeded``) and files one complaint, through the complaints service. Returns the
+    ready account."""
     with transaction.atomic():
         for migration in ("0002_service_level", "0003_staff_roles"):
             importlib.import_module(f"musaned.complaints.migrations.{migration}").load(apps, None)
@@ -92,4 +86,4 @@ def demo_seed() -> DemoSeeded:
                 description="دفعت رسوم المكتب قبل ثلاثة أسابيع ولم يتواصل معي أحد منذ ذلك الحين.",
                 contact_preference="sms",
             )
-    return DemoSeeded(account=account, account_created=created_account)
+    return account

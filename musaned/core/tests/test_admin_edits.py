@@ -10,7 +10,7 @@ from django.contrib import admin
 from django.contrib.auth.models import Permission
 from django.utils import timezone
 
-from musaned.accounts.models import User
+from musaned.accounts.tests.factories import StaffFactory, UserFactory
 from musaned.complaints.models import Holiday, ServiceLevel
 from musaned.core.admin import AuditedChangeMixin, ReadOnlyAdminMixin
 from musaned.core.errors import MESSAGES, CoreErrorCode
@@ -21,8 +21,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def root(django_user_model):
-    return django_user_model.objects.create_superuser(username="root", password="x")
+def root():
+    return StaffFactory(username="root", is_superuser=True)
 
 
 @pytest.fixture
@@ -284,9 +284,7 @@ def test_a_holiday_added_and_deleted_is_audited(signed_in, root):
 
 
 def test_an_account_changed_in_the_admin_records_the_fields_not_the_values(signed_in, root):
-    person = User.objects.create_user(
-        username="noura", password="x", email="noura@example.com", mobile="+966500000002"
-    )
+    person = UserFactory(username="noura", mobile="+966500000002")
     page = signed_in.get(f"/en/admin/accounts/user/{person.pk}/change/")
     form = page.context["adminform"].form
     data = {
@@ -318,7 +316,7 @@ def test_an_account_changed_in_the_admin_records_the_fields_not_the_values(signe
 
 
 def test_a_password_set_by_staff_is_audited_without_the_password(signed_in, root):
-    person = User.objects.create_user(username="ahmed", password="old-Password-1234")
+    person = UserFactory(username="ahmed")
     new = "Correct-horse-battery-9"
     response = signed_in.post(
         f"/en/admin/accounts/user/{person.pk}/password/",
@@ -375,3 +373,12 @@ def test_read_only_admins_share_one_mixin_and_refuse_every_write(signed_in, root
         assert signed_in.get(f"/en/admin/{label}/add/").status_code == 403, model
     event = AuditEvent.objects.create(action="x", created_at=timezone.now())
     assert signed_in.post(f"/en/admin/core/auditevent/{event.pk}/delete/").status_code == 403
+
+
+def test_staff_in_a_role_without_the_rule_permissions_cannot_add_a_rule_set(client):
+    reviewer = StaffFactory(username="reviewer1", roles=["reviewer"])
+    assert reviewer.groups.filter(name="reviewer").exists()
+    client.force_login(reviewer)
+    assert client.get("/en/admin/visas/ruleset/add/").status_code == 403
+    assert client.post("/en/admin/visas/ruleset/add/", {}).status_code == 403
+    assert not AuditEvent.objects.filter(action="admin.record_added").exists()
