@@ -31,7 +31,7 @@ def signed_in(client, root):
     return client
 
 
-def _rule_set(effective_from: dt.date, **fields) -> RuleSet:
+def _unsaved_rule_set(effective_from: dt.date, **fields) -> RuleSet:
     values = {
         "fee": Decimal("2000.00"),
         "min_age": 21,
@@ -41,7 +41,13 @@ def _rule_set(effective_from: dt.date, **fields) -> RuleSet:
         "note": "",
         **fields,
     }
-    return RuleSet.objects.create(effective_from=effective_from, **values)
+    return RuleSet(effective_from=effective_from, **values)
+
+
+def _rule_set(effective_from: dt.date, **fields) -> RuleSet:
+    rule_set = _unsaved_rule_set(effective_from, **fields)
+    rule_set.save()
+    return rule_set
 
 
 def _form(rule_set: RuleSet, **changes) -> dict:
@@ -188,14 +194,7 @@ def test_a_future_rule_set_is_deleted_with_what_it_held(signed_in, root):
 
 @pytest.mark.parametrize("days", [0, -1])
 def test_a_new_rule_set_takes_effect_on_a_future_date(signed_in, days):
-    template = RuleSet(
-        effective_from=TODAY + dt.timedelta(days=days),
-        fee=Decimal("2000"),
-        min_age=21,
-        validity_months=12,
-        fix_window_days=7,
-        payment_days=3,
-    )
+    template = _unsaved_rule_set(TODAY + dt.timedelta(days=days))
     response = signed_in.post("/en/admin/visas/ruleset/add/", _form(template))
     assert response.status_code == 200  # the form again, with the error
     assert str(MESSAGES[CoreErrorCode.RULE_DATE_NOT_FUTURE]) in response.content.decode()
@@ -203,14 +202,7 @@ def test_a_new_rule_set_takes_effect_on_a_future_date(signed_in, days):
 
 
 def test_a_new_future_rule_set_is_added_with_its_values_audited(signed_in, root):
-    template = RuleSet(
-        effective_from=TODAY + dt.timedelta(days=1),
-        fee=Decimal("2300.00"),
-        min_age=21,
-        validity_months=12,
-        fix_window_days=7,
-        payment_days=3,
-    )
+    template = _unsaved_rule_set(TODAY + dt.timedelta(days=1), fee=Decimal("2300.00"))
     response = signed_in.post("/en/admin/visas/ruleset/add/", _form(template))
     assert response.status_code == 302, response.content.decode()[:2000]
     added = AuditEvent.objects.get(action="admin.record_added")
