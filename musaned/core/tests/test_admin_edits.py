@@ -192,12 +192,20 @@ def test_a_future_rule_set_is_deleted_with_what_it_held(signed_in, root):
     assert deleted.data["old"]["fee"] == "2100.00"
 
 
+@pytest.mark.parametrize("language", ["ar", "en"])
 @pytest.mark.parametrize("days", [0, -1])
-def test_a_new_rule_set_takes_effect_on_a_future_date(signed_in, days):
+def test_a_new_rule_set_takes_effect_on_a_future_date(signed_in, days, language):
+    from django.utils import translation
+    from django.utils.html import escape
+
     template = _unsaved_rule_set(TODAY + dt.timedelta(days=days))
-    response = signed_in.post("/en/admin/visas/ruleset/add/", _form(template))
+    prefix = "" if language == "ar" else f"/{language}"  # Arabic is the default: no prefix
+    response = signed_in.post(f"{prefix}/admin/visas/ruleset/add/", _form(template))
     assert response.status_code == 200  # the form again, with the error
-    assert str(MESSAGES[CoreErrorCode.RULE_DATE_NOT_FUTURE]) in response.content.decode()
+    with translation.override(language):
+        said = escape(str(MESSAGES[CoreErrorCode.RULE_DATE_NOT_FUTURE]))
+    assert said in response.content.decode()
+    assert language == "en" or "تسري القواعد الجديدة" in said
     assert not RuleSet.objects.filter(effective_from=template.effective_from).exists()
 
 
