@@ -89,7 +89,7 @@ class VerificationCodeWidget(CaptchaTextInput):
         context = super().get_context(name, value, attrs)
         context.update(
             listen=self.listen,
-            action=self.action if self.action in ACTIONS else None,
+            pressed=self.action if self.action in ACTIONS else None,  # the button pressed
             action_name=f"{name}_action",
             listen_name=f"{name}_listen",
             refresh=REFRESH,

@@ -321,7 +321,8 @@ def test_public_inquiry_keeps_the_numbers(client, action, lang):
     assert 'id="inquiry-result"' not in response.text
     # Nothing was searched, so nothing was audited.
     assert not AuditEvent.objects.filter(action__startswith="visa.inquiry").exists()
-    if action == "audio":
+    listened = action == "audio"  # the captcha button pressed
+    if listened:
         assert re.search(r'<div class="captcha__audio" id="id_captcha_audio">', response.text)
         assert f'src="{prefix}/captcha/audio/{keys_on(response.text)[0]}.wav"' in response.text
         assert 'name="captcha_listen" value="1"' in response.text
