@@ -350,7 +350,7 @@ USE_TZ = True
 
 # --- Static files ---------------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT: Path | None = BASE_DIR / "staticfiles"  # None where WhiteNoise finders serve
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -364,7 +364,7 @@ X_FRAME_OPTIONS = "DENY"
 # Permissions-Policy (musaned/core/middleware.py): browser features no page uses, off
 # for every page and anything framed in it. An empty list is "()", nobody. Features
 # a page may need (autoplay for the spoken code, fullscreen) keep the browser default.
-MUSANED_PERMISSIONS_POLICY = {
+MUSANED_PERMISSIONS_POLICY: dict[str, list[str]] = {
     feature: []
     for feature in (
         "accelerometer",

@@ -3,6 +3,7 @@ so CI runs the same suite on SQLite and on PostgreSQL + Redis."""
 
 import os
 import tempfile
+from pathlib import Path
 
 from config.settings.base import *  # noqa: F403
 from config.settings.base import CACHES, DATABASES
@@ -25,7 +26,7 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 MUSANED_SITE_URL = ""
 CAPTCHA_TEST_MODE = True
 MUSANED_VAR_TMP = tempfile.mkdtemp(prefix="musaned-test-")
-MEDIA_ROOT = MUSANED_VAR_TMP
+MEDIA_ROOT = Path(MUSANED_VAR_TMP)
 if "KEY_PREFIX" in CACHES["default"]:
     # Each test run gets its own key space in a shared Redis.
     CACHES["default"]["KEY_PREFIX"] = f"musaned-test-{os.getpid()}"

@@ -1,18 +1,19 @@
 """Sign in with a username or an ID number (typed in any digit script)."""
 
 import re
+from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
+from django.http import HttpRequest
 
+from musaned.accounts.models import User
 from musaned.identity.saudi_id import normalize_digits
 
 _TEN_DIGITS = re.compile(r"[0-9]{10}")
 
 
-def find_account(identifier: str):
+def find_account(identifier: str) -> User | None:
     """The user an identifier names, or None. IDs are normalised before the lookup."""
-    User = get_user_model()
     identifier = (identifier or "").strip()
     digits = normalize_digits(identifier)
     if _TEN_DIGITS.fullmatch(digits):
@@ -20,7 +21,7 @@ def find_account(identifier: str):
     return User.objects.filter(username__iexact=identifier).first()
 
 
-def axes_account_key(request, credentials) -> str:
+def axes_account_key(request: HttpRequest | None, credentials: dict[str, Any] | None) -> str:
     """One lockout counter per account, whether it was named by username or by ID.
 
     Unknown identifiers get a counter of their own, so the answer looks the
@@ -34,13 +35,19 @@ def axes_account_key(request, credentials) -> str:
 
 
 class UsernameOrNationalIdBackend(ModelBackend):
-    def authenticate(self, request, username=None, password=None, **kwargs):
+    def authenticate(
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
+    ) -> User | None:
         if username is None or password is None:
             return None
         user = find_account(username)
         if user is None:
             # Spend the same time as a real check so timing says nothing.
-            get_user_model()().set_password(password)
+            User().set_password(password)
             return None
         if user.check_password(password) and self.user_can_authenticate(user):
             return user

@@ -13,10 +13,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from musaned.accounts.models import User
-from musaned.accounts.services import email_taken, username_taken
+from musaned.accounts.selectors import email_taken, username_taken
 from musaned.accounts.usernames import is_reserved_username
 from musaned.core.captcha import CaptchaActionsMixin, VerificationCodeField
-from musaned.core.forms import AccessibleBoundField, Form
+from musaned.core.forms import AccessibleBoundField, Form, without_optional_mark
 from musaned.identity.fields import (
     GregorianDateField,
     HijriDateField,
@@ -61,8 +61,7 @@ class IdentityForm(Form):
         self.fields["first_name"].widget.attrs["autocomplete"] = "given-name"
         self.fields["family_name"].widget.attrs["autocomplete"] = "family-name"
         # One of the two dates is required, depending on the ID type.
-        self.fields["birth_date_hijri"].show_optional = False
-        self.fields["birth_date_gregorian"].show_optional = False
+        without_optional_mark(self.fields["birth_date_hijri"], self.fields["birth_date_gregorian"])
 
     @staticmethod
     def initial_from(data: dict) -> dict:
@@ -76,7 +75,8 @@ class IdentityForm(Form):
         return initial
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         id_type, national_id = cleaned.get("id_type"), cleaned.get("national_id")
         if id_type and national_id and SaudiId.parse(national_id).id_type != id_type:
             self.add_error(
@@ -175,7 +175,8 @@ class AccountForm(Form):
         return username
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         p1, p2 = cleaned.get("password1"), cleaned.get("password2")
         if self.has_password and not p1 and not p2:
             return cleaned
@@ -296,7 +297,8 @@ class NewPasswordForm(CodeForm):
         self.user = user
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         p1, p2 = cleaned.get("new_password1"), cleaned.get("new_password2")
         if p1 and p1 != p2:
             self.add_error("new_password2", _("The two passwords are not the same."))

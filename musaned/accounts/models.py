@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from musaned.core.models import BaseModel
-from musaned.identity.phone import display_mobile, mask_mobile
+from musaned.identity.phone import mask_mobile
 from musaned.identity.saudi_id import IdType, mask_id, validate_saudi_id
 
 
@@ -63,10 +63,6 @@ class User(AbstractUser):
         ]
 
     @property
-    def is_beneficiary(self) -> bool:
-        return bool(self.national_id)
-
-    @property
     def is_activated(self) -> bool:
         return self.activated_at is not None
 
@@ -77,10 +73,6 @@ class User(AbstractUser):
     @property
     def masked_mobile(self) -> str:
         return mask_mobile(self.mobile) if self.mobile else ""
-
-    @property
-    def mobile_display(self) -> str:
-        return display_mobile(self.mobile)
 
 
 class CodePurpose(models.TextChoices):

@@ -1,19 +1,30 @@
 """Reads of accounts."""
 
+from typing import Any
+
 from musaned.accounts.models import User
+from musaned.core.models import AuditEvent
 
 
-def user_by_pk(pk) -> User | None:
+def user_by_pk(pk: int | str | None) -> User | None:
     """The account a session points to (pending activation, sign-in or reset)."""
     if pk is None:
         return None
     return User.objects.filter(pk=pk, is_active=True).first()
 
 
-def personal_data_export(*, user: User) -> dict:
-    """What the platform holds about a person (PDPL's right of access)."""
-    from musaned.core.models import AuditEvent
+def username_taken(username: str) -> bool:
+    """Whether an account has this username, whatever its case."""
+    return User.objects.filter(username__iexact=username).exists()
 
+
+def email_taken(email: str) -> bool:
+    """Whether an account uses this email address, whatever its case."""
+    return User.objects.filter(email__iexact=email).exists()
+
+
+def personal_data_export(*, user: User) -> dict[str, Any]:
+    """What the platform holds about a person (PDPL's right of access)."""
     events = AuditEvent.objects.filter(target_type="accounts.user", target_id=str(user.pk))
     return {
         "account": {

@@ -3,23 +3,25 @@ human page is ``/api/docs/`` (docs/api.md). Ninja's own Swagger page is off: it
 loads its assets from a CDN, which the content security policy forbids."""
 
 import logging
+from collections.abc import Mapping
+from typing import Any
 
 from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.log import log_response
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django_ratelimit.exceptions import Ratelimited
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.parser import Parser
 
 from musaned.api.auth import TokenAuth
-from musaned.api.errors import error_body, status_for, validation_fields
+from musaned.api.errors import MESSAGES, ApiErrorCode, error_body, status_for, validation_fields
 from musaned.api.schemas import Api
 from musaned.core import json_input
 from musaned.core.cache import CacheUnavailable, unavailable_response
-from musaned.core.errors import ApplicationError
+from musaned.core.errors import MESSAGES as CORE_MESSAGES
+from musaned.core.errors import ApplicationError, CoreErrorCode, message_for
 from musaned.core.views import database_unavailable, is_database_outage, server_error_message
 
 logger = logging.getLogger("musaned.api")
@@ -48,8 +50,19 @@ api = Api(
 )
 
 
-def error(request, status: int, code: str, message, fields=None):
+def error(
+    request: HttpRequest,
+    status: int,
+    code: str,
+    message: object,
+    fields: Mapping[str, list[Any]] | None = None,
+) -> HttpResponse:
     return api.create_response(request, error_body(code, message, fields), status=status)
+
+
+def core_answer(request: HttpRequest, status: int, code: CoreErrorCode) -> HttpResponse:
+    """One of the answers any path gives, with its message (musaned/core/errors.py)."""
+    return error(request, status, code, CORE_MESSAGES[code])
 
 
 @api.exception_handler(ApplicationError)
@@ -60,22 +73,24 @@ def application_error(request, exc: ApplicationError):
 @api.exception_handler(NinjaValidationError)
 def validation_error(request, exc: NinjaValidationError):
     return error(
-        request, 422, "invalid", _("Some values are not valid."), validation_fields(exc.errors)
+        request,
+        422,
+        CoreErrorCode.INVALID,
+        CORE_MESSAGES[CoreErrorCode.INVALID],
+        validation_fields(exc.errors),
     )
 
 
 @api.exception_handler(AuthenticationError)
 def authentication_error(request, exc):
-    response = error(
-        request, 401, "unauthorized", _("Send a valid API token: Authorization: Bearer <token>.")
-    )
+    response = error(request, 401, ApiErrorCode.UNAUTHORIZED, MESSAGES[ApiErrorCode.UNAUTHORIZED])
     response["WWW-Authenticate"] = "Bearer"
     return response
 
 
 @api.exception_handler(Http404)
 def not_found(request, exc):
-    return error(request, 404, "not_found", _("Not found."))
+    return core_answer(request, 404, CoreErrorCode.NOT_FOUND)
 
 
 @api.exception_handler(HttpError)
@@ -87,13 +102,8 @@ def http_error(request, exc: HttpError):
             return error(
                 request,
                 400,
-                "too_deep",
-                ngettext(
-                    "The JSON is nested too deeply (at most %(limit)d level).",
-                    "The JSON is nested too deeply (at most %(limit)d levels).",
-                    cause.limit,
-                )
-                % {"limit": cause.limit},
+                ApiErrorCode.TOO_DEEP,
+                message_for(MESSAGES, ApiErrorCode.TOO_DEEP, limit=cause.limit),
             )
         if isinstance(cause, json_input.ForbiddenCharacter):
             # Valid JSON with text no database can store: named like any invalid field.
@@ -104,9 +114,11 @@ def http_error(request, exc: HttpError):
             fields = {
                 where or "body": [messages[problem]] for where, problem in cause.problems.items()
             }
-            return error(request, 422, "invalid", _("Some values are not valid."), fields)
-        return error(request, 400, "malformed", _("Enter a valid JSON."))
-    return error(request, exc.status_code, "http_error", str(exc))
+            return error(
+                request, 422, CoreErrorCode.INVALID, CORE_MESSAGES[CoreErrorCode.INVALID], fields
+            )
+        return error(request, 400, CoreErrorCode.MALFORMED, _("Enter a valid JSON."))
+    return error(request, exc.status_code, ApiErrorCode.HTTP_ERROR, str(exc))
 
 
 # What the site's middleware would answer if these left the API view: the same answers,
@@ -118,9 +130,7 @@ def cache_unavailable(request, exc):
 
 @api.exception_handler(Ratelimited)
 def rate_limited(request, exc):
-    return error(
-        request, 429, "rate_limited", _("Too many requests. Please wait a while and try again.")
-    )
+    return core_answer(request, 429, CoreErrorCode.RATE_LIMITED)
 
 
 @api.exception_handler(SuspiciousOperation)
@@ -132,12 +142,12 @@ def bad_request(request, exc):
         logging.getLogger(f"django.security.{type(exc).__name__}").error(
             str(exc), extra={"status_code": 400, "request": request}
         )
-    return error(request, 400, "bad_request", _("Something is wrong with this request."))
+    return core_answer(request, 400, CoreErrorCode.BAD_REQUEST)
 
 
 @api.exception_handler(PermissionDenied)
 def permission_denied(request, exc):
-    return error(request, 403, "forbidden", _("You do not have permission to do this."))
+    return core_answer(request, 403, CoreErrorCode.FORBIDDEN)
 
 
 @api.exception_handler(Exception)
@@ -148,7 +158,7 @@ def unexpected_error(request, exc: Exception):
     if is_database_outage(exc):
         logger.warning("database unavailable for %s: %s: %s", request.path, type(exc).__name__, exc)
         return database_unavailable(request)
-    response = error(request, 500, "server_error", server_error_message(request))
+    response = error(request, 500, CoreErrorCode.SERVER_ERROR, server_error_message(request))
     # Django's own "Internal Server Error" line, with the traceback, as for a page.
     log_response(
         "%s: %s",

@@ -1,12 +1,78 @@
-"""The API's one error shape, ``{"code", "message", "fields"}``, in the caller's language.
+"""The API's one error shape, ``{"code", "message", "fields"}``, in the caller's language,
+and the API's own error codes (the shape of ``musaned/core/errors.py``; the answers any
+path gives — not found, forbidden, too many requests… — are ``CoreErrorCode``).
 
 Field messages reuse Django's own validation messages, which Django ships in
 Arabic and English, so pydantic's English-only texts never reach a client."""
 
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from enum import StrEnum
+from typing import Any
 
-from musaned.core.errors import ApplicationError, error_body  # noqa: F401 (the API's shape)
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from musaned.core.errors import (  # noqa: F401 (the API's shape)
+    ApplicationError,
+    InvalidTransition,
+    Messages,
+    coded_error,
+    error_body,
+)
+
+
+class ApiErrorCode(StrEnum):
+    UNAUTHORIZED = "unauthorized"
+    TOO_DEEP = "too_deep"
+    HTTP_ERROR = "http_error"
+    METHOD_NOT_ALLOWED = "method_not_allowed"
+    IDEMPOTENCY_KEY_REQUIRED = "idempotency_key_required"
+    IDEMPOTENCY_KEY_REUSED = "idempotency_key_reused"
+    IDEMPOTENCY_KEY_IN_USE = "idempotency_key_in_use"
+
+
+def _too_deep(*, limit: int) -> str:
+    return ngettext(
+        "The JSON is nested too deeply (at most %(limit)d level).",
+        "The JSON is nested too deeply (at most %(limit)d levels).",
+        limit,
+    ) % {"limit": limit}
+
+
+MESSAGES: Messages[ApiErrorCode] = {
+    ApiErrorCode.UNAUTHORIZED: gettext_lazy(
+        "Send a valid API token: Authorization: Bearer <token>."
+    ),
+    ApiErrorCode.TOO_DEEP: _too_deep,
+    # Ninja's own text (``str(HttpError)``) is passed where it answers another status.
+    ApiErrorCode.HTTP_ERROR: gettext_lazy("Something is wrong with this request."),
+    ApiErrorCode.METHOD_NOT_ALLOWED: gettext_lazy("This method is not allowed here."),
+    ApiErrorCode.IDEMPOTENCY_KEY_REQUIRED: gettext_lazy(
+        "Send an Idempotency-Key header (up to 100 characters) with this request."
+    ),
+    ApiErrorCode.IDEMPOTENCY_KEY_REUSED: gettext_lazy(
+        "This Idempotency-Key was already used with a different request."
+    ),
+    ApiErrorCode.IDEMPOTENCY_KEY_IN_USE: gettext_lazy(
+        "A request with this Idempotency-Key is still being answered. Try again."
+    ),
+}
+
+
+class ApiError(ApplicationError):
+    """A refusal of the API's own plumbing (idempotency)."""
+
+
+class IdempotencyConflict(ApiError, InvalidTransition):
+    """Another request with the same key is being answered and its answer is not saved
+    yet (409)."""
+
+    status = 409
+
+
+def api_error(code: ApiErrorCode, **values: Any) -> ApiError:
+    """The refusal ``code``, with its message (``idempotency_key_in_use``: 409)."""
+    kind = IdempotencyConflict if code == ApiErrorCode.IDEMPOTENCY_KEY_IN_USE else ApiError
+    return coded_error(kind, code, MESSAGES, **values)
 
 
 def status_for(exc: ApplicationError) -> int:
@@ -17,7 +83,7 @@ def status_for(exc: ApplicationError) -> int:
 LENGTH_ERRORS = ("string_too_long", "too_long", "string_too_short", "too_short")
 
 
-def input_length(value) -> int | None:
+def input_length(value: object) -> int | None:
     """How long a value is, as its length limit counts it (characters of a text, items of
     a list); None for a value that has no length."""
     if isinstance(value, str | bytes | list | tuple | dict | set | frozenset):
@@ -25,7 +91,7 @@ def input_length(value) -> int | None:
     return None
 
 
-def field_message(item: dict) -> str:
+def field_message(item: dict[str, Any]) -> str:
     """One pydantic error item as a translated sentence (Django's catalogue).
 
     A length error says the real length: pydantic's ``actual_length`` for a list, else
@@ -80,7 +146,7 @@ def field_message(item: dict) -> str:
     return _("Enter a valid value.")
 
 
-def validation_fields(errors: list[dict]) -> dict[str, list[str]]:
+def validation_fields(errors: list[dict[str, Any]]) -> dict[str, list[str]]:
     fields: dict[str, list[str]] = {}
     for item in errors:
         location = [

@@ -7,10 +7,9 @@ from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
 from ninja import Status
 
-from musaned.api.errors import status_for
+from musaned.api.errors import MESSAGES, ApiErrorCode, status_for
 from musaned.api.schemas import required_header
 from musaned.api.services import idempotent, request_fingerprint
 from musaned.core.errors import ApplicationError, error_body
@@ -45,8 +44,8 @@ def with_idempotency(
         return Status(
             400,
             error_body(
-                "idempotency_key_required",
-                _("Send an Idempotency-Key header (up to 100 characters) with this request."),
+                ApiErrorCode.IDEMPOTENCY_KEY_REQUIRED,
+                MESSAGES[ApiErrorCode.IDEMPOTENCY_KEY_REQUIRED],
             ),
         )
 
@@ -67,8 +66,7 @@ def with_idempotency(
         return Status(
             422,
             error_body(
-                "idempotency_key_reused",
-                _("This Idempotency-Key was already used with a different request."),
+                ApiErrorCode.IDEMPOTENCY_KEY_REUSED, MESSAGES[ApiErrorCode.IDEMPOTENCY_KEY_REUSED]
             ),
         )
     return Status(status, body)

@@ -1,19 +1,36 @@
-"""Writes of the API app: tokens and idempotent answers."""
+"""Writes of the API app: tokens and idempotent answers.
+
+The API sits beside accounts (``pyproject.toml``, ``[tool.importlinter]``): the acting
+user is ``musaned.core.actors.User``, which mypy reads as ``accounts.User``.
+"""
 
 import hashlib
 import secrets
+from collections.abc import Callable
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
+from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
+from musaned.api.errors import ApiErrorCode, IdempotencyConflict, api_error
 from musaned.api.models import ApiToken, IdempotencyRecord, hash_token
+from musaned.core import locks
+from musaned.core.actors import User
 from musaned.core.audit import audit
-from musaned.core.errors import InvalidTransition
+
+__all__ = [
+    "IdempotencyConflict",
+    "api_token_create",
+    "api_token_revoke",
+    "api_token_touch",
+    "idempotent",
+    "request_fingerprint",
+]
 
 
-def api_token_create(*, user, name: str) -> tuple[ApiToken, str]:
+def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
     """A new token; returns it with the raw value, which is never stored or shown again."""
     raw = "msd_" + secrets.token_urlsafe(32)
     with transaction.atomic():
@@ -24,7 +41,8 @@ def api_token_create(*, user, name: str) -> tuple[ApiToken, str]:
     return token, raw
 
 
-def api_token_revoke(*, token: ApiToken, actor) -> ApiToken:
+def api_token_revoke(*, token: ApiToken, actor: User) -> ApiToken:
+    """Stop ``token`` working (once: revoking it again changes and audits nothing)."""
     with transaction.atomic():
         if token.revoked_at is None:
             token.revoked_at = timezone.now()
@@ -40,9 +58,10 @@ def api_token_touch(token: ApiToken) -> None:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
 
 
-def request_fingerprint(request) -> str:
+def request_fingerprint(request: HttpRequest) -> str:
+    """What makes two requests the same one: method, path and body."""
     digest = hashlib.sha256()
-    digest.update(request.method.encode())
+    digest.update((request.method or "").encode())
     digest.update(b" ")
     digest.update(request.path.encode())
     digest.update(b"\n")
@@ -50,15 +69,17 @@ def request_fingerprint(request) -> str:
     return digest.hexdigest()
 
 
-def _saved_answer(*, user, key: str) -> IdempotencyRecord | None:
+def _saved_answer(*, user: User, key: str) -> IdempotencyRecord | None:
     return IdempotencyRecord.objects.filter(user=user, key=key).first()
 
 
-class IdempotencyConflict(InvalidTransition):
-    """Another request with the same key is being answered and its answer is not saved yet."""
-
-
-def idempotent(*, user, key: str, fingerprint: str, run) -> tuple[int, dict, bool]:
+def idempotent(
+    *,
+    user: User,
+    key: str,
+    fingerprint: str,
+    run: Callable[[], tuple[int, Any]],
+) -> tuple[int, Any, bool]:
     """The first answer for (user, key): run it once, replay it after.
 
     ``run()`` returns (status, body); it runs in the same transaction as the record,
@@ -72,7 +93,7 @@ def idempotent(*, user, key: str, fingerprint: str, run) -> tuple[int, dict, boo
     saving = False
     try:
         with transaction.atomic():
-            get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+            locks.lock_where(get_user_model()._default_manager.filter(pk=user.pk))
             record = _saved_answer(user=user, key=key)
             if record is not None:
                 return record.status, record.body, record.request_hash != fingerprint
@@ -86,9 +107,6 @@ def idempotent(*, user, key: str, fingerprint: str, run) -> tuple[int, dict, boo
             raise
         record = _saved_answer(user=user, key=key)
         if record is None:
-            raise IdempotencyConflict(
-                "idempotency_key_in_use",
-                _("A request with this Idempotency-Key is still being answered. Try again."),
-            ) from None
+            raise api_error(ApiErrorCode.IDEMPOTENCY_KEY_IN_USE) from None
         return record.status, record.body, record.request_hash != fingerprint
     return status, body, False

@@ -2,13 +2,14 @@ from functools import wraps
 
 from django.contrib.auth.decorators import login_not_required
 from django.urls import URLPattern, URLResolver, path, re_path
-from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
 from musaned.api import views
 from musaned.api.api import api
-from musaned.api.errors import error_body
+from musaned.api.errors import MESSAGES, ApiErrorCode, error_body
+from musaned.core.errors import MESSAGES as CORE_MESSAGES
+from musaned.core.errors import CoreErrorCode
 
 
 def json_method_not_allowed(view):
@@ -23,7 +24,9 @@ def json_method_not_allowed(view):
             allowed = response.get("Allow", "")
             response = api.create_response(
                 request,
-                error_body("method_not_allowed", _("This method is not allowed here.")),
+                error_body(
+                    ApiErrorCode.METHOD_NOT_ALLOWED, MESSAGES[ApiErrorCode.METHOD_NOT_ALLOWED]
+                ),
                 status=405,
             )
             if allowed:
@@ -37,7 +40,11 @@ def json_method_not_allowed(view):
 @csrf_exempt
 def unknown_address(request, rest=""):
     """Any other address under /api/v1/: a JSON 404, not the website's HTML page."""
-    return api.create_response(request, error_body("not_found", _("Not found.")), status=404)
+    return api.create_response(
+        request,
+        error_body(CoreErrorCode.NOT_FOUND, CORE_MESSAGES[CoreErrorCode.NOT_FOUND]),
+        status=404,
+    )
 
 
 def api_urls():

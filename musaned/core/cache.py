@@ -121,7 +121,8 @@ class RedisCache(DjangoRedisCache):
     def ping(self) -> bool:
         """True when Redis answers now."""
         try:
-            return bool(self._cache.get_client(None, write=True).ping())
+            client = self._cache.get_client(None, write=True)  # type: ignore[attr-defined]
+            return bool(client.ping())
         except _outage_errors():
             return False
 

@@ -16,6 +16,7 @@ A code can be tried only once (django-simple-captcha deletes it on every check).
 import logging
 import re
 import secrets
+from typing import TYPE_CHECKING
 
 from captcha.fields import CaptchaField, CaptchaTextInput
 from captcha.models import CaptchaStore
@@ -35,6 +36,13 @@ from musaned.core.digits import normalize_digits
 from musaned.core.ratelimits import client_key, rate
 
 logger = logging.getLogger("musaned.captcha")
+
+if TYPE_CHECKING:
+    from django import forms
+
+    _FormBase = forms.Form  # what the mixin is mixed into
+else:
+    _FormBase = object
 
 REFRESH, LISTEN = "refresh", "audio"
 ACTIONS = (REFRESH, LISTEN)
@@ -81,7 +89,7 @@ class VerificationCodeWidget(CaptchaTextInput):
         context = super().get_context(name, value, attrs)
         context.update(
             listen=self.listen,
-            pressed=self.action if self.action in ACTIONS else None,
+            pressed=self.action if self.action in ACTIONS else None,  # the button pressed
             action_name=f"{name}_action",
             listen_name=f"{name}_listen",
             refresh=REFRESH,
@@ -111,7 +119,7 @@ class VerificationCodeField(CaptchaField):
         return super().clean(value)
 
 
-class CaptchaActionsMixin:
+class CaptchaActionsMixin(_FormBase):
     """For a form with a ``VerificationCodeField``: a press of "Show a new code" or
     "Listen to the code" (a submit button of this form) makes the form not valid, with no
     errors, so the view renders it again as typed, with a fresh code. The code it

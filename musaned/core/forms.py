@@ -1,6 +1,8 @@
 """How every form on the platform renders: labels, hints, errors beside fields
 and an error summary at the top (GOV.UK's pattern), with the ARIA links between them."""
 
+from typing import Any
+
 from django import forms
 from django.forms.renderers import TemplatesSetting
 
@@ -49,6 +51,13 @@ class AccessibleBoundField(forms.BoundField):
         return attrs
 
 
+def without_optional_mark(*fields: forms.Field) -> None:
+    """Say nothing of these fields being optional (the field template reads
+    ``show_optional``): one of two is required, or every filter of a search is optional."""
+    for field in fields:
+        field.show_optional = False  # type: ignore[attr-defined]  # read by field.html
+
+
 class CleanTextMixin:
     """Every typed value is read without control and bidi-override characters
     (``musaned.core.text``), before any check and when the form is shown again: multi-line
@@ -59,8 +68,9 @@ class CleanTextMixin:
     showing again and ``has_changed``), so this is the one place.
     """
 
-    def _widget_data_value(self, widget, html_name):
-        value = super()._widget_data_value(widget, html_name)
+    def _widget_data_value(self, widget: forms.Widget, html_name: str) -> Any:
+        # A private method of Django's forms, so django-stubs does not know it.
+        value = super()._widget_data_value(widget, html_name)  # type: ignore[misc]
         if isinstance(widget, forms.PasswordInput | forms.FileInput):
             return value
         multiline = isinstance(widget, forms.Textarea)

@@ -106,7 +106,8 @@ def _cache_keeps() -> bool:
     cache = caches["default"]
     key = f"musaned:readyz:{uuid.uuid4().hex}"
     if isinstance(cache, RedisCache):
-        client = _redis_probe_client(cache._servers[0])
+        # Django's RedisCache keeps its server list privately (django-stubs does not list it).
+        client = _redis_probe_client(cache._servers[0])  # type: ignore[attr-defined]
         key = cache.make_and_validate_key(key)
         client.set(key, b"1", ex=CACHE_PROBE_SECONDS)
         return client.get(key) == b"1"

@@ -37,12 +37,6 @@ _request_context: ContextVar[dict[str, str] | None] = ContextVar(
 )
 
 
-def current_request_id() -> str | None:
-    """The id of the request being answered in this thread, if any."""
-    context = _request_context.get()
-    return context["request_id"] if context else None
-
-
 def current_request_context() -> dict[str, str]:
     """The request being answered in this thread: ``request_id``, ``method``, ``path`` and
     ``client_ip`` (empty outside a request: a job, a task, a management command). Services
@@ -61,7 +55,7 @@ class RequestIdMiddleware:
             request.headers.get(REQUEST_ID_HEADER, "") if settings.MUSANED_TRUST_REQUEST_ID else ""
         )
         request_id = incoming if _SAFE_REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
-        request.request_id = request_id
+        request.request_id = request_id  # type: ignore[attr-defined]  # our own attribute
         # Not reset when this returns: Django logs a 4xx/5xx answer after the middleware
         # chain, and that line must carry the id too. ``request_finished`` clears it.
         from musaned.core.audit import client_ip  # the models are ready by the first request

@@ -17,6 +17,7 @@ import zlib
 from dataclasses import dataclass
 from enum import StrEnum
 from io import BytesIO
+from typing import Any
 
 
 class PdfProblem(StrEnum):
@@ -241,7 +242,7 @@ def inspect_pdf(data: bytes, *, max_pages: int, max_unpacked: int) -> PdfFacts:
 
     budget = _Budget(max_unpacked)
     # What pypdf unpacks itself (xref and object streams, the page tree) gets the same budget.
-    limits = {
+    limits: dict[str, Any] = {
         "zlib_maximum_output_length": max_unpacked,
         "lzw_maximum_output_length": max_unpacked,
         "run_length_maximum_output_length": max_unpacked,

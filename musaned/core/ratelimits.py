@@ -37,7 +37,7 @@ def _counter_script(cache: RedisCache):
     """The counting script on a Redis client of the cache's write server, made once per
     cache object. (Django's cache builds a new ``redis.Redis`` client for every call,
     which costs more CPU than the round trip; the client and the script are thread-safe.)"""
-    backend = cache._cache
+    backend = cache._cache  # type: ignore[attr-defined]  # Django's private client wrapper
     script = getattr(backend, "_musaned_count_script", None)
     if script is None:
         script = backend.get_client(None, write=True).register_script(_COUNT)

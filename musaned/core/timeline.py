@@ -17,6 +17,7 @@ from django.db.models import Model, Q, QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from musaned.core.errors import Text
 from musaned.core.models import AuditEvent
 
 OWNER, STAFF = "owner", "staff"
@@ -56,7 +57,7 @@ def entries(
     action without one shows its own name, which only staff trails meet)."""
     lines = []
     for event in events:
-        by: str | Promise
+        by: Text
         if event.actor_id is None:
             by = _("Musaned (automatic)")
         elif event.actor_id == owner_id:

@@ -12,6 +12,7 @@ is committed.
 import logging
 import os
 from enum import StrEnum
+from typing import Any
 
 from django import forms
 from django.conf import settings
@@ -21,7 +22,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from musaned.core.errors import ApplicationError
+from musaned.core.errors import ApplicationError, Messages, message_for
 
 logger = logging.getLogger("musaned.uploads")
 
@@ -75,71 +76,78 @@ class UploadRefused(ApplicationError):
     status = 422
 
 
-def _message(code: UploadErrorCode) -> str:
-    """The translated sentence for each refusal (in the language active now)."""
-    if code == UploadErrorCode.SIZE:
-        return _("The file is larger than %(max)s.") % {
-            "max": filesizeformat(settings.MUSANED_MAX_UPLOAD_BYTES)
-        }
-    if code == UploadErrorCode.PDF_TOO_MANY_PAGES:
-        limit = settings.MUSANED_PDF_MAX_PAGES
-        return ngettext(
-            "A PDF may have at most %(max)s page. Upload the pages that matter.",
-            "A PDF may have at most %(max)s pages. Upload the pages that matter.",
-            limit,
-        ) % {"max": limit}
-    if code == UploadErrorCode.PDF_TOO_LARGE_UNPACKED:
-        return _(
-            "The PDF is too large once opened (more than %(max)s). Save it with smaller "
-            "pictures, or scan it again, and upload that."
-        ) % {"max": filesizeformat(settings.MUSANED_PDF_MAX_UNPACKED_BYTES)}
-    if code == UploadErrorCode.IMAGE_TOO_MANY_PIXELS:
-        megapixels = settings.MUSANED_IMAGE_MAX_PIXELS // 1_000_000
-        return ngettext(
-            "The picture is larger than %(max)s megapixel. Upload a smaller picture.",
-            "The picture is larger than %(max)s megapixels. Upload a smaller picture.",
-            megapixels,
-        ) % {"max": megapixels}
-    return str(
-        {
-            UploadErrorCode.TYPE: _("Upload a PDF, JPG or PNG file."),
-            UploadErrorCode.EMPTY: _("The file is empty."),
-            UploadErrorCode.PDF_UNREADABLE: _(
-                "The PDF could not be read. Save it again as a PDF, or scan the paper, "
-                "and upload that."
-            ),
-            UploadErrorCode.PDF_ENCRYPTED: _(
-                "The PDF is protected by a password or encryption. Upload a copy without "
-                "protection."
-            ),
-            UploadErrorCode.PDF_SCRIPT: _(
-                "The PDF contains scripts (JavaScript or an interactive form), which we do "
-                "not accept. Print it to a new PDF and upload that."
-            ),
-            UploadErrorCode.PDF_LAUNCH: _(
-                "The PDF tries to open programs or other files, which we do not accept. "
-                "Print it to a new PDF and upload that."
-            ),
-            UploadErrorCode.PDF_EMBEDDED_FILE: _(
-                "The PDF has other files inside it. Upload each document on its own as a "
-                "PDF, JPG or PNG."
-            ),
-            UploadErrorCode.IMAGE_UNREADABLE: _(
-                "The picture could not be read. Take or save it again and upload that."
-            ),
-            UploadErrorCode.INFECTED: _(
-                "The file was not accepted: our virus check found harmful content in it."
-            ),
-            UploadErrorCode.SCANNER_UNAVAILABLE: _(
-                "We cannot check files for viruses right now, so the file was not accepted. "
-                "Try again in a few minutes."
-            ),
-        }[code]
-    )
+def _too_large() -> str:
+    return _("The file is larger than %(max)s.") % {
+        "max": filesizeformat(settings.MUSANED_MAX_UPLOAD_BYTES)
+    }
 
 
-def refuse(code: UploadErrorCode) -> UploadRefused:
-    return UploadRefused(code, _message(code))
+def _too_many_pages() -> str:
+    limit = settings.MUSANED_PDF_MAX_PAGES
+    return ngettext(
+        "A PDF may have at most %(max)s page. Upload the pages that matter.",
+        "A PDF may have at most %(max)s pages. Upload the pages that matter.",
+        limit,
+    ) % {"max": limit}
+
+
+def _too_large_unpacked() -> str:
+    return _(
+        "The PDF is too large once opened (more than %(max)s). Save it with smaller "
+        "pictures, or scan it again, and upload that."
+    ) % {"max": filesizeformat(settings.MUSANED_PDF_MAX_UNPACKED_BYTES)}
+
+
+def _too_many_pixels() -> str:
+    megapixels = settings.MUSANED_IMAGE_MAX_PIXELS // 1_000_000
+    return ngettext(
+        "The picture is larger than %(max)s megapixel. Upload a smaller picture.",
+        "The picture is larger than %(max)s megapixels. Upload a smaller picture.",
+        megapixels,
+    ) % {"max": megapixels}
+
+
+# The limits are read from the settings when a file is refused (the functions above).
+MESSAGES: Messages[UploadErrorCode] = {
+    UploadErrorCode.TYPE: _("Upload a PDF, JPG or PNG file."),
+    UploadErrorCode.SIZE: _too_large,
+    UploadErrorCode.EMPTY: _("The file is empty."),
+    UploadErrorCode.PDF_UNREADABLE: _(
+        "The PDF could not be read. Save it again as a PDF, or scan the paper, and upload that."
+    ),
+    UploadErrorCode.PDF_ENCRYPTED: _(
+        "The PDF is protected by a password or encryption. Upload a copy without protection."
+    ),
+    UploadErrorCode.PDF_SCRIPT: _(
+        "The PDF contains scripts (JavaScript or an interactive form), which we do "
+        "not accept. Print it to a new PDF and upload that."
+    ),
+    UploadErrorCode.PDF_LAUNCH: _(
+        "The PDF tries to open programs or other files, which we do not accept. "
+        "Print it to a new PDF and upload that."
+    ),
+    UploadErrorCode.PDF_EMBEDDED_FILE: _(
+        "The PDF has other files inside it. Upload each document on its own as a PDF, JPG or PNG."
+    ),
+    UploadErrorCode.PDF_TOO_MANY_PAGES: _too_many_pages,
+    UploadErrorCode.PDF_TOO_LARGE_UNPACKED: _too_large_unpacked,
+    UploadErrorCode.IMAGE_UNREADABLE: _(
+        "The picture could not be read. Take or save it again and upload that."
+    ),
+    UploadErrorCode.IMAGE_TOO_MANY_PIXELS: _too_many_pixels,
+    UploadErrorCode.INFECTED: _(
+        "The file was not accepted: our virus check found harmful content in it."
+    ),
+    UploadErrorCode.SCANNER_UNAVAILABLE: _(
+        "We cannot check files for viruses right now, so the file was not accepted. "
+        "Try again in a few minutes."
+    ),
+}
+
+
+def upload_error(code: UploadErrorCode) -> UploadRefused:
+    """The refusal ``code``, with its message (in the language active now)."""
+    return UploadRefused(code, str(message_for(MESSAGES, code)))
 
 
 def check_document(data: bytes, *, content_type: str) -> bytes:
@@ -161,7 +169,7 @@ def check_document(data: bytes, *, content_type: str) -> bytes:
             )
         except pdfcheck.PdfRefused as refused:
             logger.info("PDF refused: %s", refused)
-            raise refuse(UploadErrorCode(refused.problem)) from None
+            raise upload_error(UploadErrorCode(refused.problem)) from None
         stored = data
     else:
         try:
@@ -170,15 +178,15 @@ def check_document(data: bytes, *, content_type: str) -> bytes:
             )
         except images.ImageRefused as refused:
             logger.info("picture refused: %s", refused)
-            raise refuse(UploadErrorCode(refused.problem)) from None
+            raise upload_error(UploadErrorCode(refused.problem)) from None
     try:
         verdict = get_scanner().scan(data)
     except ScannerUnavailable as exc:
         logger.error("upload refused: the scanner is unavailable (%s)", exc)
-        raise refuse(UploadErrorCode.SCANNER_UNAVAILABLE) from None
+        raise upload_error(UploadErrorCode.SCANNER_UNAVAILABLE) from None
     if not verdict.clean:
         logger.warning("upload refused: the scanner found %s", verdict.signature)
-        raise refuse(UploadErrorCode.INFECTED)
+        raise upload_error(UploadErrorCode.INFECTED)
     return stored
 
 
@@ -199,18 +207,18 @@ def check_upload(upload) -> CheckedUpload:
     if isinstance(upload, CheckedUpload):
         return upload
     if not upload.size:
-        raise refuse(UploadErrorCode.EMPTY)
+        raise upload_error(UploadErrorCode.EMPTY)
     if upload.size > settings.MUSANED_MAX_UPLOAD_BYTES:
-        raise refuse(UploadErrorCode.SIZE)
+        raise upload_error(UploadErrorCode.SIZE)
     upload.seek(0)
     data = upload.read(settings.MUSANED_MAX_UPLOAD_BYTES + 1)
     upload.seek(0)
     if len(data) > settings.MUSANED_MAX_UPLOAD_BYTES:
-        raise refuse(UploadErrorCode.SIZE)
+        raise upload_error(UploadErrorCode.SIZE)
     found = sniff(data[:8192])
     extension = os.path.splitext(upload.name or "")[1].lower().lstrip(".")
     if found is None or _looks_like_markup(data) or EXTENSIONS.get(extension) != found[0]:
-        raise refuse(UploadErrorCode.TYPE)
+        raise upload_error(UploadErrorCode.TYPE)
     return CheckedUpload(upload.name, check_document(data, content_type=found[0]), found[0])
 
 
@@ -291,7 +299,8 @@ class DocumentsField(DocumentField):
                 code="too_many",
                 params={"max": self.max_files},
             )
-        cleaned, errors = [], []
+        cleaned: list[Any] = []
+        errors: list[forms.ValidationError] = []
         for upload in uploads:
             try:
                 cleaned.append(super().clean(upload, initial))

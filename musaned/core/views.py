@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
-from musaned.core.errors import OutsideSystemUnavailable, error_body
+from musaned.core.errors import MESSAGES, CoreErrorCode, OutsideSystemUnavailable, error_body
 
 WORKING_DAYS = {
     "sun-thu": _("Sunday to Thursday"),
@@ -64,17 +64,16 @@ def is_api_request(request) -> bool:
     return path.startswith("/api/") and not path.startswith("/api/docs/")
 
 
-def api_error(status: int, code: str, message) -> JsonResponse:
-    """The API's error shape (musaned/api/errors.py), for answers made outside Ninja."""
-    return JsonResponse(error_body(code, message), status=status)
+def api_error(status: int, code: CoreErrorCode, message: object = None) -> JsonResponse:
+    """The API's error shape (musaned/api/errors.py), for answers made outside Ninja:
+    ``code``'s message, or a more precise one for the same code."""
+    return JsonResponse(error_body(code, message or MESSAGES[code]), status=status)
 
 
 def rate_limited(request, exception=None):
     """django-ratelimit's answer when a documented limit is passed: a translated 429."""
     if is_api_request(request):
-        return api_error(
-            429, "rate_limited", _("Too many requests. Please wait a while and try again.")
-        )
+        return api_error(429, CoreErrorCode.RATE_LIMITED)
     return render(request, "errors/429.html", status=429)
 
 
@@ -90,7 +89,7 @@ def _error(request, template: str, status: int, **context):
 
 def bad_request(request, exception=None):
     if is_api_request(request):
-        return api_error(400, "bad_request", _("Something is wrong with this request."))
+        return api_error(400, CoreErrorCode.BAD_REQUEST)
     return _error(request, "errors/400.html", 400)
 
 
@@ -98,23 +97,19 @@ def refused_input(request):
     """A NUL byte or another character no database can store in a query string, a form
     field, a cookie or a header (musaned/core/input_guard.py): a translated 400."""
     if is_api_request(request):
-        return api_error(
-            400,
-            "malformed",
-            _("The request contains a character that is not allowed (such as a NUL byte)."),
-        )
+        return api_error(400, CoreErrorCode.MALFORMED)
     return _error(request, "errors/400.html", 400)
 
 
 def permission_denied(request, exception=None):
     if is_api_request(request):
-        return api_error(403, "forbidden", _("You do not have permission to do this."))
+        return api_error(403, CoreErrorCode.FORBIDDEN)
     return _error(request, "errors/403.html", 403)
 
 
 def page_not_found(request, exception=None):
     if is_api_request(request):
-        return api_error(404, "not_found", _("Not found."))
+        return api_error(404, CoreErrorCode.NOT_FOUND)
     return _error(request, "errors/404.html", 404)
 
 
@@ -123,7 +118,7 @@ def server_error(request):
     if is_database_outage(error):
         return database_unavailable(request)
     if is_api_request(request):
-        return api_error(500, "server_error", server_error_message(request))
+        return api_error(500, CoreErrorCode.SERVER_ERROR, server_error_message(request))
     try:
         return _error(request, "errors/500.html", 500)
     except Exception:
@@ -133,10 +128,7 @@ def server_error(request):
 
 
 def server_error_message(request) -> str:
-    return _(
-        "Sorry, something went wrong on our side. If you contact us, give this "
-        "reference: %(reference)s"
-    ) % {"reference": _reference(request)}
+    return str(MESSAGES[CoreErrorCode.SERVER_ERROR]) % {"reference": _reference(request)}
 
 
 def is_database_outage(error: BaseException | None) -> bool:
@@ -161,11 +153,7 @@ def database_unavailable(request):
     """The database is out of reach: a 503 with ``Retry-After``, at once (the page is drawn
     without anything that would ask the database again)."""
     if is_api_request(request):
-        response = api_error(
-            503,
-            "unavailable",
-            _("This service is paused for a moment. Please try again shortly."),
-        )
+        response = api_error(503, CoreErrorCode.UNAVAILABLE)
     else:
         response = _bare_error(request, "errors/503.html", 503, database=True)
     response["Retry-After"] = str(DATABASE_RETRY_AFTER_SECONDS)
@@ -192,7 +180,9 @@ def _bare_error(request, template: str, status: int, **extra):
 def csrf_failure(request, reason=""):
     if is_api_request(request):
         return api_error(
-            403, "forbidden", _("This form has expired. Reload the page and try again.")
+            403,
+            CoreErrorCode.FORBIDDEN,
+            _("This form has expired. Reload the page and try again."),
         )
     return _error(request, "errors/403_csrf.html", 403)
 
@@ -201,9 +191,5 @@ def service_unavailable(request):
     """The shared cache is out of reach and this action must not go on without it
     (musaned/core/cache.py): a translated 503."""
     if is_api_request(request):
-        return api_error(
-            503,
-            "unavailable",
-            _("This service is paused for a moment. Please try again shortly."),
-        )
+        return api_error(503, CoreErrorCode.UNAVAILABLE)
     return _error(request, "errors/503.html", 503)

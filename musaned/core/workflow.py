@@ -28,12 +28,11 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from django.db import models, transaction
 from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from musaned.core import locks
 from musaned.core.audit import audit
-from musaned.core.errors import ApplicationError, InvalidTransition
+from musaned.core.errors import ApplicationError, InvalidTransition, Text
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractUser
@@ -43,7 +42,6 @@ else:
     Actor = Any
 
 M = TypeVar("M", bound=models.Model)
-Text = str | Promise
 
 
 # --- Who may act ---------------------------------------------------------------------

@@ -1,10 +1,15 @@
 from django.contrib import admin
 
+from musaned.core.admin import AuditedChangeMixin, AuditedViewMixin
 from musaned.identity.models import RegistryPerson
 
 
 @admin.register(RegistryPerson)
-class RegistryPersonAdmin(admin.ModelAdmin):
+class RegistryPersonAdmin(AuditedViewMixin, AuditedChangeMixin, admin.ModelAdmin):
+    """The local registry's people (``import_registry`` loads them). A person's data:
+    opening one is audited, and a change records which fields changed, not their values."""
+
+    audit_values = False
     list_display = [
         "national_id",
         "id_type",

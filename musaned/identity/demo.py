@@ -5,11 +5,12 @@ check; citizens carry Hijri birth dates, residents Gregorian ones.
 """
 
 import datetime as dt
+from typing import Any
 
 from musaned.identity.hijri import hijri_to_gregorian
 
 # national_id, first/family (ar), first/family (en), birth, nationality, gender, mobile, flags
-DEMO_PEOPLE = [
+DEMO_PEOPLE: list[dict[str, Any]] = [
     {
         "national_id": "1000000008",
         "first_name_ar": "محمد",
@@ -103,21 +104,21 @@ DEMO_PEOPLE = [
 ]
 
 # A beneficiary whose account is already open and active (to try the login).
-DEMO_ACCOUNT = {
+DEMO_ACCOUNT: dict[str, str] = {
     "national_id": "1000000040",
     "username": "abdullah",
     "password": "Musaned-demo-2026",
 }
-DEMO_STAFF = {"username": "staff", "password": "Musaned-staff-2026"}
+DEMO_STAFF: dict[str, str] = {"username": "staff", "password": "Musaned-staff-2026"}
 # One staff account per role (groups from musaned/complaints/migrations/0003_staff_roles.py).
-DEMO_ROLES = [
+DEMO_ROLES: list[dict[str, str]] = [
     {"username": "officer", "password": "Musaned-officer-2026", "role": "complaints officer"},
     {"username": "supervisor", "password": "Musaned-supervisor-2026", "role": "supervisor"},
     {"username": "reviewer", "password": "Musaned-reviewer-2026", "role": "reviewer"},
 ]
 
 
-def registry_rows() -> list[dict]:
+def registry_rows() -> list[dict[str, Any]]:
     rows = []
     for person in DEMO_PEOPLE:
         row = {k: v for k, v in person.items() if not k.startswith("birth_")}

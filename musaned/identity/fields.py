@@ -74,7 +74,7 @@ class DatePartsWidget(forms.MultiWidget):
             "class": "date-parts__year",
         }
         month_choices = [("", _("Month"))] + [(str(i), m) for i, m in enumerate(months, 1)]
-        widgets = {
+        widgets: dict[str, forms.Widget | type[forms.Widget]] = {
             "day": forms.TextInput(attrs=day_attrs),
             "month": forms.Select(choices=month_choices, attrs={"class": "date-parts__month"}),
             "year": forms.TextInput(attrs=year_attrs),

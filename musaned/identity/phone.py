@@ -1,9 +1,8 @@
 """Saudi mobile numbers: typed as 05XXXXXXXX or +9665XXXXXXXX, stored in E.164."""
 
 import phonenumbers
-from django.core.exceptions import ValidationError
-from django.utils.translation import gettext_lazy as _
 
+from musaned.identity.errors import IdentityErrorCode, identity_error
 from musaned.identity.saudi_id import mask_id, normalize_digits
 
 
@@ -12,9 +11,7 @@ def parse_saudi_mobile(raw: str) -> str:
     digits = normalize_digits(str(raw)).replace("(", "").replace(")", "")
     if digits.startswith("00"):
         digits = "+" + digits[2:]
-    invalid = ValidationError(
-        _("Enter a Saudi mobile number such as 0512345678 or +966512345678."), code="invalid"
-    )
+    invalid = identity_error(IdentityErrorCode.MOBILE_INVALID)
     try:
         number = phonenumbers.parse(digits, "SA")
     except phonenumbers.NumberParseException:

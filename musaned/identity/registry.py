@@ -77,10 +77,10 @@ class LocalRegistry(IdentityRegistry):
     def lookup(self, national_id: str) -> PersonRecord | None:
         from musaned.identity.models import RegistryPerson
 
-        national_id = parse_national_id(national_id)
-        if national_id is None:
+        valid = parse_national_id(national_id)
+        if valid is None:
             return None
-        person = RegistryPerson.objects.filter(national_id=national_id).first()
+        person = RegistryPerson.objects.filter(national_id=valid).first()
         if person is None:
             return None
         return PersonRecord(

@@ -10,13 +10,13 @@ switching digit scripts. Validation uses ``[0-9]``, never ``\\d``.
 import re
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 # The digit helpers live in core (below every app); the ID rules use them, and callers
 # may keep importing them from here.
 from musaned.core.digits import luhn_ok, mask_id, normalize_digits
+from musaned.identity.errors import IdentityErrorCode, identity_error
 
 __all__ = ["IdType", "SaudiId", "luhn_ok", "mask_id", "normalize_digits", "validate_saudi_id"]
 
@@ -42,19 +42,11 @@ class SaudiId:
         """Normalise and validate; raises ``ValidationError`` with a translated message."""
         digits = normalize_digits(str(raw))
         if not _TEN_DIGITS.fullmatch(digits):
-            raise ValidationError(_("An ID number has exactly 10 digits."), code="length")
+            raise identity_error(IdentityErrorCode.ID_LENGTH)
         if digits[0] not in _PREFIX_TO_TYPE:
-            raise ValidationError(
-                _(
-                    "An ID number starts with 1 (national ID of a citizen) "
-                    "or 2 (iqama of a resident)."
-                ),
-                code="prefix",
-            )
+            raise identity_error(IdentityErrorCode.ID_PREFIX)
         if not luhn_ok(digits):
-            raise ValidationError(
-                _("This ID number is not valid. Please check each digit."), code="checksum"
-            )
+            raise identity_error(IdentityErrorCode.ID_CHECKSUM)
         return cls(digits)
 
     @property
@@ -73,4 +65,4 @@ def validate_saudi_id(value: str) -> None:
     """Model-field validator: the stored value must already be normalised."""
     SaudiId.parse(value)
     if value != normalize_digits(value):
-        raise ValidationError(_("Store ID numbers in ASCII digits."), code="not_normalised")
+        raise identity_error(IdentityErrorCode.ID_NOT_NORMALISED)

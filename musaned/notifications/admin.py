@@ -1,12 +1,12 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from musaned.core.admin import AuditedViewMixin
+from musaned.core.admin import AuditedViewMixin, ReadOnlyAdminMixin
 from musaned.notifications.models import Notification
 
 
 @admin.register(Notification)
-class NotificationAdmin(AuditedViewMixin, admin.ModelAdmin):
+class NotificationAdmin(ReadOnlyAdminMixin, AuditedViewMixin, admin.ModelAdmin):
     """Read-only: the outbox is written by ``notify()`` and the send task only.
 
     Filter by status "failed" to see what was given up on, with the last error.
@@ -49,12 +49,3 @@ class NotificationAdmin(AuditedViewMixin, admin.ModelAdmin):
     @admin.display(boolean=True, description=_("email sent"))
     def email_sent(self, obj: Notification) -> bool | None:
         return obj.email_sent_at is not None if obj.email else None
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -1,38 +1,22 @@
+"""Read-only: bills change only through services (callbacks, refunds, expiry), never by hand."""
+
 from django.contrib import admin
 
+from musaned.core.admin import ReadOnlyAdminMixin
 from musaned.payments.models import Bill, PaymentEvent
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Bills change only through services (callbacks, refunds, expiry), never by hand."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class PaymentEventInline(admin.TabularInline):
+class PaymentEventInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = PaymentEvent
-    fields = ["created_at", "kind", "provider_event_id", "amount"]
+    fields = ("created_at", "kind", "provider_event_id", "amount")
     readonly_fields = fields
     extra = 0
     can_delete = False
     show_change_link = True
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Bill)
-class BillAdmin(ReadOnlyAdmin):
+class BillAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["number", "state", "amount", "owner", "subject_type", "due_at", "paid_at"]
     list_filter = ["state", "subject_type"]
     search_fields = ["number", "provider_reference", "subject_id"]
@@ -42,7 +26,7 @@ class BillAdmin(ReadOnlyAdmin):
 
 
 @admin.register(PaymentEvent)
-class PaymentEventAdmin(ReadOnlyAdmin):
+class PaymentEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["created_at", "kind", "provider_event_id", "bill", "amount"]
     list_filter = ["kind"]
     search_fields = ["provider_event_id", "bill__number"]

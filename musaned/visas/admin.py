@@ -2,7 +2,13 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from musaned.core.admin import AuditedViewMixin
+from musaned.core.admin import (
+    AuditedChangeMixin,
+    AuditedViewMixin,
+    DatedRuleAdminMixin,
+    DatedRulePartInlineMixin,
+    ReadOnlyAdminMixin,
+)
 from musaned.core.errors import ApplicationError
 from musaned.visas.models import (
     ArrivalPoint,
@@ -13,11 +19,12 @@ from musaned.visas.models import (
     VisaApplication,
     VisaState,
 )
+from musaned.visas.permissions import DECIDE_VISA_APPLICATIONS as DECIDE
 from musaned.visas.services import visa_application_review
 
 
 @admin.register(Occupation)
-class OccupationAdmin(admin.ModelAdmin):
+class OccupationAdmin(AuditedChangeMixin, admin.ModelAdmin):
     list_display = [
         "code",
         "name_en",
@@ -31,20 +38,23 @@ class OccupationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Nationality, ArrivalPoint)
-class CatalogueAdmin(admin.ModelAdmin):
+class CatalogueAdmin(AuditedChangeMixin, admin.ModelAdmin):
     list_display = ["code", "name_en", "name_ar", "is_active"]
     list_editable = ["is_active"]
     search_fields = ["code", "name_en", "name_ar"]
 
 
-class CapacityTierInline(admin.TabularInline):
+class CapacityTierInline(DatedRulePartInlineMixin, admin.TabularInline):
     model = CapacityTier
     extra = 0
 
 
 @admin.register(RuleSet)
-class RuleSetAdmin(admin.ModelAdmin):
-    """Add a new rule set with the date it takes effect; the one in force keeps deciding until then."""
+class RuleSetAdmin(DatedRuleAdminMixin, admin.ModelAdmin):
+    """Add a new rule set with the date it takes effect; the one in force keeps deciding
+    until then. A rule set in force (``effective_from`` today or earlier) is read-only,
+    tiers included, and cannot be deleted; every add, change and delete is audited with
+    the old and new values (``musaned/core/services.py``)."""
 
     list_display = [
         "effective_from",
@@ -58,7 +68,7 @@ class RuleSetAdmin(admin.ModelAdmin):
 
 
 @admin.register(VisaApplication)
-class VisaApplicationAdmin(AuditedViewMixin, admin.ModelAdmin):
+class VisaApplicationAdmin(ReadOnlyAdminMixin, AuditedViewMixin, admin.ModelAdmin):
     """Read-only: applications change only through the services. Besides the back office's
     quality-check queue, a reviewer may decide applications with the two actions here,
     which call the same service (and check the same permission)."""
@@ -112,15 +122,4 @@ class VisaApplicationAdmin(AuditedViewMixin, admin.ModelAdmin):
         )
 
     def has_view_permission(self, request, obj=None):
-        return request.user.has_perm("visas.view_visaapplication") or request.user.has_perm(
-            "visas.decide_visaapplication"
-        )
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+        return request.user.has_perm("visas.view_visaapplication") or request.user.has_perm(DECIDE)

@@ -1,12 +1,11 @@
 """Fixtures for the accounts tests: a way through the registration wizard and an active account."""
 
 import pytest
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.html import escape
 
-from musaned.accounts.models import User
+from musaned.accounts.tests.factories import PASSWORD, BeneficiaryFactory
 
-PASSWORD = "Quiet-harbour-lanterns-42"
 CAPTCHA = {"captcha_0": "any-key", "captcha_1": "PASSED"}
 
 # The demo people (musaned/identity/demo.py) as a person would type them.
@@ -91,19 +90,7 @@ _ASCII = str.maketrans("٠١٢٣٤٥٦٧٨٩", "0123456789")
 @pytest.fixture
 def active_user(db):
     """Abdullah, whose account is open and activated (as seed_demo makes it)."""
-    user = User(
-        username="abdullah",
-        national_id="1000000040",
-        id_type="citizen",
-        first_name="عبدالله",
-        last_name="الحربي",
-        email="abdullah@example.com",
-        mobile="+966500000005",
-        activated_at=timezone.now(),
-    )
-    user.set_password(PASSWORD)
-    user.save()
-    return user
+    return BeneficiaryFactory()
 
 
 @pytest.fixture

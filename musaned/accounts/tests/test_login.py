@@ -8,15 +8,9 @@ from django.conf import settings
 from django.test import Client, override_settings
 from django.utils import timezone
 
+from musaned.accounts.errors import MESSAGES, AccountError, AccountErrorCode
 from musaned.accounts.models import CodePurpose
-from musaned.accounts.services import (
-    MESSAGES,
-    AccountError,
-    AccountErrorCode,
-    code_send,
-    code_verify,
-    new_attempt,
-)
+from musaned.accounts.services import code_send, code_verify, new_attempt
 from musaned.accounts.tests.conftest import CAPTCHA, PASSWORD, shown
 from musaned.core.models import AuditEvent
 from musaned.notifications import sms

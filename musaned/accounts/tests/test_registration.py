@@ -7,8 +7,9 @@ from django.conf import settings
 from django.test import Client
 from django.utils import timezone, translation
 
+from musaned.accounts.errors import MESSAGES, AccountErrorCode
 from musaned.accounts.models import User
-from musaned.accounts.services import ALREADY_REGISTERED_SMS, MESSAGES, AccountErrorCode
+from musaned.accounts.services import ALREADY_REGISTERED_SMS
 from musaned.accounts.tests.conftest import (
     AHMED,
     CAPTCHA,

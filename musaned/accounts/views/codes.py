@@ -4,8 +4,8 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from musaned.accounts.errors import AccountError
 from musaned.accounts.forms import CodeForm
-from musaned.accounts.services import AccountError
 
 
 def code_page(request, *, masked_mobile: str, verify, template: str, on_success):

@@ -1,16 +1,14 @@
 """Sign in (password, then a code to the verified mobile), sign out, forgotten password."""
 
-import contextlib
 import time
 
 from axes.helpers import get_cool_off
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import authenticate, logout
+from django.contrib.auth import authenticate
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -21,18 +19,16 @@ from django_ratelimit.decorators import ratelimit
 from django_ratelimit.exceptions import Ratelimited
 
 from musaned.accounts import services
-from musaned.accounts.backends import find_account
+from musaned.accounts.errors import MESSAGES, AccountError, AccountErrorCode
 from musaned.accounts.forms import LoginForm, NewPasswordForm, PasswordForgotForm
 from musaned.accounts.models import CodePurpose, User
 from musaned.accounts.selectors import user_by_pk
-from musaned.accounts.services import AccountError, AccountErrorCode
 from musaned.accounts.views.codes import code_page, code_reused_message, resend_code
 from musaned.accounts.views.registration import ACTIVATION_KEY
-from musaned.core.audit import audit, client_ip
+from musaned.core.audit import client_ip
 from musaned.core.cache import shared_cache_required
 from musaned.core.captcha import unless_captcha_action
 from musaned.core.ratelimits import client_key, count_and_check, rate
-from musaned.identity.saudi_id import mask_id, normalize_digits
 
 LOGIN_KEY = "login"
 RESET_KEY = "password_reset"
@@ -83,8 +79,7 @@ def _count_client_failure(request) -> None:
     )
     if _client_paused(request):
         # The failure that reached the limit (later tries are refused before they count).
-        with transaction.atomic():
-            audit("login.client_paused")
+        services.login_client_pause_record()
 
 
 def _safe_next(request) -> str:
@@ -95,10 +90,6 @@ def _safe_next(request) -> str:
     ):
         return target
     return ""
-
-
-def _masked_identifier(identifier: str) -> str:
-    return mask_id(normalize_digits(identifier.strip()))
 
 
 def lockout_response(request, original_response=None, credentials=None):
@@ -138,8 +129,7 @@ def login_view(request):
     user = authenticate(request, username=identifier, password=form.cleaned_data["password"])
     if getattr(request, "axes_locked_out", False):
         _count_client_failure(request)
-        with transaction.atomic():
-            audit("login.locked_out", identifier=_masked_identifier(identifier))
+        services.login_lockout_record(identifier=identifier)
         form = LoginForm(
             initial={"username": identifier},
             with_captcha=_needs_captcha(request),
@@ -148,12 +138,7 @@ def login_view(request):
     if user is None:
         _count_failure(request)
         _count_client_failure(request)
-        with transaction.atomic():
-            audit(
-                "login.failed",
-                actor=find_account(identifier),
-                identifier=_masked_identifier(identifier),
-            )
+        services.login_failure_record(identifier=identifier)
         form = LoginForm(request.POST, with_captcha=_needs_captcha(request))
         form.is_valid()
         form.add_error(None, _("The username, ID number or password is not right."))
@@ -244,10 +229,7 @@ def login_code_resend(request):
 
 @require_POST
 def logout_view(request):
-    user = request.user
-    with transaction.atomic():
-        audit("logout", actor=user, target=user)
-    logout(request)
+    services.account_logout(actor=request.user, request=request)
     messages.success(request, _("You have logged out."))
     return redirect("core:home")
 
@@ -267,11 +249,12 @@ def password_forgot(request):
         form = PasswordForgotForm(request.POST)
         if form.is_valid():
             national_id = form.cleaned_data["national_id"]
-            user = find_account(national_id)
-            known = user is not None and user.is_activated
             attempt = services.new_attempt()
+            # The same answer either way; within a minute of the last code, that code is
+            # bound to this attempt instead of a new one.
+            known = services.password_reset_request(national_id=national_id, attempt=attempt)
             request.session[RESET_KEY] = {
-                "user_id": user.pk if known else None,
+                "user_id": known.pk if known is not None else None,
                 # What the person typed: the new password is checked against it before the
                 # code is (the account's own details only once the code is right).
                 "national_id": national_id,
@@ -279,21 +262,6 @@ def password_forgot(request):
                 "at": time.time(),
                 "tries": 0,
             }
-            with transaction.atomic():
-                audit(
-                    "password.reset_requested",
-                    actor=user,
-                    national_id=mask_id(national_id),
-                )
-            if known:
-                # The same answer either way; within a minute of the last code, that code
-                # is bound to this attempt instead of a new one.
-                with contextlib.suppress(AccountError):
-                    services.code_send_or_reuse(
-                        user=user,
-                        purpose=CodePurpose.PASSWORD_RESET,
-                        attempt=attempt,
-                    )
             return redirect("accounts:password_reset")
     else:
         form = PasswordForgotForm()
@@ -305,7 +273,7 @@ def _reset_code_refused(tries: int) -> str:
     from what this session saw alone, so an ID with an account and one without answer
     alike on every try (the code dies after ``MUSANED_CODE_MAX_ATTEMPTS`` either way)."""
     if tries >= settings.MUSANED_CODE_MAX_ATTEMPTS:
-        return services.MESSAGES[AccountErrorCode.CODE_EXPIRED]
+        return str(MESSAGES[AccountErrorCode.CODE_EXPIRED])
     return _(
         "This code is not right, or it is no longer valid. Check the newest SMS, "
         "or ask for a new code."
@@ -328,12 +296,9 @@ def password_reset(request):
         if form.is_valid():
             tries = pending.get("tries", 0)
             try:
-                if user is None or tries >= settings.MUSANED_CODE_MAX_ATTEMPTS:
-                    with transaction.atomic():  # as a real account's refused code is
-                        audit("code.rejected", purpose=CodePurpose.PASSWORD_RESET)
-                    raise AccountError(AccountErrorCode.CODE_INVALID, "")
+                # Past the tries this session allows, no code is checked (refused alike).
                 services.password_reset_complete(
-                    user=user,
+                    user=user if tries < settings.MUSANED_CODE_MAX_ATTEMPTS else None,
                     attempt=pending["attempt"],
                     code=form.cleaned_data["code"],
                     new_password=form.cleaned_data["new_password1"],

@@ -25,6 +25,7 @@ from django_ratelimit.decorators import ratelimit
 from django_ratelimit.exceptions import Ratelimited
 
 from musaned.accounts import services
+from musaned.accounts.errors import AccountError, AccountErrorCode
 from musaned.accounts.forms import (
     AccountForm,
     ContactForm,
@@ -34,7 +35,6 @@ from musaned.accounts.forms import (
 )
 from musaned.accounts.models import CodePurpose
 from musaned.accounts.selectors import user_by_pk
-from musaned.accounts.services import AccountError, AccountErrorCode
 from musaned.accounts.views.codes import code_page, code_reused_message, resend_code
 from musaned.core.ratelimits import client_key, count_and_check, rate
 from musaned.identity.phone import display_mobile, mask_mobile

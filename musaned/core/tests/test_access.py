@@ -7,9 +7,9 @@ from django.conf import settings
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.urls.resolvers import LocalePrefixPattern, RegexPattern, RoutePattern
-from django.utils import timezone, translation
+from django.utils import translation
 
-from musaned.accounts.models import User
+from musaned.accounts.tests.factories import BeneficiaryFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -167,14 +167,7 @@ def test_public_pages_open_without_signing_in(registry):
 
 @pytest.fixture
 def signed_in(db):
-    user = User.objects.create_user(
-        username="abdullah",
-        password="Quiet-harbour-lanterns-42",
-        national_id="1000000040",
-        id_type="citizen",
-        mobile="+966500000005",
-        activated_at=timezone.now(),
-    )
+    user = BeneficiaryFactory()
     client = Client()
     client.force_login(user)
     return client

@@ -14,10 +14,10 @@ import pytest
 from django.core.cache import caches
 from django.db import OperationalError
 from django.test import Client
-from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
-from musaned.accounts.models import OneTimeCode, User
+from musaned.accounts.models import OneTimeCode
+from musaned.accounts.tests.factories import BeneficiaryFactory
 from musaned.core.cache import CacheUnavailable, cache_available
 from musaned.core.views import server_error
 from musaned.notifications import sms
@@ -40,19 +40,7 @@ ENGLISH_TITLE = "This service is paused for a moment"
 
 @pytest.fixture
 def user(db):
-    person = User(
-        username="abdullah",
-        national_id="1000000040",
-        id_type="citizen",
-        first_name="عبدالله",
-        last_name="الحربي",
-        email="abdullah@example.com",
-        mobile="+966500000005",
-        activated_at=timezone.now(),
-    )
-    person.set_password(PASSWORD)
-    person.save()
-    return person
+    return BeneficiaryFactory(password=PASSWORD)
 
 
 @pytest.fixture

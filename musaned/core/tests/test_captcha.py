@@ -283,16 +283,9 @@ INQUIRY = {"issued_number": "4000000000", "national_id": "1000000008"}
 
 def account():
     """Abdullah, with an open account and a mobile (so a real request would send an SMS)."""
-    from musaned.accounts.models import User
+    from musaned.accounts.tests.factories import BeneficiaryFactory
 
-    return User.objects.create_user(
-        username="abdullah",
-        password="Quiet-harbour-lanterns-42",
-        national_id="1000000040",
-        id_type="citizen",
-        mobile="+966500000005",
-        activated_at=timezone.now(),
-    )
+    return BeneficiaryFactory()
 
 
 def press(client, url, data, action, key=None):

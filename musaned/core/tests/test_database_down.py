@@ -12,9 +12,9 @@ from unittest import mock
 import pytest
 from django.db import OperationalError, connections
 from django.test import Client
-from django.utils import timezone
 
 from musaned.accounts.models import User
+from musaned.accounts.tests.factories import BeneficiaryFactory
 from musaned.core.tests.test_production import run_production
 
 pytestmark = pytest.mark.django_db
@@ -40,14 +40,7 @@ def database_down():
 
 @pytest.fixture
 def signed_in(db):
-    user = User.objects.create_user(
-        username="abdullah",
-        password="Quiet-harbour-lanterns-42",
-        national_id="1000000040",
-        id_type="citizen",
-        mobile="+966500000005",
-        activated_at=timezone.now(),
-    )
+    user = BeneficiaryFactory()
     client = Client(raise_request_exception=False)
     client.force_login(user)
     return client

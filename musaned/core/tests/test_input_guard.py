@@ -12,9 +12,9 @@ import re
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from django.utils import timezone
 
 from musaned.accounts.models import User
+from musaned.accounts.tests.factories import BeneficiaryFactory
 from musaned.core.tests.test_access import all_urls
 
 pytestmark = pytest.mark.django_db
@@ -30,27 +30,16 @@ def _client() -> Client:
     return Client(raise_request_exception=False)
 
 
-def _person(**fields) -> User:
-    return User.objects.create_user(
-        password="Quiet-harbour-lanterns-42",
-        id_type="citizen",
-        activated_at=timezone.now(),
-        **fields,
-    )
-
-
 @pytest.fixture
 def clients(db):
     """Anonymous, a signed-in citizen, and a superuser (who reaches the admin's views)."""
     citizen = _client()
-    citizen.force_login(
-        _person(username="abdullah", national_id="1000000040", mobile="+966500000005")
-    )
+    citizen.force_login(BeneficiaryFactory())
     admin = _client()
     admin.force_login(
-        _person(
+        BeneficiaryFactory(
+            person="1000000008",
             username="chief",
-            national_id="1000000008",
             mobile="+966500000006",
             is_staff=True,
             is_superuser=True,

@@ -7,11 +7,16 @@ implementations: production refuses them unless ``MUSANED_DEMO_DEPLOYMENT=1``
 (docs/sms.md); a real gateway's adapter subclasses ``backends.base.BaseSmsBackend``.
 """
 
+import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.utils import timezone
 from django.utils.module_loading import import_string
+
+if TYPE_CHECKING:
+    from musaned.notifications.sms.backends.base import BaseSmsBackend
 
 outbox: list["SmsMessage"] = []
 
@@ -20,10 +25,10 @@ outbox: list["SmsMessage"] = []
 class SmsMessage:
     to: str
     body: str
-    sent_at: object = field(default_factory=timezone.now)
+    sent_at: dt.datetime = field(default_factory=timezone.now)
 
 
-def get_backend():
+def get_backend() -> "BaseSmsBackend":
     return import_string(settings.SMS_BACKEND)()
 
 

@@ -19,7 +19,7 @@ from django.test import Client
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from musaned.accounts.models import User
+from musaned.accounts.tests.factories import UserFactory
 from musaned.notifications import sms, tasks
 from musaned.notifications.models import Notification, NotificationState
 from musaned.notifications.services import notify
@@ -64,13 +64,7 @@ def flaky_backends(settings):
 
 @pytest.fixture
 def person():
-    return User.objects.create_user(
-        username="salem",
-        password="Long-enough-passphrase-2026",
-        mobile="+966500000091",
-        email="salem@example.com",
-        preferred_language="en",
-    )
+    return UserFactory(username="salem", mobile="+966500000091", preferred_language="en")
 
 
 def tell(person, **kwargs) -> Notification:
@@ -146,7 +140,7 @@ def test_the_same_key_queues_one_message(person):
 
 
 def test_a_person_without_mobile_or_email_gets_no_row():
-    nobody = User.objects.create_user(username="nobody", password="Long-enough-passphrase-2026")
+    nobody = UserFactory(username="nobody", email="")
     with transaction.atomic():
         assert notify(user=nobody, subject="s", body="b") is None
     assert Notification.objects.count() == 0
@@ -205,7 +199,7 @@ def test_the_backoff_grows_fourfold_from_thirty_seconds():
 
 def test_the_outbox_is_read_only_in_the_admin(person):
     notification = tell(person)
-    admin = User.objects.create_superuser(username="root", password="x", email="root@x.test")
+    admin = UserFactory(username="root", email="root@x.test", is_staff=True, is_superuser=True)
     client = Client()
     client.force_login(admin)
     assert client.get("/en/admin/notifications/notification/?state=sent").status_code == 200
@@ -290,9 +284,7 @@ def test_requeue_sends_a_stuck_notification_once_and_a_failed_one_on_request(
     from musaned.notifications import sms
     from musaned.notifications.models import Notification, NotificationState
 
-    user = django_user_model.objects.create_user(
-        username="stuck", password="x", mobile="+966500000071", email=""
-    )
+    user = UserFactory(username="stuck", mobile="+966500000071", email="")
     stuck = Notification.objects.create(
         user=user, mobile=user.mobile, subject="S", body="stuck one"
     )

@@ -11,17 +11,17 @@ import datetime as dt
 import io
 import re
 from pathlib import Path
+from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError, no_translations
-from django.db import DatabaseError, transaction
+from django.core.management.base import BaseCommand, CommandError, CommandParser, no_translations
 from django.utils import timezone
 
-from musaned.core.audit import audit
 from musaned.identity.hijri import InvalidHijriDate, hijri_to_gregorian
 from musaned.identity.models import Gender, RegistryPerson
 from musaned.identity.phone import parse_saudi_mobile
 from musaned.identity.saudi_id import SaudiId, normalize_digits
+from musaned.identity.services import registry_import
 
 REQUIRED_COLUMNS = (
     "national_id",
@@ -39,7 +39,7 @@ OPTIONAL_COLUMNS = (
     "disability_exemption",
     "unpaid_traffic_violations",
 )
-NAME_MAX = RegistryPerson._meta.get_field("first_name_ar").max_length
+NAME_MAX: int = RegistryPerson._meta.get_field("first_name_ar").max_length or 60
 
 _DATE_PARTS = (re.compile(r"[0-9]{4}"), re.compile(r"[0-9]{2}"), re.compile(r"[0-9]{2}"))
 _COUNTRY = re.compile(r"[A-Z]{3}")
@@ -217,36 +217,36 @@ class Command(BaseCommand):
         "(columns: docs/registry-csv.md). Bad rows are reported and skipped."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", type=Path, help="CSV file with a header row.")
 
     @no_translations  # one language for the whole report (the summary line is English)
-    def handle(self, *args, file: Path, **options):
+    def handle(self, *args: Any, file: Path, **options: Any) -> None:
         header, rows = read_csv(file)
         check_header(header)
-        imported = skipped = 0
-        with transaction.atomic():
-            for line, values in rows:
-                try:
-                    if len(values) != len(header):
-                        raise RowError([f"expected {len(header)} fields, found {len(values)}"])
-                    fields = parse_row(
-                        {name: value.strip() for name, value in zip(header, values, strict=True)}
+        people: list[tuple[int, dict[str, Any]]] = []
+        problems: list[tuple[int, str]] = []
+        for line, values in rows:
+            try:
+                if len(values) != len(header):
+                    raise RowError([f"expected {len(header)} fields, found {len(values)}"])
+                people.append(
+                    (
+                        line,
+                        parse_row(
+                            {
+                                name: value.strip()
+                                for name, value in zip(header, values, strict=True)
+                            }
+                        ),
                     )
-                    national_id = fields.pop("national_id")
-                    with transaction.atomic():
-                        RegistryPerson.objects.update_or_create(
-                            national_id=national_id, defaults=fields
-                        )
-                except RowError as error:
-                    self.stderr.write(f"line {line}: {error}")
-                    skipped += 1
-                except DatabaseError as error:
-                    self.stderr.write(f"line {line}: the database refused the row ({error})")
-                    skipped += 1
-                else:
-                    imported += 1
-            audit("registry.imported", file=file.name, imported=imported, skipped=skipped)
-        self.stdout.write(f"Imported {imported} rows, skipped {skipped}.")
-        if skipped and not imported:
+                )
+            except RowError as error:
+                problems.append((line, str(error)))
+        result = registry_import(people=people, source=file.name, skipped=len(problems))
+        for line, reason in sorted([*problems, *result.refused]):
+            self.stderr.write(f"line {line}: {reason}")
+        skipped = len(problems) + len(result.refused)
+        self.stdout.write(f"Imported {result.imported} rows, skipped {skipped}.")
+        if skipped and not result.imported:
             raise CommandError("No row was imported.")

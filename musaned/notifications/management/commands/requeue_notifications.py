@@ -4,19 +4,18 @@ the SMS gateway or the mail server is fixed). Safe to run at any time: each chan
 marked sent under the row's lock, so nothing already sent is sent again."""
 
 import datetime as dt
+from typing import Any
 
-from django.core.management.base import BaseCommand
-from django.db import transaction
-from django.utils import timezone
+from django.core.management.base import BaseCommand, CommandParser
 
-from musaned.notifications.models import Notification, NotificationState
+from musaned.notifications.services import notifications_requeue
 from musaned.notifications.tasks import send_notification
 
 
 class Command(BaseCommand):
     help = "Re-queue notifications stuck waiting (and, with --failed, failed ones)."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--older-than",
             type=int,
@@ -25,18 +24,10 @@ class Command(BaseCommand):
         )
         parser.add_argument("--failed", action="store_true", help="also re-queue failed ones")
 
-    def handle(self, *args, **options):
-        now = timezone.now()
-        cutoff = now - dt.timedelta(minutes=options["older_than"])
-        stuck = Notification.objects.filter(
-            state=NotificationState.PENDING, updated_at__lt=cutoff
-        ).exclude(next_attempt_at__gt=now)
-        rows = list(stuck.values_list("pk", flat=True))
-        if options["failed"]:
-            failed = Notification.objects.filter(state=NotificationState.FAILED)
-            rows += list(failed.values_list("pk", flat=True))
-            with transaction.atomic():
-                failed.update(state=NotificationState.PENDING, attempts=0, updated_at=now)
+    def handle(self, *args: Any, **options: Any) -> None:
+        rows = notifications_requeue(
+            older_than=dt.timedelta(minutes=options["older_than"]), failed=options["failed"]
+        )
         for pk in rows:
             send_notification.enqueue(pk)
         self.stdout.write(f"Queued {len(rows)} notification(s) again.")

@@ -1,9 +1,16 @@
+from __future__ import annotations
+
 import secrets
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 
 from musaned.notifications.sms.backends.base import BaseSmsBackend
+
+if TYPE_CHECKING:
+    from musaned.notifications.sms import SmsMessage
 
 
 class SmsBackend(BaseSmsBackend):
@@ -13,10 +20,10 @@ class SmsBackend(BaseSmsBackend):
     the order they were sent.
     """
 
-    def __init__(self, file_path=None):
+    def __init__(self, file_path: str | Path | None = None) -> None:
         self.path = Path(file_path or settings.SMS_FILE_PATH)
 
-    def send_messages(self, messages) -> int:
+    def send_messages(self, messages: Sequence[SmsMessage]) -> int:
         self.path.mkdir(parents=True, exist_ok=True)
         for message in messages:
             stamp = message.sent_at.strftime("%Y%m%dT%H%M%S.%f")
