@@ -9,8 +9,7 @@ from django.db.models import CharField, ForeignKey, Value
 from django.db.models.signals import post_delete, post_save
 
 from musaned.accounts.models import User
-from musaned.core.audit import audit
-from musaned.identity.saudi_id import mask_id, normalize_digits
+from musaned.identity.saudi_id import normalize_digits
 from musaned.visas.models import (
     ArrivalPoint,
     BilingualName,
@@ -110,37 +109,26 @@ for _model in (Occupation, Nationality, ArrivalPoint):
     )
 
 
-def public_inquiry(*, issued_number: str, national_id: str) -> VisaCard | None:
-    """The visa with this issued number *and* this sponsor ID, or None.
-
-    "No such visa" and "the numbers do not match" give the same None, so the
-    answer never tells whether an issued number exists. Every inquiry is
-    audited with the ID masked.
-    """
+def visa_by_issued_number(*, issued_number: str, national_id: str) -> VisaApplication | None:
+    """The visa with this issued number *and* this sponsor ID (as typed: any digits), or
+    None — "no such visa" and "the numbers do not match" alike. One query, the card's
+    columns only (``services.visa_inquiry_public`` audits it and draws the card)."""
     issued_number, national_id = normalize_digits(issued_number), normalize_digits(national_id)
-    application = None
-    if _DIGITS.fullmatch(issued_number) and _DIGITS.fullmatch(national_id):
-        # The issued number is unique: no ORDER BY (``first()`` would add one, and
-        # compiling it costs more than the rest of the query).
-        found = (
-            VisaApplication.objects.filter(
-                issued_number=issued_number, owner__national_id=national_id
-            )
-            .select_related("owner")
-            .only(*CARD_FIELDS)
-            .order_by()[:1]
-        )
-        application = next(iter(found), None)
-    # One INSERT: it commits by itself (autocommit) or with the caller's transaction. A
-    # block of its own would add BEGIN and COMMIT, two more round trips, for one statement.
-    audit(
-        "visa.inquiry",
-        target=application,
-        national_id=mask_id(national_id),
-        found=application is not None,
-    )
-    if application is None:
+    if not (_DIGITS.fullmatch(issued_number) and _DIGITS.fullmatch(national_id)):
         return None
+    # The issued number is unique: no ORDER BY (``first()`` would add one, and compiling
+    # it costs more than the rest of the query).
+    found = (
+        VisaApplication.objects.filter(issued_number=issued_number, owner__national_id=national_id)
+        .select_related("owner")
+        .only(*CARD_FIELDS)
+        .order_by()[:1]
+    )
+    return next(iter(found), None)
+
+
+def card_of(application: VisaApplication) -> VisaCard:
+    """The inquiry card of a visa found by ``visa_by_issued_number``."""
     CATALOGUES.attach(application)
     return visa_card(application)
 

@@ -21,11 +21,12 @@ from django.utils.translation import gettext_lazy as _
 from musaned.accounts.models import User
 from musaned.core import locks
 from musaned.core.audit import audit
+from musaned.core.digits import mask_id, normalize_digits
 from musaned.core.errors import InvalidTransition
 from musaned.core.numbering import unique_number
 from musaned.core.workflow import transition
 from musaned.payments.models import Bill
-from musaned.visas import rules
+from musaned.visas import inquiry, rules
 from musaned.visas.effects import EDITABLE_FIELDS, owner_first, owner_rows
 from musaned.visas.errors import (  # noqa: F401 (re-exported for callers)
     VisaError,
@@ -35,6 +36,7 @@ from musaned.visas.errors import (  # noqa: F401 (re-exported for callers)
 )
 from musaned.visas.models import EvisaDocument, VisaApplication, VisaState, evisa_upload_to
 from musaned.visas.permissions import DECIDE_VISA_APPLICATIONS
+from musaned.visas.presenters import VisaCard
 from musaned.visas.workflow import EDITABLE_STATES, MACHINE, Action
 
 C = VisaErrorCode
@@ -248,3 +250,25 @@ def evisa_store(*, application: VisaApplication, verify_url: str) -> bytes:
         if old_name and old_name != name:
             transaction.on_commit(lambda: default_storage.delete(old_name))
     return pdf
+
+
+def visa_inquiry_public(*, issued_number: str, national_id: str) -> VisaCard | None:
+    """The public inquiry: the card of the visa with this issued number *and* this sponsor
+    ID, or None. "No such visa" and "the numbers do not match" give the same None, so the
+    answer never tells whether an issued number exists. Every inquiry is audited
+    (``visa.inquiry``) with the ID masked.
+
+    One INSERT besides the lookup: it commits by itself (autocommit) or with the caller's
+    transaction; a block of its own would add BEGIN and COMMIT, two more round trips, for
+    one statement on the hottest path (docs/performance.md).
+    """
+    application = inquiry.visa_by_issued_number(
+        issued_number=issued_number, national_id=national_id
+    )
+    audit(
+        "visa.inquiry",
+        target=application,
+        national_id=mask_id(normalize_digits(national_id)),
+        found=application is not None,
+    )
+    return inquiry.card_of(application) if application is not None else None

@@ -337,7 +337,7 @@ def public_inquiry(request):
         form = PublicInquiryForm(request.POST)
         if form.is_valid():
             searched = True
-            card = inquiry.public_inquiry(
+            card = services.visa_inquiry_public(
                 issued_number=form.cleaned_data["issued_number"],
                 national_id=form.cleaned_data["national_id"],
             )

@@ -153,11 +153,11 @@ def test_public_inquiry_account_inquiry_and_qr_page_show_the_same_card(client, v
 def test_the_public_inquiry_is_one_query_and_one_audit_row(
     visa, exempt, django_assert_max_num_queries
 ):
-    from musaned.visas.inquiry import public_inquiry
+    from musaned.visas.services import visa_inquiry_public
 
     # One SELECT for the card; the audit INSERT (and its savepoint on SQLite/PostgreSQL).
     with django_assert_max_num_queries(4):
-        card = public_inquiry(issued_number=visa.issued_number, national_id=exempt.national_id)
+        card = visa_inquiry_public(issued_number=visa.issued_number, national_id=exempt.national_id)
     assert card.visa_number == visa.visa_number and card.occupation
 
 
