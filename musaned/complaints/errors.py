@@ -8,7 +8,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
-from musaned.core.errors import ApplicationError, InvalidTransition
+from musaned.core.errors import ApplicationError, InvalidTransition, Messages, coded_error
 
 
 class ComplaintErrorCode(StrEnum):
@@ -57,7 +57,7 @@ _CLASSES: dict[ComplaintErrorCode, type[ComplaintError]] = {
     C.ALREADY_RATED: ComplaintConflict,
 }
 
-MESSAGES: dict[ComplaintErrorCode, Any] = {
+MESSAGES: Messages[ComplaintErrorCode] = {
     C.NO_SERVICE_LEVEL: _("No service level is in effect."),
     C.NOT_YOUR_VISA: _("Choose one of your own visas."),
     C.VISA_REQUIRED: _("Choose the visa the complaint is about."),
@@ -88,6 +88,6 @@ MESSAGES: dict[ComplaintErrorCode, Any] = {
 
 
 def complaint_error(code: ComplaintErrorCode, **values: Any) -> ComplaintError:
-    """The error for ``code``, its message filled with ``values`` (in the active language)."""
-    message = MESSAGES[code]
-    return _CLASSES.get(code, ComplaintError)(code, message % values if values else message)
+    """The error for ``code``, its message filled with ``values`` (rendered in the
+    reader's language: ``musaned/core/errors.py``)."""
+    return coded_error(_CLASSES.get(code, ComplaintError), code, MESSAGES, **values)

@@ -106,7 +106,9 @@ class OutsideSystemUnavailable(Exception):
 
 
 def _filled(template: Text, values: Mapping[str, Any]) -> str:
-    return str(template) % dict(values)
+    # ``template % values``, not ``str(template) % …``: a counted message
+    # (``ngettext_lazy(…, "count")``) picks its plural form from the values.
+    return str(template % dict(values))
 
 
 _lazy_filled = lazy(_filled, str)

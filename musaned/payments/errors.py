@@ -2,16 +2,15 @@
 translated.
 
 The same shape in every app: ``<App>ErrorCode``, ``<App>Error`` (and a subclass per HTTP
-meaning), ``MESSAGES`` and ``fail(code, **values)`` (``musaned/visas/errors.py``).
+meaning), ``MESSAGES`` and ``payment_error(code, **values)``, the shape of ``musaned/core/errors.py``.
 """
 
 from enum import StrEnum
 from typing import Any
 
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from musaned.core.errors import ApplicationError
+from musaned.core.errors import ApplicationError, Messages, coded_error
 
 
 class PaymentErrorCode(StrEnum):
@@ -70,7 +69,7 @@ ERROR_CLASSES: dict[PaymentErrorCode, type[PaymentError]] = {
     C.GATEWAY_UNAVAILABLE: GatewayUnavailable,
 }
 
-MESSAGES: dict[PaymentErrorCode, str | Promise] = {
+MESSAGES: Messages[PaymentErrorCode] = {
     C.INVALID_AMOUNT: _("A bill's amount must be more than zero, in riyals and halalas."),
     C.INVALID_DUE_DATE: _("A bill's due date must be in the future."),
     C.OPEN_BILL_EXISTS: _("This request already has a bill. Pay that bill instead."),
@@ -92,8 +91,7 @@ MESSAGES: dict[PaymentErrorCode, str | Promise] = {
 }
 
 
-def fail(code: PaymentErrorCode, **values: Any) -> PaymentError:
-    """The error to raise for ``code``, its message filled with ``values`` (in the
-    language being spoken now)."""
-    message = MESSAGES[code]
-    return ERROR_CLASSES.get(code, PaymentError)(code, message % values if values else message)
+def payment_error(code: PaymentErrorCode, **values: Any) -> PaymentError:
+    """The error to raise for ``code``, its message filled with ``values`` (rendered in
+    the reader's language: ``musaned/core/errors.py``)."""
+    return coded_error(ERROR_CLASSES.get(code, PaymentError), code, MESSAGES, **values)

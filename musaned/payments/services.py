@@ -35,7 +35,7 @@ from musaned.payments.errors import (  # noqa: F401 (re-exported for callers)
     PaymentConflict,
     PaymentError,
     PaymentErrorCode,
-    fail,
+    payment_error,
 )
 from musaned.payments.gateway import GatewayError, get_gateway
 from musaned.payments.handlers import handler_for, subject_type_of
@@ -64,15 +64,15 @@ _EVENT_ID = re.compile(r"[A-Za-z0-9._:\-]{1,100}")
 def _money(value: Any) -> Decimal:
     """A positive amount with at most two decimals; raises ``PaymentError`` otherwise."""
     if isinstance(value, bool | float):
-        raise fail(C.INVALID_AMOUNT)
+        raise payment_error(C.INVALID_AMOUNT)
     try:
         amount = Decimal(str(value)) if isinstance(value, int | str) else Decimal(value)
     except (InvalidOperation, TypeError, ValueError):
-        raise fail(C.INVALID_AMOUNT) from None
+        raise payment_error(C.INVALID_AMOUNT) from None
     if not amount.is_finite() or amount <= 0 or amount > MAX_AMOUNT:
-        raise fail(C.INVALID_AMOUNT)
+        raise payment_error(C.INVALID_AMOUNT)
     if amount != amount.quantize(Decimal("0.01")):
-        raise fail(C.INVALID_AMOUNT)
+        raise payment_error(C.INVALID_AMOUNT)
     return amount.quantize(Decimal("0.01"))
 
 
@@ -102,7 +102,7 @@ def bill_create(
         raise ValueError("a bill's description has 1 to 200 characters")
     amount = _money(amount)
     if timezone.is_naive(due_at) or due_at <= timezone.now():
-        raise fail(C.INVALID_DUE_DATE)
+        raise payment_error(C.INVALID_DUE_DATE)
     subject_id = str(subject.pk)
     open_bills = Bill.objects.filter(
         subject_type=subject_type, subject_id=subject_id, state__in=OPEN_STATES
@@ -111,7 +111,7 @@ def bill_create(
     try:
         with transaction.atomic():
             if open_bills.exists():
-                raise fail(C.OPEN_BILL_EXISTS)
+                raise payment_error(C.OPEN_BILL_EXISTS)
             bill = Bill.objects.create(
                 number=unique_number(
                     BILL_NUMBER_LENGTH, lambda n: Bill.objects.filter(number=n).exists()
@@ -129,7 +129,7 @@ def bill_create(
                 bill.provider_reference = gateway.register_bill(bill)
             except GatewayError as exc:
                 logger.warning("The gateway refused bill registration: %s", exc)
-                raise fail(C.GATEWAY_UNAVAILABLE) from exc
+                raise payment_error(C.GATEWAY_UNAVAILABLE) from exc
             bill.save(update_fields=["provider_reference", "updated_at"])
             audit(
                 "bill.created",
@@ -145,7 +145,7 @@ def bill_create(
     except IntegrityError:
         # Lost a race with another bill for the same subject (the partial unique constraint).
         if open_bills.exists():
-            raise fail(C.OPEN_BILL_EXISTS) from None
+            raise payment_error(C.OPEN_BILL_EXISTS) from None
         raise
     return bill
 
@@ -175,11 +175,11 @@ def _parse_payment(raw_body: bytes) -> _Payment:
         data = json_input.loads(text, parse_float=Decimal)
         payload = json.loads(text)
     except (UnicodeDecodeError, ValueError):
-        raise fail(C.MALFORMED) from None
+        raise payment_error(C.MALFORMED) from None
     if not isinstance(data, dict):
-        raise fail(C.MALFORMED)
+        raise payment_error(C.MALFORMED)
     if "kind" in data and data["kind"] != PaymentEventKind.PAYMENT:
-        raise fail(C.UNSUPPORTED_KIND)
+        raise payment_error(C.UNSUPPORTED_KIND)
     event_id, number = data.get("event_id"), data.get("bill_number")
     paid_at = data.get("paid_at")
     if not (
@@ -191,14 +191,14 @@ def _parse_payment(raw_body: bytes) -> _Payment:
         and isinstance(paid_at, str)
         and isinstance(data.get("amount"), str | int | Decimal)
     ):
-        raise fail(C.MALFORMED)
+        raise payment_error(C.MALFORMED)
     try:
         paid_at = parse_datetime(paid_at)
         amount = _money(data["amount"])
     except (ValueError, PaymentError):
-        raise fail(C.MALFORMED) from None
+        raise payment_error(C.MALFORMED) from None
     if paid_at is None or timezone.is_naive(paid_at):
-        raise fail(C.MALFORMED)
+        raise payment_error(C.MALFORMED)
     return _Payment(event_id, number, amount, paid_at, payload)
 
 
@@ -247,9 +247,9 @@ def bill_payment_callback_apply(
     """
     try:
         if not signature_ok(settings.PAYMENT_WEBHOOK_SECRET, timestamp, raw_body, signature):
-            raise fail(C.BAD_SIGNATURE)
+            raise payment_error(C.BAD_SIGNATURE)
         if not timestamp_fresh(timestamp, now=timezone.now().timestamp()):
-            raise fail(C.STALE_TIMESTAMP)
+            raise payment_error(C.STALE_TIMESTAMP)
         payment = _parse_payment(raw_body)
         with transaction.atomic():
             return _apply_payment(payment)
@@ -269,7 +269,7 @@ def _locked(bill: Bill) -> Bill:
 def _apply_payment(payment: _Payment) -> CallbackResult:
     found = selectors.bill_by_number(payment.bill_number)  # not locked yet: the subject first
     if found is None:
-        raise fail(C.UNKNOWN_BILL)
+        raise payment_error(C.UNKNOWN_BILL)
     bill = _locked(found)
     # Read after taking the lock: a concurrent copy that held it has committed its event.
     applied = PaymentEvent.objects.filter(provider_event_id=payment.event_id).first()
@@ -281,15 +281,15 @@ def _apply_payment(payment: _Payment) -> CallbackResult:
         ):
             audit("bill.callback_duplicate", target=bill, event_id=payment.event_id)
             return CallbackResult(bill=bill, applied=False)
-        raise fail(C.EVENT_CONFLICT)
+        raise payment_error(C.EVENT_CONFLICT)
     if payment.amount != bill.amount:
-        raise fail(C.AMOUNT_MISMATCH)
+        raise payment_error(C.AMOUNT_MISMATCH)
     if bill.state == BillState.EXPIRED or (
         bill.state == BillState.UNPAID and payment.paid_at > bill.due_at
     ):
-        raise fail(C.BILL_EXPIRED)
+        raise payment_error(C.BILL_EXPIRED)
     if MACHINE.row(bill.state, Action.PAY) is None:
-        raise fail(C.ALREADY_PAID)
+        raise payment_error(C.ALREADY_PAID)
     bill = transition(
         obj=bill,
         action=Action.PAY,
@@ -334,11 +334,11 @@ def bill_refund(*, bill: Bill, actor: User | None, reason: str) -> Bill:
     """
     reason = (reason or "").strip()
     if not reason:
-        raise fail(C.REASON_REQUIRED)
+        raise payment_error(C.REASON_REQUIRED)
     with transaction.atomic():
         locked = _locked(bill)
         if MACHINE.row(locked.state, Action.REFUND) is None:
-            raise fail(C.NOT_PAID)
+            raise payment_error(C.NOT_PAID)
         return transition(obj=locked, action=Action.REFUND, actor=actor, reason=reason)
 
 

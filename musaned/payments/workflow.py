@@ -20,7 +20,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext_lazy as _
 
 from musaned.core.workflow import OWNER, SYSTEM, Machine, Row, Step, staff
-from musaned.payments.errors import PaymentErrorCode, fail
+from musaned.payments.errors import PaymentErrorCode, payment_error
 from musaned.payments.gateway import GatewayError, get_gateway
 from musaned.payments.handlers import handler_for, subject_row
 from musaned.payments.models import Bill, BillState, PaymentEvent, PaymentEventKind
@@ -61,7 +61,7 @@ def record_payment(step: Step[Bill]) -> None:
             )
     except IntegrityError:
         # Only reachable without row locks (the event id was taken in between).
-        raise fail(PaymentErrorCode.EVENT_CONFLICT) from None
+        raise payment_error(PaymentErrorCode.EVENT_CONFLICT) from None
     step.note(
         event_id=payment["event_id"],
         amount=str(payment["amount"]),
@@ -95,7 +95,7 @@ def refund_at_gateway(step: Step[Bill]) -> None:
         reference = get_gateway().refund(bill)
     except GatewayError as exc:
         logger.warning("The gateway refused the refund of bill %s: %s", bill.number, exc)
-        raise fail(PaymentErrorCode.GATEWAY_UNAVAILABLE) from exc
+        raise payment_error(PaymentErrorCode.GATEWAY_UNAVAILABLE) from exc
     step.set("refunded_at", step.now)
     PaymentEvent.objects.create(
         provider_event_id=reference,

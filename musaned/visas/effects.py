@@ -25,7 +25,7 @@ from musaned.payments.models import BillState
 from musaned.payments.selectors import bill_for
 from musaned.payments.services import bill_create, bill_refund
 from musaned.visas import rules
-from musaned.visas.errors import VisaErrorCode, fail
+from musaned.visas.errors import VisaErrorCode, visa_error
 from musaned.visas.models import RuleSet, VisaApplication
 from musaned.visas.tasks import evisa_render_later
 
@@ -99,13 +99,13 @@ def missing_parts(application: VisaApplication) -> list[str]:
 
 def fix_window_open(application: VisaApplication, actor: Actor) -> ApplicationError | None:
     if application.fix_by is None or timezone.localdate() > application.fix_by:
-        return fail(VisaErrorCode.FIX_WINDOW_CLOSED)
+        return visa_error(VisaErrorCode.FIX_WINDOW_CLOSED)
     return None
 
 
 def not_past_expiry(application: VisaApplication, actor: Actor) -> ApplicationError | None:
     if application.expires_on is not None and application.expires_on < timezone.localdate():
-        return fail(VisaErrorCode.EXPIRED)
+        return visa_error(VisaErrorCode.EXPIRED)
     return None
 
 
@@ -155,7 +155,7 @@ def _facts(step: Step[VisaApplication]) -> rules.Facts:
 
 def check_complete(step: Step[VisaApplication]) -> None:
     if missing := missing_parts(step.obj):
-        raise fail(VisaErrorCode.INCOMPLETE, missing=", ".join(missing))
+        raise visa_error(VisaErrorCode.INCOMPLETE, missing=", ".join(missing))
 
 
 def check_rules(step: Step[VisaApplication]) -> None:
@@ -164,7 +164,7 @@ def check_rules(step: Step[VisaApplication]) -> None:
     failing = [v for v in verdicts if v.status in (rules.Status.FAIL, rules.Status.NEEDS_INFO)]
     if failing:
         # Each verdict is a sentence with its own full stop; the list ends with one.
-        raise fail(
+        raise visa_error(
             VisaErrorCode.RULE_FAILED,
             rules="; ".join(str(v.message).rstrip(". ") for v in failing),
         )
@@ -237,7 +237,7 @@ def set_fix_by(step: Step[VisaApplication]) -> None:
 
 def needs_reason(step: Step[VisaApplication]) -> None:
     if not step.reason:
-        raise fail(VisaErrorCode.REASON_REQUIRED)
+        raise visa_error(VisaErrorCode.REASON_REQUIRED)
 
 
 def give_numbers(step: Step[VisaApplication]) -> None:

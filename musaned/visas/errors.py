@@ -1,18 +1,17 @@
 """The visas app's error codes and their messages. Codes never change; messages are
-translated (some take values: ``fail(VisaErrorCode.INCOMPLETE, missing="…")``).
+translated (some take values: ``visa_error(VisaErrorCode.INCOMPLETE, missing="…")``).
 
 The same shape in every app: ``<App>ErrorCode``, ``<App>Error`` (and a subclass per HTTP
-meaning), ``MESSAGES`` and ``fail(code, **values)`` (``musaned/payments/errors.py``).
+meaning), ``MESSAGES`` and ``visa_error(code, **values)``, the shape of ``musaned/core/errors.py``.
 """
 
 from enum import StrEnum
 from typing import Any
 
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
-from musaned.core.errors import ApplicationError
+from musaned.core.errors import ApplicationError, Messages, coded_error
 
 
 class VisaErrorCode(StrEnum):
@@ -45,7 +44,7 @@ ERROR_CLASSES: dict[VisaErrorCode, type[VisaError]] = {
     C.TOO_MANY_NEW_REQUESTS: VisaLimitReached,
 }
 
-MESSAGES: dict[VisaErrorCode, str | Promise] = {
+MESSAGES: Messages[VisaErrorCode] = {
     C.NOT_EDITABLE: _("Only a draft can be changed."),
     C.INCOMPLETE: _("Complete the request first: %(missing)s."),
     C.RULE_FAILED: _("Not submitted, and no fee taken: %(rules)s."),
@@ -70,8 +69,7 @@ MESSAGES: dict[VisaErrorCode, str | Promise] = {
 }
 
 
-def fail(code: VisaErrorCode, **values: Any) -> VisaError:
-    """The error to raise for ``code``, its message filled with ``values`` (in the
-    language being spoken now)."""
-    message = MESSAGES[code]
-    return ERROR_CLASSES.get(code, VisaError)(code, message % values if values else message)
+def visa_error(code: VisaErrorCode, **values: Any) -> VisaError:
+    """The error to raise for ``code``, its message filled with ``values`` (rendered in
+    the reader's language: ``musaned/core/errors.py``)."""
+    return coded_error(ERROR_CLASSES.get(code, VisaError), code, MESSAGES, **values)

@@ -32,7 +32,7 @@ from musaned.visas.errors import (  # noqa: F401 (re-exported for callers)
     VisaError,
     VisaErrorCode,
     VisaLimitReached,
-    fail,
+    visa_error,
 )
 from musaned.visas.models import EvisaDocument, VisaApplication, VisaState, evisa_upload_to
 from musaned.visas.permissions import DECIDE_VISA_APPLICATIONS
@@ -69,11 +69,11 @@ def _check_caps(owner: User) -> None:
     rows = VisaApplication.objects.filter(owner=owner)
     most = settings.MUSANED_MAX_DRAFTS_PER_ACCOUNT
     if rows.filter(state=VisaState.DRAFT).count() >= most:
-        raise fail(C.TOO_MANY_DRAFTS, count=most)
+        raise visa_error(C.TOO_MANY_DRAFTS, count=most)
     per_day = settings.MUSANED_NEW_REQUESTS_PER_DAY
     since = timezone.now() - dt.timedelta(days=1)
     if rows.filter(created_at__gte=since).count() >= per_day:
-        raise fail(C.TOO_MANY_NEW_REQUESTS, count=per_day)
+        raise visa_error(C.TOO_MANY_NEW_REQUESTS, count=per_day)
 
 
 def visa_application_update(
@@ -94,7 +94,7 @@ def visa_application_update(
         with transaction.atomic():
             locked = locks.lock(application)
             if locked.state not in EDITABLE_STATES:
-                raise fail(C.NOT_EDITABLE)
+                raise visa_error(C.NOT_EDITABLE)
             return transition(
                 obj=locked, action=Action.UPDATE, actor=actor, fields=fields, written=written
             )
@@ -176,7 +176,7 @@ def visa_application_review(
     ``InvalidTransition`` (409) for a request no longer in quality check.
     """
     if not actor.has_perm(DECIDE_VISA_APPLICATIONS):
-        raise fail(C.NOT_ALLOWED)
+        raise visa_error(C.NOT_ALLOWED)
     return transition(
         obj=application,
         action=Action.APPROVE if approve else Action.DECLINE,

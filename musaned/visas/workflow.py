@@ -11,11 +11,10 @@ effects need (``facts``, ``verdicts``, the ``bill``) as the transition's payload
 
 from enum import StrEnum
 
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from musaned.accounts.models import User
-from musaned.core.errors import ApplicationError
+from musaned.core.errors import ApplicationError, Text
 from musaned.core.workflow import OWNER, SYSTEM, Machine, Notice, Row, Step, staff
 from musaned.notifications.services import notify
 from musaned.payments.workflow import MACHINE as BILL_MACHINE
@@ -92,7 +91,7 @@ BACK_TO_DRAFT = Notice(
 )
 
 
-def refused(application: VisaApplication) -> str | Promise:
+def refused(application: VisaApplication) -> Text:
     return _("This request cannot do that now (it is “%(state)s”).") % {
         "state": VisaState(application.state).label
     }
