@@ -33,7 +33,9 @@ SERVICES = [
     (
         "visas:account_inquiry",
         gettext_lazy("Visa inquiry"),
-        gettext_lazy("Find a visa or request by its request number or your ID number."),
+        gettext_lazy(
+            "Find a visa or request by its request, visa or issued number, or your ID number."
+        ),
     ),
     (
         "visas:eligibility",
