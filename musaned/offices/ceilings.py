@@ -69,6 +69,11 @@ def vat_rate_on(day: dt.date | None = None) -> VatRate | None:
     return VatRate.objects.filter(effective_from__lte=day).order_by("-effective_from").first()
 
 
+def amount_text(amount: Decimal | float | int) -> str:
+    """``9085`` → ``9,085``; ``10752.5`` → ``10,752.50``."""
+    return f"{amount:,.2f}".removesuffix(".00")
+
+
 def money(amount: Decimal | None) -> Decimal | None:
     """An amount to the halala (a subquery's amount comes back unscaled on SQLite)."""
     return None if amount is None else Decimal(amount).quantize(CENT)

@@ -110,7 +110,7 @@ MESSAGES: Mapping[OfficeErrorCode, str | Promise] = {
     ),
     C.PRICE_ABOVE_CEILING: _(
         "The ministry's ceiling for a worker from %(nationality)s is %(ceiling)s SAR before "
-        "VAT (in force since %(date)s). Enter %(ceiling)s or less."
+        "VAT, in force since %(date)s. Enter %(ceiling)s or less."
     ),
     C.PRICE_NOT_POSITIVE: _("Enter a price above zero, before VAT."),
     C.DAYS_RANGE: _("Enter the expected days to arrival: a whole number from 1 to 365."),

@@ -25,7 +25,7 @@ from musaned.core.audit import audit
 from musaned.core.workflow import Formatted
 from musaned.notifications.services import notify
 from musaned.offices import permissions
-from musaned.offices.ceilings import ceiling_for, ceilings_on
+from musaned.offices.ceilings import amount_text, ceiling_for, ceilings_on
 from musaned.offices.errors import OfficeErrorCode as Code
 from musaned.offices.errors import office_error
 from musaned.offices.models import (
@@ -40,10 +40,6 @@ from musaned.offices.workflow import Bilingual, Dual, is_member, members_of
 from musaned.visas.models import Nationality, Occupation
 
 MAX_DAYS = 365
-
-
-def _amount_text(amount: Decimal) -> str:
-    return f"{amount:,.2f}".removesuffix(".00")
 
 
 class _NationalityName:
@@ -91,7 +87,7 @@ def office_price_set(
                 Code.PRICE_ABOVE_CEILING,
                 field="amount",
                 nationality=_NationalityName(nationality),
-                ceiling=_amount_text(ceiling.amount),
+                ceiling=amount_text(ceiling.amount),
                 date=Dual(ceiling.effective_from),
             )
         price = OfficePrice.objects.filter(
@@ -204,7 +200,7 @@ def price_ceiling_apply(*, ceiling: PriceCeiling) -> int:
             values = {
                 "office": Bilingual(office),
                 "nationality": _NationalityName(ceiling.nationality),
-                "ceiling": _amount_text(ceiling.amount),
+                "ceiling": amount_text(ceiling.amount),
                 "date": Dual(ceiling.effective_from),
             }
             for member in members_of(office):

@@ -22,9 +22,11 @@ MAX_COMPARED = 3
 
 def _card_figures(office, period):
     """What a card in the list shows: penalty points, and rating and on-time share when
-    the platform has contracts (the median needs a query per office: only on its page)."""
+    there are any (the median needs a query per office: only on its page; the page says
+    once why a figure is missing)."""
     wanted = {"penalty-points", "rating", "on-time"}
-    return [f for f in scorecard.figures(office, period, with_median=False) if f.key in wanted]
+    figures = scorecard.figures(office, period, with_median=False)
+    return [f for f in figures if f.key in wanted and f.value is not None]
 
 
 @login_not_required
@@ -58,6 +60,7 @@ def directory(request):
             "vat_percent": percent(vat),
             "period": period,
             "sort_works": selectors.sort_works(filters["sort"]),
+            "contracts": sources.contracts() is not None,
             "query": query.urlencode(),
         },
     )
