@@ -225,7 +225,7 @@ SORT_QUERY = Query(Sort.NAME, description="name, price (lowest first), rating, o
     "/offices",
     auth=None,
     tags=PUBLIC,
-    response={200: list[OfficeSummaryOut], 422: Error},
+    response={200: list[OfficeSummaryOut], 400: Error, 422: Error},
     summary="The directory of licensed recruitment offices",
 )
 def list_offices(
@@ -283,7 +283,7 @@ def _summary_out(office: Any, period: scorecard.Period, vat: Any) -> dict:
     "/offices/{office_id}",
     auth=None,
     tags=PUBLIC,
-    response={200: OfficeOut, 404: Error},
+    response={200: OfficeOut, 400: Error, 404: Error},
     summary="One recruitment office: its licence state, prices with VAT and scorecard",
 )
 def get_office(request, office_id: str):
@@ -316,7 +316,7 @@ def _own_out(membership) -> dict:
 
 @router.get(
     "/office",
-    response={200: OwnOfficeOut, 401: Error, 404: Error},
+    response={200: OwnOfficeOut, 400: Error, 401: Error, 404: Error},
     summary="My office: its profile, all its prices (suspended ones too) and its scorecard",
 )
 def my_office(request):
@@ -325,7 +325,7 @@ def my_office(request):
 
 @router.get(
     "/office/prices",
-    response={200: list[PriceOut], 401: Error, 404: Error},
+    response={200: list[PriceOut], 400: Error, 401: Error, 404: Error},
     summary="My office's prices, offered and suspended",
 )
 def my_prices(request):
