@@ -38,6 +38,7 @@ class OfficeErrorCode(StrEnum):
     MOBILE_MISMATCH = "mobile_mismatch"
     ALREADY_MEMBER = "already_member"
     ALREADY_HERE = "already_here"
+    ID_INVALID = "id_invalid"
     NOT_AN_EMPLOYEE = "not_an_employee"
     CEILING_DATE_PAST = "ceiling_date_past"
     CEILING_EXISTS = "ceiling_exists"
@@ -126,6 +127,7 @@ MESSAGES: Mapping[OfficeErrorCode, str | Promise] = {
         "You already work for another office on Musaned. Ask its manager to remove you first."
     ),
     C.ALREADY_HERE: _("This person already works for the office."),
+    C.ID_INVALID: _("Enter the person's ID number: 10 digits, starting with 1 or 2."),
     C.NOT_AN_EMPLOYEE: _("Only an employee can be removed here; the manager stays."),
     C.CEILING_DATE_PAST: _("A new ceiling takes effect today or on a later date."),
     C.CEILING_EXISTS: _(

@@ -118,8 +118,10 @@ class DirectoryFilterForm(Form):
             field.show_optional = False  # type: ignore[attr-defined]  # read by field.html
 
     def filters(self) -> dict:
-        """The valid filters (an invalid one is left out, and its error shown)."""
-        data = self.cleaned_data if self.is_valid() else {}
+        """The valid filters: an invalid one is left out (its error is shown), the others
+        still apply."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
         return {
             "city": data.get("city"),
             "nationality": data.get("nationality"),

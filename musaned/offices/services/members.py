@@ -16,6 +16,7 @@ from musaned.accounts.models import User
 from musaned.core import locks
 from musaned.core.audit import audit
 from musaned.core.workflow import Formatted
+from musaned.identity.registry import parse_national_id
 from musaned.identity.saudi_id import mask_id
 from musaned.notifications.services import notify
 from musaned.offices import permissions
@@ -50,7 +51,10 @@ def invite(
 ) -> OfficeInvitation:
     """Invite the person with ``national_id`` (already checked, ASCII digits) to work for
     ``office`` as ``role``; a pending invitation of the same person to the same office is
-    replaced. Called inside the caller's transaction, with the office locked."""
+    replaced. Called inside the caller's transaction, with the office locked. Raises
+    ``OfficeError`` (``id_invalid``) for a number that is not a person's ID."""
+    if parse_national_id(national_id) != national_id:
+        raise office_error(Code.ID_INVALID, field="national_id")
     now = timezone.now()
     replaced = OfficeInvitation.objects.filter(
         office=office, national_id=national_id, state=InvitationState.PENDING

@@ -68,6 +68,7 @@ def test_a_bad_filter_is_said_and_the_rest_still_works(three):
     assert response.status_code == 200
     page = response.content.decode()
     assert "Select a valid choice" in page and 'class="error-summary"' in page
+    assert sorted(names(response)) == sorted([three[0].name_en, three[1].name_en])  # Kenya still
 
 
 def test_a_suspended_office_leaves_the_directory_but_keeps_its_page(three, officer):

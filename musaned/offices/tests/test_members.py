@@ -201,3 +201,21 @@ def test_the_audit_trail_never_holds_an_unmasked_id(office, manager, employee):
     for event in AuditEvent.objects.filter(action="office.invited"):
         assert employee.national_id not in str(event.data)
         assert manager.national_id not in str(event.data)
+
+
+def test_an_invitation_needs_a_real_id_number(office, manager, officer):
+    for number in ("1000000000", "3000000004", "١٠٠٠٠٠٠٠٠٨"):  # bad Luhn, not a person, not ASCII
+        assert (
+            refusal(
+                lambda number=number: services.office_invite_employee(
+                    actor=manager, office=office, national_id=number, mobile="+966500000001"
+                )
+            )
+            == Code.ID_INVALID
+        )
+    assert (
+        refusal(
+            lambda: services.office_invite_manager(actor=officer, office=office, national_id="12")
+        )
+        == Code.ID_INVALID
+    )
