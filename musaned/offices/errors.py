@@ -4,14 +4,18 @@ and its clients read them); a message is a lazy string filled in the reader's la
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from enum import StrEnum
 from typing import Any
 
-from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext_lazy as _
 
-from musaned.core.errors import ApplicationError, InvalidTransition, NotFound
+from musaned.core.errors import (
+    ApplicationError,
+    InvalidTransition,
+    Messages,
+    NotFound,
+    coded_error,
+)
 
 
 class OfficeErrorCode(StrEnum):
@@ -85,7 +89,7 @@ _CLASSES: dict[OfficeErrorCode, type[OfficeError]] = {
     C.NOT_AN_EMPLOYEE: OfficeConflict,
 }
 
-MESSAGES: Mapping[OfficeErrorCode, str | Promise] = {
+MESSAGES: Messages[OfficeErrorCode] = {
     C.NOT_FOUND: _("Not found."),
     C.NOT_ALLOWED: _("You need the licensing officer's permission for this."),
     C.MANAGERS_ONLY: _("Only the office's manager can do this."),
@@ -139,17 +143,10 @@ MESSAGES: Mapping[OfficeErrorCode, str | Promise] = {
 }
 
 
-def _filled(template: str | Promise, values: Mapping[str, Any]) -> str:
-    return str(template) % dict(values)
-
-
-_lazy_filled = lazy(_filled, str)
-
-
 def office_error(code: OfficeErrorCode, *, field: str | None = None, **values: Any) -> OfficeError:
     """The refusal ``code`` with its message (filled with ``values`` when it is read, in
     the reader's language); ``field`` names the form field or API field it is about."""
-    template = MESSAGES[code]
-    message = _lazy_filled(template, values) if values else template
-    fields = {field: [message]} if field else None
-    return _CLASSES.get(code, OfficeError)(code, message, fields=fields)
+    error = coded_error(_CLASSES.get(code, OfficeError), code, MESSAGES, **values)
+    if field:
+        error.fields = {field: [error.message]}
+    return error

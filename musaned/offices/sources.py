@@ -74,7 +74,9 @@ class _Registered:
 _registered = _Registered()
 
 
-def use_complaints(source: ComplaintSource, *, portal_section: tuple[str, Any] | None = None):
+def use_complaints(
+    source: ComplaintSource, *, portal_section: tuple[str, Any] | None = None
+) -> None:
     """Count complaints that name an office in the scorecard (and show a portal section:
     ``(url name, label)``)."""
     _registered.complaints = source
