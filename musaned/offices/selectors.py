@@ -56,7 +56,7 @@ def _uid(value: Any) -> uuid.UUID | None:
         return None
 
 
-def _name_field() -> str:
+def name_field() -> str:
     return "name_ar" if (get_language() or "ar").startswith("ar") else "name_en"
 
 
@@ -91,7 +91,7 @@ def directory(
         lowest_days=Subquery(lowest.values("days_to_arrival")[:1]),
     )
     offices = scorecard.annotate(offices, period)
-    name = _name_field()
+    name = name_field()
     if sort == SORT_PRICE:
         return offices.order_by(F("lowest_price").asc(nulls_last=True), name, "pk")
     if sort in (SORT_RATING, SORT_ON_TIME) and sources.contracts() is not None:
@@ -197,8 +197,8 @@ def filter_choices() -> dict[str, QuerySet[Any]]:
     """What the directory's filters offer: cities with listed offices, and the catalogue."""
     listed = Office.objects.filter(state=OfficeState.ACTIVE)
     return {
-        "cities": City.objects.filter(pk__in=listed.values("city")).order_by(_name_field()),
-        "nationalities": Nationality.objects.filter(is_active=True).order_by(_name_field()),
+        "cities": City.objects.filter(pk__in=listed.values("city")).order_by(name_field()),
+        "nationalities": Nationality.objects.filter(is_active=True).order_by(name_field()),
         "occupations": Occupation.objects.filter(is_active=True, special_needs=False),
     }
 
@@ -325,7 +325,7 @@ def offices_for_officer(*, actor: User, state: str = "", search: str = "") -> Qu
             | Q(licence_number=search)
             | Q(cr_number=search)
         )
-    return offices.order_by(_name_field(), "pk")
+    return offices.order_by(name_field(), "pk")
 
 
 def office_for_officer(*, actor: User, uid: Any) -> Office:

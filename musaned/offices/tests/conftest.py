@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from musaned.accounts.models import User
 from musaned.offices import services
-from musaned.offices.models import City, Office, OfficeRole
+from musaned.offices.models import City, Office
 from musaned.offices.selectors import invitations_for
 from musaned.visas.models import Nationality, Occupation
 from musaned.visas.tests.conftest import make_beneficiary
@@ -141,6 +141,3 @@ def price(office, actor, nationality="PHL", occupation="housemaid", amount="1200
         amount=Decimal(amount),
         days_to_arrival=days,
     )[0]
-
-
-ROLES = OfficeRole

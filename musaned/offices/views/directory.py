@@ -92,7 +92,7 @@ def office_page(request, uid):
             "vat_percent": percent(vat),
             "figures": scorecard.figures(office, period),
             "decisions": selectors.public_decisions(office=office, period=period),
-            "nationalities": office.nationalities.order_by(selectors._name_field()),
+            "nationalities": office.nationalities.order_by(selectors.name_field()),
             "occupations": office.occupations.all(),
             "period": period,
             "complaints_named": sources.complaints() is not None,
