@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "musaned.visas",
     "musaned.api",
     "musaned.complaints",
+    "musaned.offices",
     "musaned.backoffice",
     "musaned.demo",
 ]
@@ -239,6 +240,12 @@ MUSANED_RATE_PASSWORD_RESET = os.environ.get("MUSANED_RATE_PASSWORD_RESET", "10/
 MUSANED_RATE_INQUIRY = os.environ.get("MUSANED_RATE_INQUIRY", "30/10m")
 # Complaints one account may file in 24 hours (counted in the database: web and API alike).
 MUSANED_COMPLAINTS_PER_DAY = int(os.environ.get("MUSANED_COMPLAINTS_PER_DAY", 10))
+
+# Recruitment offices (docs/offices.md): how long an invitation to work for an office
+# waits for its answer, and how many offices a directory page lists.
+MUSANED_OFFICE_INVITATION_DAYS = int(os.environ.get("MUSANED_OFFICE_INVITATION_DAYS", 7))
+MUSANED_OFFICES_PER_PAGE = int(os.environ.get("MUSANED_OFFICES_PER_PAGE", 20))
+
 MUSANED_CODE_RESEND_SECONDS = int(os.environ.get("MUSANED_CODE_RESEND_SECONDS", 60))
 MUSANED_CODE_TTL_SECONDS = 600
 MUSANED_CODE_MAX_ATTEMPTS = 5

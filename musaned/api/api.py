@@ -173,3 +173,4 @@ def unexpected_error(request, exc: Exception):
 api.add_router("/", "musaned.visas.api.inquiry_router")
 api.add_router("/", "musaned.visas.api.router")
 api.add_router("/", "musaned.complaints.api.router")
+api.add_router("/", "musaned.offices.api.router")

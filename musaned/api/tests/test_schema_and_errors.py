@@ -1,6 +1,8 @@
 """What the OpenAPI document promises (the headers the server requires) and what a
 length error says (the real length of what was sent, as it was checked)."""
 
+import json
+
 import pytest
 
 from musaned.api.errors import field_message
@@ -27,6 +29,9 @@ WRITES = {
     ("post", "/api/v1/visa-applications/{reference}/submit"),
     ("post", "/api/v1/complaints"),
     ("post", "/api/v1/complaints/{number}/replies"),
+    ("post", "/api/v1/office/prices"),  # musaned/offices
+    ("put", "/api/v1/office/prices/{price_id}"),
+    ("delete", "/api/v1/office/prices/{price_id}"),
 }
 
 
@@ -48,13 +53,32 @@ def test_the_schema_marks_the_idempotency_key_required_where_the_server_requires
 @pytest.mark.parametrize(("method", "path"), sorted(WRITES))
 def test_each_write_refuses_a_request_without_the_key(citizen, api, token_for, method, path):
     """What the schema says required is required: 400, not run (and not a 422)."""
-    path = path.removeprefix("/api/v1").format(reference="1234567890", number="712345678901")
+    path = path.removeprefix("/api/v1").format(
+        reference="1234567890", number="712345678901", price_id="1"
+    )
     body = {
         "/visa-applications": DRAFT,
         "/complaints": COMPLAINT,
         "/complaints/712345678901/replies": {"message": "Here it is."},
+        "/office/prices": {
+            "nationality": "PHL",
+            "occupation": "housemaid",
+            "amount": "9000",
+            "days_to_arrival": 60,
+        },
+        "/office/prices/1": {"amount": "9000", "days_to_arrival": 60},
     }.get(path, {})
-    response = api(token_for(citizen)).post(path, body)
+    client = api(token_for(citizen))
+    if method == "post":
+        response = client.post(path, body)
+    else:
+        response = client.client.generic(
+            method.upper(),
+            f"/api/v1{path}",
+            json.dumps(body),
+            content_type="application/json",
+            **client.headers,
+        )
     assert (response.status_code, response.json()["code"]) == (400, "idempotency_key_required")
 
 

@@ -34,6 +34,12 @@ PUBLIC = {
     "/api/docs/",  # the API's human documentation
     "/api/v1/openapi.json",  # the API's OpenAPI description
     "/api/v1/visa-inquiry",  # the API's public inquiry (POST only)
+    "/offices/",  # the public directory of recruitment offices (musaned/offices)
+    "/offices/compare/",
+    "/offices/how-we-compute/",
+    "/offices/{uid}/",
+    "/api/v1/offices",
+    "/api/v1/offices/{office_id}",
     "/captcha/image/{key}/",
     "/captcha/image/{key}@2/",
     "/captcha/audio/{key}.wav",

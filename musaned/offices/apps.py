@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OfficesConfig(AppConfig):
+    name = "musaned.offices"
+    label = "offices"
+    verbose_name = _("Recruitment offices")
