@@ -87,6 +87,25 @@ def _editable_or_redirect(request, application):
     return None
 
 
+# The application's steps, in order: the page of each is ``visas/step_<name>.html``.
+STEPS = ("worker", "finance", "review")
+
+
+def _step_page(request, step: str, application, form, **context):
+    """A step's page: its form, the application and the step's number (1 to 3)."""
+    return render(
+        request,
+        f"visas/step_{step}.html",
+        {"form": form, "application": application, "step_number": STEPS.index(step) + 1, **context},
+    )
+
+
+def _saved(application, *names: str) -> dict:
+    """What the application holds for the fields ``names``, as a step form's initial
+    values (a catalogue choice by its key)."""
+    return {name: application.serializable_value(name) for name in names}
+
+
 def _owner_nationality(user) -> str | None:
     if user.id_type != IdType.RESIDENT:
         return None
@@ -114,20 +133,9 @@ def step_worker(request, reference):
             )
             return redirect("visas:step_finance", reference=reference)
     else:
-        form = WorkerForm(
-            owner_nationality=nationality,
-            initial={
-                "occupation": application.occupation_id,
-                "nationality": application.nationality_id,
-                "worker_gender": application.worker_gender,
-                "arrival_point": application.arrival_point_id,
-            },
-        )
-    return render(
-        request,
-        "visas/step_worker.html",
-        {"form": form, "application": application, "step_number": 1},
-    )
+        initial = _saved(application, "occupation", "nationality", "worker_gender", "arrival_point")
+        form = WorkerForm(owner_nationality=nationality, initial=initial)
+    return _step_page(request, "worker", application, form)
 
 
 @require_http_methods(["GET", "POST"])
@@ -154,19 +162,9 @@ def step_finance(request, reference):
             services.visa_application_update(application=application, actor=request.user, **fields)
             return redirect("visas:step_review", reference=reference)
     else:
-        form = FinanceForm(
-            application=application,
-            initial={
-                "proof_type": application.proof_type,
-                "monthly_salary": application.monthly_salary,
-                "bank_balance": application.bank_balance,
-            },
-        )
-    return render(
-        request,
-        "visas/step_finance.html",
-        {"form": form, "application": application, "step_number": 2},
-    )
+        initial = _saved(application, "proof_type", "monthly_salary", "bank_balance")
+        form = FinanceForm(application=application, initial=initial)
+    return _step_page(request, "finance", application, form)
 
 
 @require_http_methods(["GET", "POST"])
@@ -192,23 +190,17 @@ def step_review(request, reference):
             else:
                 return redirect("visas:detail", reference=reference)
     else:
-        form = DeclarationForm(initial={"declaration": application.declaration})
+        form = DeclarationForm(initial=_saved(application, "declaration"))
     verdicts = rules.evaluate(user=request.user, application=application)
-    return render(
-        request,
-        "visas/step_review.html",
-        {
-            "form": form,
-            "application": application,
-            "verdicts": verdicts,
-            "missing": missing_parts(application),
-            "actions": actions_of(application, request.user),
-            "fee": rules.fee_for(rules.gather(user=request.user, application=application)),
-            "error": error,
-            "step_number": 3,
-            **_verdict_summary(verdicts),
-        },
-    )
+    context = {
+        "verdicts": verdicts,
+        "missing": missing_parts(application),
+        "actions": actions_of(application, request.user),
+        "fee": rules.fee_for(rules.gather(user=request.user, application=application)),
+        "error": error,
+        **_verdict_summary(verdicts),
+    }
+    return _step_page(request, "review", application, form, **context)
 
 
 @require_safe
