@@ -6,13 +6,10 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
-from django_ratelimit.decorators import ratelimit
 
-from musaned.core.captcha import unless_captcha_action
+from musaned.core.captcha import captcha_form_page
 from musaned.core.errors import ApplicationError, NotFound
-from musaned.core.ratelimits import client_key, rate
 from musaned.core.uploads import download_response
 from musaned.identity.registry import get_registry
 from musaned.identity.saudi_id import IdType
@@ -313,15 +310,7 @@ def document(request, reference, kind):
     )
 
 
-@login_not_required
-@never_cache
-@require_http_methods(["GET", "POST"])
-@ratelimit(
-    key=client_key,
-    rate=unless_captcha_action(rate("MUSANED_RATE_INQUIRY")),
-    method="POST",
-    block=True,
-)
+@captcha_form_page("MUSANED_RATE_INQUIRY")
 def public_inquiry(request):
     """Inquiry by issued number, for anyone: two numbers and the verification code, by POST."""
     card, searched = None, False
