@@ -101,10 +101,8 @@ class PeriodForm(core_forms.Form):
         self.today = today or timezone.localdate()
         self.fields["from"] = _IsoDateField(label=_("From"), required=False)
         self.fields["to"] = _IsoDateField(label=_("To"), required=False)
-        for name in ("from", "to"):
-            # Both are optional, and the help says so: no "(optional)" on each (a flag
-            # the form templates read, unknown to Django's own field types).
-            self.fields[name].show_optional = False  # type: ignore[attr-defined]
+        # Both are optional, and the help says so: no "(optional)" on each.
+        core_forms.without_optional_mark(self.fields["from"], self.fields["to"])
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

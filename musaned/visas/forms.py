@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from musaned.core.captcha import CaptchaActionsMixin, VerificationCodeField
-from musaned.core.forms import Form
+from musaned.core.forms import Form, without_optional_mark
 from musaned.core.uploads import DocumentField
 from musaned.identity.fields import SaudiIdField
 from musaned.identity.saudi_id import normalize_digits
@@ -151,11 +151,6 @@ class WorkerForm(Form):
         return cleaned
 
 
-def _no_optional_mark(field: forms.Field) -> None:
-    """Not marked "(optional)": the field is needed unless another one is given."""
-    field.show_optional = False  # type: ignore[attr-defined]  # read by core/forms/field.html
-
-
 class FinanceForm(Form):
     """Step 2: financial capacity and documents."""
 
@@ -187,11 +182,12 @@ class FinanceForm(Form):
     def __init__(self, *args, application: VisaApplication, **kwargs):
         super().__init__(*args, **kwargs)
         self.application = application
+        # Not marked "(optional)": each is needed unless another one is given (or, for the
+        # document, one is already attached), as clean() checks.
         for name in ("monthly_salary", "bank_balance"):
             self.fields[name].widget.attrs.update({"inputmode": "decimal", "dir": "ltr"})
-            _no_optional_mark(self.fields[name])
-        # Required unless one is already attached (checked in clean()).
-        _no_optional_mark(self.fields["proof_document"])
+            without_optional_mark(self.fields[name])
+        without_optional_mark(self.fields["proof_document"])
         if application.proof_document:
             self.fields["proof_document"].help_text = _(
                 "A document is already attached. Upload another only to replace it."
@@ -203,7 +199,7 @@ class FinanceForm(Form):
                 required=False,
                 help_text=_("Needed for this occupation. PDF, JPG or PNG, up to 5 MB."),
             )
-            _no_optional_mark(self.fields["occupation_document"])
+            without_optional_mark(self.fields["occupation_document"])
 
     def clean(self) -> dict[str, Any]:
         super().clean()
