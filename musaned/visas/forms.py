@@ -151,28 +151,30 @@ class WorkerForm(Form):
         return cleaned
 
 
+def _riyals(label, help_text) -> forms.DecimalField:
+    """An amount in riyals and halalas, typed left to right on the decimal keypad; not
+    marked "(optional)": the salary or the balance is needed (``FinanceForm.clean``)."""
+    field = forms.DecimalField(
+        label=label,
+        required=False,
+        min_value=0,
+        max_digits=12,
+        decimal_places=2,
+        help_text=help_text,
+    )
+    field.widget.attrs.update({"inputmode": "decimal", "dir": "ltr"})
+    without_optional_mark(field)
+    return field
+
+
 class FinanceForm(Form):
     """Step 2: financial capacity and documents."""
 
     proof_type = forms.ChoiceField(
         label=_("Financial proof"), choices=ProofType.choices, widget=forms.RadioSelect
     )
-    monthly_salary = forms.DecimalField(
-        label=_("Monthly salary (SAR)"),
-        required=False,
-        min_value=0,
-        max_digits=12,
-        decimal_places=2,
-        help_text=_("As on the salary certificate."),
-    )
-    bank_balance = forms.DecimalField(
-        label=_("Bank balance (SAR)"),
-        required=False,
-        min_value=0,
-        max_digits=12,
-        decimal_places=2,
-        help_text=_("As on the bank statement."),
-    )
+    monthly_salary = _riyals(_("Monthly salary (SAR)"), _("As on the salary certificate."))
+    bank_balance = _riyals(_("Bank balance (SAR)"), _("As on the bank statement."))
     proof_document = DocumentField(
         label=_("Salary certificate or bank statement"),
         required=False,
@@ -182,11 +184,7 @@ class FinanceForm(Form):
     def __init__(self, *args, application: VisaApplication, **kwargs):
         super().__init__(*args, **kwargs)
         self.application = application
-        # Not marked "(optional)": each is needed unless another one is given (or, for the
-        # document, one is already attached), as clean() checks.
-        for name in ("monthly_salary", "bank_balance"):
-            self.fields[name].widget.attrs.update({"inputmode": "decimal", "dir": "ltr"})
-            without_optional_mark(self.fields[name])
+        # Not marked "(optional)": needed unless one is already attached (clean() checks).
         without_optional_mark(self.fields["proof_document"])
         if application.proof_document:
             self.fields["proof_document"].help_text = _(

@@ -1,5 +1,7 @@
 """Visa pages: eligibility, the application steps, my visas, the e-visa, cancellation."""
 
+from functools import wraps
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -77,11 +79,20 @@ def application_new(request):
     return redirect("visas:step_worker", reference=application.reference)
 
 
-def _editable_or_redirect(request, application):
-    if Action.UPDATE not in actions_of(application, request.user):
-        messages.info(request, _("This request was submitted and can no longer be changed."))
-        return redirect("visas:detail", reference=application.reference)
-    return None
+def _draft_step(view):
+    """A step of the application (GET and POST): the view gets the owner's application
+    (anyone else's is a 404); one that can no longer be changed goes to its page instead."""
+
+    @require_http_methods(["GET", "POST"])
+    @wraps(view)
+    def step(request, reference):
+        application = _get(request, reference)
+        if Action.UPDATE not in actions_of(application, request.user):
+            messages.info(request, _("This request was submitted and can no longer be changed."))
+            return redirect("visas:detail", reference=application.reference)
+        return view(request, application)
+
+    return step
 
 
 # The application's steps, in order: the page of each is ``visas/step_<name>.html``.
@@ -110,11 +121,8 @@ def _owner_nationality(user) -> str | None:
     return person.nationality if person else None
 
 
-@require_http_methods(["GET", "POST"])
-def step_worker(request, reference):
-    application = _get(request, reference)
-    if response := _editable_or_redirect(request, application):
-        return response
+@_draft_step
+def step_worker(request, application):
     nationality = _owner_nationality(request.user)
     if request.method == "POST" and WorkerForm.REFRESH in request.POST:
         # Without the page's script: the same choices again, with the genders the chosen
@@ -128,20 +136,17 @@ def step_worker(request, reference):
             services.visa_application_update(
                 application=application, actor=request.user, **form.cleaned_data
             )
-            return redirect("visas:step_finance", reference=reference)
+            return redirect("visas:step_finance", reference=application.reference)
     else:
         initial = _saved(application, "occupation", "nationality", "worker_gender", "arrival_point")
         form = WorkerForm(owner_nationality=nationality, initial=initial)
     return _step_page(request, "worker", application, form)
 
 
-@require_http_methods(["GET", "POST"])
-def step_finance(request, reference):
-    application = _get(request, reference)
-    if response := _editable_or_redirect(request, application):
-        return response
+@_draft_step
+def step_finance(request, application):
     if application.occupation_id is None:
-        return redirect("visas:step_worker", reference=reference)
+        return redirect("visas:step_worker", reference=application.reference)
     if request.method == "POST":
         form = FinanceForm(request.POST, request.FILES, application=application)
         if form.is_valid():
@@ -157,19 +162,16 @@ def step_finance(request, reference):
                     fields[name] = upload
                     fields[f"{name}_type"] = upload.sniffed_type
             services.visa_application_update(application=application, actor=request.user, **fields)
-            return redirect("visas:step_review", reference=reference)
+            return redirect("visas:step_review", reference=application.reference)
     else:
         initial = _saved(application, "proof_type", "monthly_salary", "bank_balance")
         form = FinanceForm(application=application, initial=initial)
     return _step_page(request, "finance", application, form)
 
 
-@require_http_methods(["GET", "POST"])
-def step_review(request, reference):
+@_draft_step
+def step_review(request, application):
     """The review page: every rule's verdict again, the declaration, and submit."""
-    application = _get(request, reference)
-    if response := _editable_or_redirect(request, application):
-        return response
     error = None
     if request.method == "POST":
         form = DeclarationForm(request.POST)
@@ -185,7 +187,7 @@ def step_review(request, reference):
                 error = exc.message
                 form.add_error(None, exc.message)
             else:
-                return redirect("visas:detail", reference=reference)
+                return redirect("visas:detail", reference=application.reference)
     else:
         form = DeclarationForm(initial=_saved(application, "declaration"))
     verdicts = rules.evaluate(user=request.user, application=application)
