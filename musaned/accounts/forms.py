@@ -29,6 +29,33 @@ _NAME_MAX = 60
 _USERNAME = re.compile(r"[A-Za-z][A-Za-z0-9._-]{3,29}")
 
 
+NEW_PASSWORD_HELP = _("At least 10 characters. A long passphrase is easiest to remember.")
+
+
+def new_password_field(label, **kwargs) -> forms.CharField:
+    """A box for a new password: kept exactly as typed, and offered to password managers
+    as a new one."""
+    return forms.CharField(
+        label=label,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        **kwargs,
+    )
+
+
+def check_new_password(form: forms.Form, first: str, second: str, *, user: User | None) -> None:
+    """The new password typed in ``first`` and again in ``second`` is the same twice and
+    passes the password validators for ``user``; otherwise an error on the field."""
+    password: str = form.cleaned_data.get(first) or ""
+    if password != form.cleaned_data.get(second):
+        form.add_error(second, _("The two passwords are not the same."))
+        return
+    try:
+        password_validation.validate_password(password, user)
+    except ValidationError as error:
+        form.add_error(first, error)
+
+
 class IdentityForm(Form):
     """Step 1: ID type and number, first and family name, date of birth."""
 
@@ -131,17 +158,8 @@ class AccountForm(Form):
             "4 to 30 characters: English letters, digits, dot, dash or underscore, starting with a letter."
         ),
     )
-    password1 = forms.CharField(
-        label=_("Password"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=_("At least 10 characters. A long passphrase is easiest to remember."),
-    )
-    password2 = forms.CharField(
-        label=_("Confirm the password"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
+    password1 = new_password_field(_("Password"), help_text=NEW_PASSWORD_HELP)
+    password2 = new_password_field(_("Confirm the password"))
 
     def __init__(self, *args, identity: dict, has_password: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -183,19 +201,13 @@ class AccountForm(Form):
         if not p1:
             self.add_error("password1", _("Choose a password."))
             return cleaned
-        if p1 != p2:
-            self.add_error("password2", _("The two passwords are not the same."))
-            return cleaned
         candidate = User(
             username=cleaned.get("username", ""),
             first_name=self.identity.get("first_name", ""),
             last_name=self.identity.get("family_name", ""),
             national_id=self.identity.get("national_id"),
         )
-        try:
-            password_validation.validate_password(p1, candidate)
-        except ValidationError as error:
-            self.add_error("password1", error)
+        check_new_password(self, "password1", "password2", user=candidate)
         return cleaned
 
 
@@ -280,17 +292,8 @@ class PasswordForgotForm(CaptchaActionsMixin, Form):
 class NewPasswordForm(CodeForm):
     """The reset code and the new password, twice."""
 
-    new_password1 = forms.CharField(
-        label=_("New password"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=_("At least 10 characters. A long passphrase is easiest to remember."),
-    )
-    new_password2 = forms.CharField(
-        label=_("Confirm the new password"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
+    new_password1 = new_password_field(_("New password"), help_text=NEW_PASSWORD_HELP)
+    new_password2 = new_password_field(_("Confirm the new password"))
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -299,14 +302,8 @@ class NewPasswordForm(CodeForm):
     def clean(self):
         super().clean()
         cleaned = self.cleaned_data
-        p1, p2 = cleaned.get("new_password1"), cleaned.get("new_password2")
-        if p1 and p1 != p2:
-            self.add_error("new_password2", _("The two passwords are not the same."))
-        elif p1:
-            try:
-                password_validation.validate_password(p1, self.user)
-            except ValidationError as error:
-                self.add_error("new_password1", error)
+        if cleaned.get("new_password1"):
+            check_new_password(self, "new_password1", "new_password2", user=self.user)
         return cleaned
 
 

@@ -11,12 +11,15 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from musaned.core.errors import MESSAGES as CORE_MESSAGES
 from musaned.core.errors import (  # noqa: F401 (the API's shape)
     ApplicationError,
+    CoreErrorCode,
     InvalidTransition,
     Messages,
     coded_error,
     error_body,
+    message_for,
 )
 
 
@@ -73,6 +76,14 @@ def api_error(code: ApiErrorCode, **values: Any) -> ApiError:
     """The refusal ``code``, with its message (``idempotency_key_in_use``: 409)."""
     kind = IdempotencyConflict if code == ApiErrorCode.IDEMPOTENCY_KEY_IN_USE else ApiError
     return coded_error(kind, code, MESSAGES, **values)
+
+
+def invalid(fields: dict[str, list[Any]]) -> ApplicationError:
+    """``422 invalid`` naming each field of a body the schema let through and the app
+    refuses (an unknown code, a blank text): raise it in a route, or in the ``run`` of
+    ``with_idempotency``, which answers it like every refusal."""
+    code = CoreErrorCode.INVALID
+    return ApplicationError(code, message_for(CORE_MESSAGES, code), fields=fields)
 
 
 def status_for(exc: ApplicationError) -> int:

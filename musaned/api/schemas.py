@@ -1,10 +1,11 @@
-"""What the API sends and receives."""
+"""The API's own schemas and its API object: the error shape, the text types every client
+text is read with, the paging parameters of a list, the headers an operation requires.
+What each app sends and receives is in its own ``schemas.py`` (``musaned/visas/schemas.py``,
+``musaned/complaints/schemas.py``)."""
 
-import datetime as dt
-from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any
 
-from ninja import Field, Header, NinjaAPI, Schema
+from ninja import Header, NinjaAPI, Query, Schema
 from pydantic import BeforeValidator
 
 from musaned.api.errors import LENGTH_ERRORS, input_length
@@ -32,80 +33,20 @@ class Error(Schema):
     fields: dict[str, list[str]] = {}
 
 
-class InquiryIn(Schema):
-    issued_number: OneLineText = Field(
-        ..., max_length=20, description="The issued number (رقم الصادر)."
-    )
-    national_id: OneLineText = Field(
-        ..., max_length=20, description="The sponsor's ID or iqama number."
-    )
+def answers(status: int, schema: Any, *errors: int) -> dict[int, Any]:
+    """An operation's ``response=``: ``schema`` for its ``status``, and ``Error`` for each of
+    the ``errors`` it may answer (``answers(200, ApplicationOut, *READ_ONE)``)."""
+    return {status: schema, **dict.fromkeys(errors, Error)}
 
 
-class VisaCardOut(Schema):
-    visa_number: str
-    issued_number: str
-    status: str
-    status_label: str
-    sponsor: str
-    occupation: str
-    nationality: str
-    worker_gender: str
-    arrival_point: str
-    issued_on: dt.date | None
-    expires_on: dt.date | None
+# The errors of a read of one of the caller's objects, of a list, and of a write.
+READ_ONE = (401, 404)
+LIST = (401, 422)
+WRITE = (400, 401, 404, 409, 422)
 
-
-class BillOut(Schema):
-    number: str
-    amount: Decimal
-    state: str
-    due_at: dt.datetime
-    pay_url: str
-
-
-class ApplicationOut(Schema):
-    reference: str
-    state: str
-    state_label: str
-    occupation: str | None
-    nationality: str | None
-    worker_gender: str
-    arrival_point: str | None
-    proof_type: str
-    monthly_salary: Decimal | None
-    bank_balance: Decimal | None
-    fee: Decimal | None
-    submitted_at: dt.datetime | None
-    fix_by: dt.date | None
-    visa_number: str | None
-    issued_number: str | None
-    issued_on: dt.date | None
-    expires_on: dt.date | None
-    bill: BillOut | None
-
-
-class ApplicationIn(Schema):
-    occupation: OneLineText = Field(
-        ..., max_length=40, description="Occupation code, e.g. housemaid."
-    )
-    nationality: OneLineText = Field(
-        ..., max_length=3, description="Worker nationality, ISO alpha-3."
-    )
-    worker_gender: str = Field(..., pattern="^[MF]$")
-    arrival_point: OneLineText = Field(
-        ..., max_length=3, description="Airport IATA code, e.g. RUH."
-    )
-    proof_type: str = Field(..., pattern="^(salary|bank)$")
-    monthly_salary: Decimal | None = Field(None, ge=0, max_digits=12, decimal_places=2)
-    bank_balance: Decimal | None = Field(None, ge=0, max_digits=12, decimal_places=2)
-
-
-class VerdictOut(Schema):
-    rule: str
-    status: str
-    title: str
-    message: str
-    advice: str
+# A list's paging (newest first): ``rows[offset : offset + limit]``.
+LIMIT = Query(50, ge=1, le=100, description="How many, at most 100.")
+OFFSET = Query(0, ge=0, le=1_000_000, description="How many to skip.")
 
 
 # --- The API object ---------------------------------------------------------------------

@@ -10,7 +10,7 @@ from musaned.accounts.models import User
 from musaned.complaints.models import Category
 from musaned.complaints.permissions import officers
 from musaned.complaints.workflow import STAFF_STATE_LABELS, ComplaintRow
-from musaned.core.forms import Form
+from musaned.core.forms import Form, without_optional_mark
 from musaned.identity.saudi_id import normalize_digits
 
 # The queue's tabs, in the order they are shown (the first is the default).
@@ -44,9 +44,8 @@ class QueueFilterForm(Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            # Every filter is optional: no need to say so (a flag the form templates read).
-            field.show_optional = False  # type: ignore[attr-defined]
+        # Every filter is optional: no need to say so.
+        without_optional_mark(*self.fields.values())
 
     def clean_q(self) -> str:
         return normalize_digits(self.cleaned_data.get("q") or "").strip()

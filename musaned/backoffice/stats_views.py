@@ -25,40 +25,30 @@ def _period_query(period: stats.Period) -> str:
 
 
 def _charts(figures: stats.Figures) -> dict:
-    clock = figures.first_answer
-    return {
-        "by_category": charts.bar_chart(
-            figures.by_category,
-            title=_("Complaints by category"),
-            chart_id="chart-category",
-            description=_("The same numbers are in the table next to the chart."),
+    """Each figure as a chart; every chart says its numbers are in the table beside it."""
+    beside = _("The same numbers are in the table next to the chart.")
+    bars = {
+        "by_category": (figures.by_category, _("Complaints by category"), "chart-category"),
+        "by_state": (figures.by_state, _("Complaints by status"), "chart-state"),
+        "first_answer": (
+            figures.first_answer.rows,
+            _("First answers and the clock"),
+            "chart-clock",
         ),
-        "by_state": charts.bar_chart(
-            figures.by_state,
-            title=_("Complaints by status"),
-            chart_id="chart-state",
-            description=_("The same numbers are in the table next to the chart."),
-        ),
-        "first_answer": charts.bar_chart(
-            clock.rows,
-            title=_("First answers and the clock"),
-            chart_id="chart-clock",
-            description=_("The same numbers are in the table next to the chart."),
-        ),
-        "issued": charts.column_chart(
-            figures.issued_per_day,
-            title=_("Visas issued per day"),
-            chart_id="chart-issued",
-            ticks=[f"{day.day}/{day.month}" for day in figures.period.days],
-            description=_("The same numbers are in the table next to the chart."),
-        ),
-        "rejections": charts.bar_chart(
-            figures.rejections.by_rule,
-            title=_("Rejections by rule"),
-            chart_id="chart-rejections",
-            description=_("The same numbers are in the table next to the chart."),
-        ),
+        "rejections": (figures.rejections.by_rule, _("Rejections by rule"), "chart-rejections"),
     }
+    drawn = {
+        key: charts.bar_chart(rows, title=title, chart_id=chart_id, description=beside)
+        for key, (rows, title, chart_id) in bars.items()
+    }
+    drawn["issued"] = charts.column_chart(
+        figures.issued_per_day,
+        title=_("Visas issued per day"),
+        chart_id="chart-issued",
+        ticks=[f"{day.day}/{day.month}" for day in figures.period.days],
+        description=beside,
+    )
+    return drawn
 
 
 @permission_required(SUPERVISE)

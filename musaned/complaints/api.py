@@ -5,12 +5,12 @@ import datetime as dt
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Router, Status
 
 from musaned.accounts.models import User
-from musaned.api.errors import error_body
+from musaned.api.errors import invalid
 from musaned.api.idempotency import IDEMPOTENCY_KEY, with_idempotency
-from musaned.api.schemas import Error, MultiLineText, OneLineText
+from musaned.api.schemas import LIMIT, LIST, OFFSET, READ_ONE, WRITE, answers
 from musaned.complaints import selectors, services
 from musaned.complaints.models import (
     Category,
@@ -18,74 +18,16 @@ from musaned.complaints.models import (
     ComplaintAttachment,
     ComplaintMessage,
     ComplaintState,
-    ContactPreference,
     MessageKind,
 )
+from musaned.complaints.schemas import ComplaintIn, ComplaintOut, ComplaintSummaryOut, ReplyIn
 from musaned.complaints.workflow import Action
-from musaned.core.errors import NotFound
+from musaned.core.errors import CoreErrorCode, NotFound, core_error
 from musaned.core.workflow import transition
 from musaned.visas.models import VisaState
 from musaned.visas.selectors import applications_for
 
 router = Router(tags=["complaints"])
-
-
-# ---------------------------------------------------------------------------- schemas
-
-
-class ComplaintIn(Schema):
-    category: Category = Field(..., description="What it is about.")
-    visa: OneLineText | None = Field(
-        None,
-        max_length=12,
-        description="The request number of one of your own visa requests it is about, if any.",
-    )
-    subject: OneLineText = Field(..., min_length=1, max_length=150)
-    description: MultiLineText = Field(..., min_length=1, max_length=5000)
-    contact_preference: ContactPreference = Field(..., description="How to contact you.")
-
-
-class ReplyIn(Schema):
-    message: MultiLineText = Field(..., min_length=1, max_length=5000)
-
-
-class ComplaintSummaryOut(Schema):
-    number: str
-    category: str
-    category_label: str
-    state: str
-    state_label: str
-    visa: str | None = Field(..., description="The related visa request number.")
-    subject: str
-    created_at: dt.datetime
-    first_answer_due: dt.datetime
-    resolution_due: dt.datetime
-    rating: int | None
-
-
-class MessageOut(Schema):
-    id: int
-    kind: str
-    kind_label: str
-    body: str
-    from_staff: bool
-    created_at: dt.datetime
-
-
-class AttachmentOut(Schema):
-    id: int
-    message_id: int | None = Field(..., description="The message it came with; null: the filing.")
-    name: str
-    content_type: str
-    size: int = Field(..., description="Bytes.")
-    url: str = Field(..., description="Its download page on the website (signed in there).")
-
-
-class ComplaintOut(ComplaintSummaryOut):
-    description: str
-    contact_preference: str
-    messages: list[MessageOut]
-    attachments: list[AttachmentOut]
 
 
 # ---------------------------------------------------------------------------- reads
@@ -114,7 +56,7 @@ def complaint_of(*, actor: User, number: str) -> Complaint:
             return selectors.complaint_get_for(actor=actor, number=number)
         except NotFound:
             pass
-    raise NotFound("not_found", _("Not found."))
+    raise core_error(CoreErrorCode.NOT_FOUND)
 
 
 def conversation(complaint: Complaint) -> tuple[list[ComplaintMessage], list[ComplaintAttachment]]:
@@ -196,23 +138,15 @@ def clean_text(value: str, name: str, fields: dict) -> str:
     return value
 
 
-def invalid(fields: dict) -> tuple[int, dict]:
-    return 422, error_body("invalid", _("Some values are not valid."), fields)
-
-
 # ---------------------------------------------------------------------------- routes
 
 
 @router.get(
     "/complaints",
-    response={200: list[ComplaintSummaryOut], 401: Error, 422: Error},
+    response=answers(200, list[ComplaintSummaryOut], *LIST),
     summary="My complaints",
 )
-def list_complaints(
-    request,
-    limit: int = Query(50, ge=1, le=100, description="How many, at most 100."),
-    offset: int = Query(0, ge=0, le=1_000_000, description="How many to skip."),
-):
+def list_complaints(request, limit: int = LIMIT, offset: int = OFFSET):
     """Newest first; page with ``limit`` and ``offset``."""
     rows = (
         selectors.complaints_for(actor=request.auth)
@@ -225,7 +159,7 @@ def list_complaints(
 
 @router.get(
     "/complaints/{number}",
-    response={200: ComplaintOut, 401: Error, 404: Error},
+    response=answers(200, ComplaintOut, *READ_ONE),
     summary="One of my complaints, with its conversation and attachments",
 )
 def get_complaint(request, number: str):
@@ -234,7 +168,7 @@ def get_complaint(request, number: str):
 
 @router.post(
     "/complaints",
-    response={201: ComplaintOut, 400: Error, 401: Error, 409: Error, 422: Error},
+    response=answers(201, ComplaintOut, 400, 401, 409, 422),
     summary="File a complaint (files are attached on the website)",
 )
 def create_complaint(request, payload: ComplaintIn, idempotency_key: str | None = IDEMPOTENCY_KEY):
@@ -258,7 +192,7 @@ def create_complaint(request, payload: ComplaintIn, idempotency_key: str | None 
                     _("Select a valid choice. That choice is not one of the available choices.")
                 ]
         if fields:
-            return invalid(fields)
+            raise invalid(fields)
         complaint = services.complaint_submit(
             owner=request.auth,
             category=payload.category.value,
@@ -274,7 +208,7 @@ def create_complaint(request, payload: ComplaintIn, idempotency_key: str | None 
 
 @router.post(
     "/complaints/{number}/replies",
-    response={201: ComplaintOut, 400: Error, 401: Error, 404: Error, 409: Error, 422: Error},
+    response=answers(201, ComplaintOut, *WRITE),
     summary="Answer the officer's request for information (only while it waits for you)",
 )
 def reply(request, number: str, payload: ReplyIn, idempotency_key: str | None = IDEMPOTENCY_KEY):
@@ -283,7 +217,7 @@ def reply(request, number: str, payload: ReplyIn, idempotency_key: str | None = 
         fields: dict = {}
         message = clean_text(payload.message, "message", fields)
         if fields:
-            return invalid(fields)
+            raise invalid(fields)
         complaint = transition(
             obj=complaint,
             action=Action.REPLY,

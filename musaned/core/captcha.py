@@ -16,6 +16,7 @@ A code can be tried only once (django-simple-captcha deletes it on every check).
 import logging
 import re
 import secrets
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from captcha.fields import CaptchaField, CaptchaTextInput
@@ -28,7 +29,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 from django_ratelimit.decorators import ratelimit
 
 from musaned.core import speech
@@ -174,6 +175,25 @@ def unless_captcha_action(current_rate):
         return current_rate(group, request)
 
     return rate_or_none
+
+
+def captcha_form_page(rate_setting: str) -> Callable[[Callable], Callable]:
+    """The decorators of a public page whose form carries the verification code (the
+    public visa inquiry, "forgot password"): open without signing in, never cached, GET
+    and POST, and its POSTs counted per client address against the rate the setting
+    ``rate_setting`` names, a press of a captcha button not counted (past the rate, the
+    translated 429)."""
+
+    def decorate(view: Callable) -> Callable:
+        limited = ratelimit(
+            key=client_key,
+            rate=unless_captcha_action(rate(rate_setting)),
+            method="POST",
+            block=True,
+        )(view)
+        return login_not_required(never_cache(require_http_methods(["GET", "POST"])(limited)))
+
+    return decorate
 
 
 # --- The spoken code ---------------------------------------------------------------------

@@ -14,16 +14,16 @@ import warnings
 from enum import StrEnum
 from io import BytesIO
 
+from musaned.core.uploads import ContentRefused
+
 
 class ImageProblem(StrEnum):
     UNREADABLE = "image_unreadable"
     TOO_MANY_PIXELS = "image_too_many_pixels"
 
 
-class ImageRefused(Exception):
-    def __init__(self, problem: ImageProblem, detail: str = ""):
-        super().__init__(f"{problem}: {detail}" if detail else str(problem))
-        self.problem = problem
+class ImageRefused(ContentRefused):
+    """A picture that may not pass: its ``ImageProblem`` and what was found."""
 
 
 # The format Pillow must find for each type the magic bytes said.

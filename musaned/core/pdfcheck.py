@@ -19,6 +19,8 @@ from enum import StrEnum
 from io import BytesIO
 from typing import Any
 
+from musaned.core.uploads import ContentRefused
+
 
 class PdfProblem(StrEnum):
     UNREADABLE = "pdf_unreadable"
@@ -30,11 +32,8 @@ class PdfProblem(StrEnum):
     TOO_LARGE_UNPACKED = "pdf_too_large_unpacked"
 
 
-class PdfRefused(Exception):
-    def __init__(self, problem: PdfProblem, detail: str = ""):
-        super().__init__(f"{problem}: {detail}" if detail else str(problem))
-        self.problem = problem
-        self.detail = detail
+class PdfRefused(ContentRefused):
+    """A PDF that may not pass: its ``PdfProblem`` and what was found."""
 
 
 # Names that make a PDF do something besides being read (PDF 2.0, ISO 32000-2).

@@ -76,6 +76,17 @@ class UploadRefused(ApplicationError):
     status = 422
 
 
+class ContentRefused(Exception):
+    """What a check of a file's content refuses (``musaned/core/pdfcheck.py``,
+    ``musaned/core/images.py``): ``problem``, an ``UploadErrorCode`` value, and what was
+    found (``detail``: for the log, never shown)."""
+
+    def __init__(self, problem: StrEnum, detail: str = ""):
+        super().__init__(f"{problem}: {detail}" if detail else str(problem))
+        self.problem = problem
+        self.detail = detail
+
+
 def _too_large() -> str:
     return _("The file is larger than %(max)s.") % {
         "max": filesizeformat(settings.MUSANED_MAX_UPLOAD_BYTES)
@@ -160,25 +171,22 @@ def check_document(data: bytes, *, content_type: str) -> bytes:
     from musaned.core import images, pdfcheck
     from musaned.core.scanning import ScannerUnavailable, get_scanner
 
-    if content_type == "application/pdf":
-        try:
+    is_pdf = content_type == "application/pdf"
+    try:
+        if is_pdf:
             pdfcheck.inspect_pdf(
                 data,
                 max_pages=settings.MUSANED_PDF_MAX_PAGES,
                 max_unpacked=settings.MUSANED_PDF_MAX_UNPACKED_BYTES,
             )
-        except pdfcheck.PdfRefused as refused:
-            logger.info("PDF refused: %s", refused)
-            raise upload_error(UploadErrorCode(refused.problem)) from None
-        stored = data
-    else:
-        try:
+            stored = data
+        else:
             stored = images.reencode(
                 data, content_type=content_type, max_pixels=settings.MUSANED_IMAGE_MAX_PIXELS
             )
-        except images.ImageRefused as refused:
-            logger.info("picture refused: %s", refused)
-            raise upload_error(UploadErrorCode(refused.problem)) from None
+    except ContentRefused as refused:
+        logger.info("%s refused: %s", "PDF" if is_pdf else "picture", refused)
+        raise upload_error(UploadErrorCode(refused.problem)) from None
     try:
         verdict = get_scanner().scan(data)
     except ScannerUnavailable as exc:

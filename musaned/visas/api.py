@@ -3,22 +3,17 @@
 from django.conf import settings
 from django.utils.translation import gettext as _
 from django_ratelimit.core import _split_rate
-from ninja import Query, Router, Status
+from ninja import Router, Status
 
-from musaned.api.errors import error_body
+from musaned.api.errors import error_body, invalid
 from musaned.api.idempotency import IDEMPOTENCY_KEY, with_idempotency
-from musaned.api.schemas import (
-    ApplicationIn,
-    ApplicationOut,
-    Error,
-    InquiryIn,
-    VerdictOut,
-    VisaCardOut,
-)
-from musaned.core.errors import NotFound
+from musaned.api.schemas import LIMIT, LIST, OFFSET, READ_ONE, WRITE, answers
+from musaned.core.errors import MESSAGES as CORE_MESSAGES
+from musaned.core.errors import CoreErrorCode
 from musaned.core.ratelimits import count_and_check
 from musaned.visas import rules, services
 from musaned.visas.models import ArrivalPoint, Nationality, Occupation, VisaApplication, VisaState
+from musaned.visas.schemas import ApplicationIn, ApplicationOut, InquiryIn, VerdictOut, VisaCardOut
 from musaned.visas.selectors import application_get_for, applications_for
 
 router = Router(tags=["visa applications"])
@@ -78,23 +73,17 @@ def newest_bills(applications: list[VisaApplication]) -> dict:
     return {row.subject_id: row for row in rows}  # the newest wins
 
 
-_error = error_body
-
-
 def _get_own(request, reference: str) -> VisaApplication:
+    """One of the caller's applications; anyone else's is the API's one 404 (NotFound)."""
     return application_get_for(actor=request.auth, reference=reference)
 
 
 @router.get(
     "/visa-applications",
-    response={200: list[ApplicationOut], 401: Error, 422: Error},
+    response=answers(200, list[ApplicationOut], *LIST),
     summary="My visa applications and visas",
 )
-def list_applications(
-    request,
-    limit: int = Query(50, ge=1, le=100, description="How many, at most 100."),
-    offset: int = Query(0, ge=0, le=1_000_000, description="How many to skip."),
-):
+def list_applications(request, limit: int = LIMIT, offset: int = OFFSET):
     """Newest first; page with ``limit`` and ``offset``."""
     rows = list(applications_for(actor=request.auth)[offset : offset + limit])
     bills = newest_bills([a for a in rows if a.state != VisaState.DRAFT])
@@ -103,14 +92,11 @@ def list_applications(
 
 @router.get(
     "/visa-applications/{reference}",
-    response={200: ApplicationOut, 401: Error, 404: Error},
+    response=answers(200, ApplicationOut, *READ_ONE),
     summary="One of my visa applications",
 )
 def get_application(request, reference: str):
-    try:
-        return Status(200, application_out(_get_own(request, reference)))
-    except NotFound:
-        return Status(404, _error("not_found", _("Not found.")))
+    return Status(200, application_out(_get_own(request, reference)))
 
 
 def _catalogue(model, code: str, field: str, fields: dict):
@@ -122,13 +108,11 @@ def _catalogue(model, code: str, field: str, fields: dict):
 
 @router.post(
     "/visa-applications",
-    response={201: ApplicationOut, 400: Error, 401: Error, 404: Error, 409: Error, 422: Error},
+    response=answers(201, ApplicationOut, *WRITE),
     summary="Start a visa application (a draft); documents are attached on the website",
 )
 def create_application(
-    request,
-    payload: ApplicationIn,
-    idempotency_key: str | None = IDEMPOTENCY_KEY,
+    request, payload: ApplicationIn, idempotency_key: str | None = IDEMPOTENCY_KEY
 ):
     def run():
         fields: dict = {}
@@ -144,7 +128,7 @@ def create_application(
             "bank_balance": payload.bank_balance,
         }
         if fields:
-            return 422, _error("invalid", _("Some values are not valid."), fields)
+            raise invalid(fields)
         application = services.visa_application_create(owner=request.auth)
         application = services.visa_application_update(
             application=application, actor=request.auth, **values
@@ -156,19 +140,12 @@ def create_application(
 
 @router.post(
     "/visa-applications/{reference}/submit",
-    response={200: ApplicationOut, 400: Error, 401: Error, 404: Error, 409: Error, 422: Error},
+    response=answers(200, ApplicationOut, *WRITE),
     summary="Submit a complete draft: a bill to pay, or the decision at once when fee-exempt",
 )
-def submit_application(
-    request,
-    reference: str,
-    idempotency_key: str | None = IDEMPOTENCY_KEY,
-):
+def submit_application(request, reference: str, idempotency_key: str | None = IDEMPOTENCY_KEY):
     def run():
-        try:
-            application = _get_own(request, reference)
-        except NotFound:
-            return 404, _error("not_found", _("Not found."))
+        application = _get_own(request, reference)
         application = services.visa_application_submit(application=application, actor=request.auth)
         return 200, application_out(application)
 
@@ -177,7 +154,7 @@ def submit_application(
 
 @router.get(
     "/eligibility",
-    response={200: list[VerdictOut], 401: Error},
+    response=answers(200, list[VerdictOut], 401),
     tags=["eligibility"],
     summary="Every rule's verdict now",
 )
@@ -210,7 +187,7 @@ def _answer(request, status: int, code: str, message):
 @inquiry_router.post(
     "/visa-inquiry",
     auth=None,
-    response={200: VisaCardOut, 400: Error, 404: Error, 422: Error, 429: Error},
+    response=answers(200, VisaCardOut, 400, 404, 422, 429),
     summary="Inquire about a visa by its issued number and the sponsor's ID",
     tags=["inquiry"],
 )
@@ -220,12 +197,8 @@ def visa_inquiry(request, payload: InquiryIn):
     rate = settings.MUSANED_RATE_INQUIRY  # the inquiry page's limit, counted apart
     # django-ratelimit's counter and key, in one Redis round trip (docs/performance.md).
     if count_and_check(request, group="visa-inquiry", rate=rate, method="POST"):
-        response = _answer(
-            request,
-            429,
-            "rate_limited",
-            _("Too many requests. Please wait a while and try again."),
-        )
+        code = CoreErrorCode.RATE_LIMITED
+        response = _answer(request, 429, code, CORE_MESSAGES[code])
         response["Retry-After"] = str(_split_rate(rate)[1])
         return response
     card = services.visa_inquiry_public(
@@ -235,7 +208,7 @@ def visa_inquiry(request, payload: InquiryIn):
     # they are: Ninja's validation of a returned value would only re-check these dicts,
     # for about 0.1 ms a request (docs/performance.md). The JSON is byte for byte the same.
     if card is None:
-        return _answer(request, 404, "not_found", _("No visa matches these numbers."))
+        return _answer(request, 404, CoreErrorCode.NOT_FOUND, _("No visa matches these numbers."))
     return _api().create_response(request, card_out(card), status=200)
 
 

@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from musaned.core.captcha import CaptchaActionsMixin, VerificationCodeField
-from musaned.core.forms import Form
+from musaned.core.forms import Form, without_optional_mark
 from musaned.core.uploads import DocumentField
 from musaned.identity.fields import SaudiIdField
 from musaned.identity.saudi_id import normalize_digits
@@ -151,9 +151,20 @@ class WorkerForm(Form):
         return cleaned
 
 
-def _no_optional_mark(field: forms.Field) -> None:
-    """Not marked "(optional)": the field is needed unless another one is given."""
-    field.show_optional = False  # type: ignore[attr-defined]  # read by core/forms/field.html
+def _riyals(label, help_text) -> forms.DecimalField:
+    """An amount in riyals and halalas, typed left to right on the decimal keypad; not
+    marked "(optional)": the salary or the balance is needed (``FinanceForm.clean``)."""
+    field = forms.DecimalField(
+        label=label,
+        required=False,
+        min_value=0,
+        max_digits=12,
+        decimal_places=2,
+        help_text=help_text,
+    )
+    field.widget.attrs.update({"inputmode": "decimal", "dir": "ltr"})
+    without_optional_mark(field)
+    return field
 
 
 class FinanceForm(Form):
@@ -162,22 +173,8 @@ class FinanceForm(Form):
     proof_type = forms.ChoiceField(
         label=_("Financial proof"), choices=ProofType.choices, widget=forms.RadioSelect
     )
-    monthly_salary = forms.DecimalField(
-        label=_("Monthly salary (SAR)"),
-        required=False,
-        min_value=0,
-        max_digits=12,
-        decimal_places=2,
-        help_text=_("As on the salary certificate."),
-    )
-    bank_balance = forms.DecimalField(
-        label=_("Bank balance (SAR)"),
-        required=False,
-        min_value=0,
-        max_digits=12,
-        decimal_places=2,
-        help_text=_("As on the bank statement."),
-    )
+    monthly_salary = _riyals(_("Monthly salary (SAR)"), _("As on the salary certificate."))
+    bank_balance = _riyals(_("Bank balance (SAR)"), _("As on the bank statement."))
     proof_document = DocumentField(
         label=_("Salary certificate or bank statement"),
         required=False,
@@ -187,11 +184,8 @@ class FinanceForm(Form):
     def __init__(self, *args, application: VisaApplication, **kwargs):
         super().__init__(*args, **kwargs)
         self.application = application
-        for name in ("monthly_salary", "bank_balance"):
-            self.fields[name].widget.attrs.update({"inputmode": "decimal", "dir": "ltr"})
-            _no_optional_mark(self.fields[name])
-        # Required unless one is already attached (checked in clean()).
-        _no_optional_mark(self.fields["proof_document"])
+        # Not marked "(optional)": needed unless one is already attached (clean() checks).
+        without_optional_mark(self.fields["proof_document"])
         if application.proof_document:
             self.fields["proof_document"].help_text = _(
                 "A document is already attached. Upload another only to replace it."
@@ -203,7 +197,7 @@ class FinanceForm(Form):
                 required=False,
                 help_text=_("Needed for this occupation. PDF, JPG or PNG, up to 5 MB."),
             )
-            _no_optional_mark(self.fields["occupation_document"])
+            without_optional_mark(self.fields["occupation_document"])
 
     def clean(self) -> dict[str, Any]:
         super().clean()

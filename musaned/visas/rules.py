@@ -40,6 +40,31 @@ class Verdict:
         return {"rule": self.rule, "status": str(self.status)}
 
 
+@dataclass(frozen=True)
+class Rule:
+    """A rule's name and title, which each of its verdicts carries:
+    ``Rule("age", _("Minimum age")).fails(message, advice)``."""
+
+    name: str
+    title: str
+
+    def verdict(self, status: Status, message: str, advice: str = "") -> Verdict:
+        return Verdict(self.name, status, self.title, message, advice)
+
+    def passes(self, message: str) -> Verdict:
+        return self.verdict(Status.PASS, message)
+
+    def fails(self, message: str, advice: str = "") -> Verdict:
+        return self.verdict(Status.FAIL, message, advice)
+
+    def needs_info(self, message: str, advice: str = "") -> Verdict:
+        return self.verdict(Status.NEEDS_INFO, message, advice)
+
+    def review(self, message: str) -> Verdict:
+        """A person decides (the staff's quality check), after payment."""
+        return self.verdict(Status.REVIEW, message)
+
+
 @dataclass
 class Facts:
     """Everything the rules look at, gathered once."""
@@ -62,43 +87,32 @@ def _age(born: dt.date, today: dt.date) -> int:
 
 
 def rule_registry(f: Facts) -> Verdict:
-    title = _("Identity confirmed")
+    rule = Rule("registry", _("Identity confirmed"))
     if f.person is None:
-        return Verdict(
-            "registry",
-            Status.FAIL,
-            title,
+        return rule.fails(
             _("We could not confirm your identity with the national registry."),
             _("Call the unified number 920002866."),
         )
-    return Verdict("registry", Status.PASS, title, _("Your identity is confirmed."))
+    return rule.passes(_("Your identity is confirmed."))
 
 
 def rule_category(f: Facts) -> Verdict:
-    title = _("Applicant category")
+    rule = Rule("category", _("Applicant category"))
     if f.user.id_type == IdType.CITIZEN:
-        return Verdict("category", Status.PASS, title, _("You apply as a citizen."))
+        return rule.passes(_("You apply as a citizen."))
     if f.user.id_type == IdType.RESIDENT:
-        return Verdict("category", Status.PASS, title, _("You apply as a resident."))
-    return Verdict(
-        "category",
-        Status.FAIL,
-        title,
-        _("Only citizens and residents with an account can apply."),
-    )
+        return rule.passes(_("You apply as a resident."))
+    return rule.fails(_("Only citizens and residents with an account can apply."))
 
 
 def rule_age(f: Facts) -> Verdict:
-    title = _("Minimum age")
+    rule = Rule("age", _("Minimum age"))
     born = f.person.birth_date if f.person else f.user.birth_date
     if born is None:
-        return Verdict("age", Status.NEEDS_INFO, title, _("Your date of birth is not known."))
+        return rule.needs_info(_("Your date of birth is not known."))
     age, minimum = _age(born, f.today), f.rule_set.min_age
     if age >= minimum:
-        return Verdict(
-            "age",
-            Status.PASS,
-            title,
+        return rule.passes(
             ngettext(
                 "You are %(age)s year old; the minimum is %(min)s.",
                 "You are %(age)s years old; the minimum is %(min)s.",
@@ -110,10 +124,7 @@ def rule_age(f: Facts) -> Verdict:
         from_date = born.replace(year=born.year + minimum)
     except ValueError:  # born on 29 February
         from_date = dt.date(born.year + minimum, 3, 1)
-    return Verdict(
-        "age",
-        Status.FAIL,
-        title,
+    return rule.fails(
         ngettext(
             "Applicants must be at least %(min)s year old; you are %(age)s.",
             "Applicants must be at least %(min)s years old; you are %(age)s.",
@@ -125,30 +136,22 @@ def rule_age(f: Facts) -> Verdict:
 
 
 def rule_traffic(f: Facts) -> Verdict:
-    title = _("No unpaid traffic violations")
+    rule = Rule("traffic", _("No unpaid traffic violations"))
     if f.person is not None and f.person.unpaid_traffic_violations:
-        return Verdict(
-            "traffic",
-            Status.FAIL,
-            title,
+        return rule.fails(
             _("You have unpaid traffic violations."),
             _(
                 "Pay them (through SADAD or Absher), then check again. No fee is taken before this passes."
             ),
         )
-    return Verdict("traffic", Status.PASS, title, _("You have no unpaid traffic violations."))
+    return rule.passes(_("You have no unpaid traffic violations."))
 
 
 def rule_fee(f: Facts) -> Verdict:
-    title = _("Visa fee")
+    rule = Rule("fee", _("Visa fee"))
     if f.person is not None and f.person.disability_exemption:
-        return Verdict(
-            "fee", Status.PASS, title, _("No fee: you have a registered disability exemption.")
-        )
-    return Verdict(
-        "fee",
-        Status.PASS,
-        title,
+        return rule.passes(_("No fee: you have a registered disability exemption."))
+    return rule.passes(
         _("The fee is %(fee)s, paid through SADAD after you submit, before the decision.")
         % {"fee": _sar(f.rule_set.fee)},
     )
@@ -175,15 +178,12 @@ def _tier_text(tier: CapacityTier) -> str:
 
 
 def rule_capacity(f: Facts) -> Verdict:
-    title = _("Number of visas and financial capacity")
+    rule = Rule("capacity", _("Number of visas and financial capacity"))
     number = f.active_visas + 1
     tier = f.tiers.get((f.user.id_type, number))
     if tier is None:
         allowed = sum(1 for category, _n in f.tiers if category == f.user.id_type)
-        return Verdict(
-            "capacity",
-            Status.FAIL,
-            title,
+        return rule.fails(
             ngettext(
                 "You hold %(count)s active visa or application; %(allowed)s is the most allowed.",
                 "You hold %(count)s active visas or applications; %(allowed)s is the most allowed.",
@@ -195,26 +195,17 @@ def rule_capacity(f: Facts) -> Verdict:
     needs = _tier_text(tier)
     app = f.application
     if app is None or (app.monthly_salary is None and app.bank_balance is None):
-        return Verdict(
-            "capacity",
-            Status.NEEDS_INFO,
-            title,
+        return rule.needs_info(
             _("This would be your visa number %(n)s. It needs %(needs)s.")
             % {"n": number, "needs": needs},
             _("Declare your salary or balance in the application, with the document."),
         )
     if tier.met_by(salary=app.monthly_salary, balance=app.bank_balance):
-        return Verdict(
-            "capacity",
-            Status.PASS,
-            title,
+        return rule.passes(
             _("Visa number %(n)s: your declared income meets %(needs)s.")
             % {"n": number, "needs": needs},
         )
-    return Verdict(
-        "capacity",
-        Status.FAIL,
-        title,
+    return rule.fails(
         _("Visa number %(n)s needs %(needs)s; what you declared is less.")
         % {"n": number, "needs": needs},
         _("Correct the amounts if they are wrong, or add the other proof."),
@@ -224,13 +215,10 @@ def rule_capacity(f: Facts) -> Verdict:
 def rule_own_nationality(f: Facts) -> Verdict | None:
     if f.user.id_type != IdType.RESIDENT:
         return None
-    title = _("Worker's nationality")
+    rule = Rule("own_nationality", _("Worker's nationality"))
     app = f.application
     if app is None or app.nationality_id is None:
-        return Verdict(
-            "own_nationality",
-            Status.NEEDS_INFO,
-            title,
+        return rule.needs_info(
             _("Residents may not recruit a worker of their own nationality."),
             _("Choose another nationality in the application."),
         )
@@ -240,14 +228,11 @@ def rule_own_nationality(f: Facts) -> Verdict | None:
         and nationality is not None
         and nationality.code == f.person.nationality
     ):
-        return Verdict(
-            "own_nationality",
-            Status.FAIL,
-            title,
+        return rule.fails(
             _("Residents may not recruit a worker of their own nationality."),
             _("Choose another nationality."),
         )
-    return Verdict("own_nationality", Status.PASS, title, _("The worker's nationality is allowed."))
+    return rule.passes(_("The worker's nationality is allowed."))
 
 
 def _occupation(f: Facts) -> Occupation | None:
@@ -260,17 +245,12 @@ def rule_gender(f: Facts) -> Verdict | None:
     app, occupation = f.application, _occupation(f)
     if app is None or occupation is None:
         return None
-    title = _("Worker's gender")
+    rule = Rule("gender", _("Worker's gender"))
     if not app.worker_gender:
-        return Verdict("gender", Status.NEEDS_INFO, title, _("Choose the worker's gender."))
+        return rule.needs_info(_("Choose the worker's gender."))
     if app.worker_gender in occupation.genders:
-        return Verdict(
-            "gender", Status.PASS, title, _("This occupation is open to the chosen gender.")
-        )
-    return Verdict(
-        "gender",
-        Status.FAIL,
-        title,
+        return rule.passes(_("This occupation is open to the chosen gender."))
+    return rule.fails(
         _("This occupation is not open to the chosen gender."),
         _("Choose the other gender or another occupation."),
     )
@@ -280,20 +260,14 @@ def rule_document(f: Facts) -> Verdict | None:
     app, occupation = f.application, _occupation(f)
     if app is None or occupation is None or not occupation.needs_document:
         return None
-    title = _("Occupation document")
+    rule = Rule("document", _("Occupation document"))
     name = occupation.document_name
     if not app.occupation_document:
-        return Verdict(
-            "document",
-            Status.NEEDS_INFO,
-            title,
+        return rule.needs_info(
             _("This occupation needs a %(document)s.") % {"document": name},
             _("Upload it in the application."),
         )
-    return Verdict(
-        "document",
-        Status.REVIEW,
-        title,
+    return rule.review(
         _(
             "A staff member reads your %(document)s before the visa is issued, usually within 24 hours."
         )

@@ -5,7 +5,7 @@ import datetime as dt
 from django.db.models import Q, QuerySet
 
 from musaned.accounts.models import User
-from musaned.core.errors import NotFound
+from musaned.core.errors import CoreErrorCode, core_error
 from musaned.visas.models import RuleSet, VisaApplication, VisaState
 
 
@@ -55,10 +55,11 @@ def applications_numbered_for(*, actor: User, number: str) -> QuerySet[VisaAppli
 
 
 def application_get_for(*, actor: User, reference: str) -> VisaApplication:
-    """One of the actor's applications by its request number; anyone else's is NotFound."""
+    """One of the actor's applications by its request number; anyone else's is NotFound
+    (``not_found``, "Not found.": the page's 404, the API's answer)."""
     application = applications_for(actor=actor).filter(reference=reference).first()
     if application is None:
-        raise NotFound("not_found", "not found")
+        raise core_error(CoreErrorCode.NOT_FOUND)
     return application
 
 

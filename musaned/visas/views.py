@@ -1,18 +1,17 @@
 """Visa pages: eligibility, the application steps, my visas, the e-visa, cancellation."""
 
+from functools import wraps
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
-from django_ratelimit.decorators import ratelimit
 
-from musaned.core.captcha import unless_captcha_action
+from musaned.core.captcha import captcha_form_page
 from musaned.core.errors import ApplicationError, NotFound
-from musaned.core.ratelimits import client_key, rate
 from musaned.core.uploads import download_response
 from musaned.identity.registry import get_registry
 from musaned.identity.saudi_id import IdType
@@ -80,11 +79,39 @@ def application_new(request):
     return redirect("visas:step_worker", reference=application.reference)
 
 
-def _editable_or_redirect(request, application):
-    if Action.UPDATE not in actions_of(application, request.user):
-        messages.info(request, _("This request was submitted and can no longer be changed."))
-        return redirect("visas:detail", reference=application.reference)
-    return None
+def _draft_step(view):
+    """A step of the application (GET and POST): the view gets the owner's application
+    (anyone else's is a 404); one that can no longer be changed goes to its page instead."""
+
+    @require_http_methods(["GET", "POST"])
+    @wraps(view)
+    def step(request, reference):
+        application = _get(request, reference)
+        if Action.UPDATE not in actions_of(application, request.user):
+            messages.info(request, _("This request was submitted and can no longer be changed."))
+            return redirect("visas:detail", reference=application.reference)
+        return view(request, application)
+
+    return step
+
+
+# The application's steps, in order: the page of each is ``visas/step_<name>.html``.
+STEPS = ("worker", "finance", "review")
+
+
+def _step_page(request, step: str, application, form, **context):
+    """A step's page: its form, the application and the step's number (1 to 3)."""
+    return render(
+        request,
+        f"visas/step_{step}.html",
+        {"form": form, "application": application, "step_number": STEPS.index(step) + 1, **context},
+    )
+
+
+def _saved(application, *names: str) -> dict:
+    """What the application holds for the fields ``names``, as a step form's initial
+    values (a catalogue choice by its key)."""
+    return {name: application.serializable_value(name) for name in names}
 
 
 def _owner_nationality(user) -> str | None:
@@ -94,11 +121,8 @@ def _owner_nationality(user) -> str | None:
     return person.nationality if person else None
 
 
-@require_http_methods(["GET", "POST"])
-def step_worker(request, reference):
-    application = _get(request, reference)
-    if response := _editable_or_redirect(request, application):
-        return response
+@_draft_step
+def step_worker(request, application):
     nationality = _owner_nationality(request.user)
     if request.method == "POST" and WorkerForm.REFRESH in request.POST:
         # Without the page's script: the same choices again, with the genders the chosen
@@ -112,31 +136,17 @@ def step_worker(request, reference):
             services.visa_application_update(
                 application=application, actor=request.user, **form.cleaned_data
             )
-            return redirect("visas:step_finance", reference=reference)
+            return redirect("visas:step_finance", reference=application.reference)
     else:
-        form = WorkerForm(
-            owner_nationality=nationality,
-            initial={
-                "occupation": application.occupation_id,
-                "nationality": application.nationality_id,
-                "worker_gender": application.worker_gender,
-                "arrival_point": application.arrival_point_id,
-            },
-        )
-    return render(
-        request,
-        "visas/step_worker.html",
-        {"form": form, "application": application, "step_number": 1},
-    )
+        initial = _saved(application, "occupation", "nationality", "worker_gender", "arrival_point")
+        form = WorkerForm(owner_nationality=nationality, initial=initial)
+    return _step_page(request, "worker", application, form)
 
 
-@require_http_methods(["GET", "POST"])
-def step_finance(request, reference):
-    application = _get(request, reference)
-    if response := _editable_or_redirect(request, application):
-        return response
+@_draft_step
+def step_finance(request, application):
     if application.occupation_id is None:
-        return redirect("visas:step_worker", reference=reference)
+        return redirect("visas:step_worker", reference=application.reference)
     if request.method == "POST":
         form = FinanceForm(request.POST, request.FILES, application=application)
         if form.is_valid():
@@ -152,29 +162,16 @@ def step_finance(request, reference):
                     fields[name] = upload
                     fields[f"{name}_type"] = upload.sniffed_type
             services.visa_application_update(application=application, actor=request.user, **fields)
-            return redirect("visas:step_review", reference=reference)
+            return redirect("visas:step_review", reference=application.reference)
     else:
-        form = FinanceForm(
-            application=application,
-            initial={
-                "proof_type": application.proof_type,
-                "monthly_salary": application.monthly_salary,
-                "bank_balance": application.bank_balance,
-            },
-        )
-    return render(
-        request,
-        "visas/step_finance.html",
-        {"form": form, "application": application, "step_number": 2},
-    )
+        initial = _saved(application, "proof_type", "monthly_salary", "bank_balance")
+        form = FinanceForm(application=application, initial=initial)
+    return _step_page(request, "finance", application, form)
 
 
-@require_http_methods(["GET", "POST"])
-def step_review(request, reference):
+@_draft_step
+def step_review(request, application):
     """The review page: every rule's verdict again, the declaration, and submit."""
-    application = _get(request, reference)
-    if response := _editable_or_redirect(request, application):
-        return response
     error = None
     if request.method == "POST":
         form = DeclarationForm(request.POST)
@@ -190,25 +187,19 @@ def step_review(request, reference):
                 error = exc.message
                 form.add_error(None, exc.message)
             else:
-                return redirect("visas:detail", reference=reference)
+                return redirect("visas:detail", reference=application.reference)
     else:
-        form = DeclarationForm(initial={"declaration": application.declaration})
+        form = DeclarationForm(initial=_saved(application, "declaration"))
     verdicts = rules.evaluate(user=request.user, application=application)
-    return render(
-        request,
-        "visas/step_review.html",
-        {
-            "form": form,
-            "application": application,
-            "verdicts": verdicts,
-            "missing": missing_parts(application),
-            "actions": actions_of(application, request.user),
-            "fee": rules.fee_for(rules.gather(user=request.user, application=application)),
-            "error": error,
-            "step_number": 3,
-            **_verdict_summary(verdicts),
-        },
-    )
+    context = {
+        "verdicts": verdicts,
+        "missing": missing_parts(application),
+        "actions": actions_of(application, request.user),
+        "fee": rules.fee_for(rules.gather(user=request.user, application=application)),
+        "error": error,
+        **_verdict_summary(verdicts),
+    }
+    return _step_page(request, "review", application, form, **context)
 
 
 @require_safe
@@ -321,15 +312,7 @@ def document(request, reference, kind):
     )
 
 
-@login_not_required
-@never_cache
-@require_http_methods(["GET", "POST"])
-@ratelimit(
-    key=client_key,
-    rate=unless_captcha_action(rate("MUSANED_RATE_INQUIRY")),
-    method="POST",
-    block=True,
-)
+@captcha_form_page("MUSANED_RATE_INQUIRY")
 def public_inquiry(request):
     """Inquiry by issued number, for anyone: two numbers and the verification code, by POST."""
     card, searched = None, False

@@ -27,7 +27,7 @@ from musaned.accounts.views.codes import code_page, code_reused_message, resend_
 from musaned.accounts.views.registration import ACTIVATION_KEY
 from musaned.core.audit import client_ip
 from musaned.core.cache import shared_cache_required
-from musaned.core.captcha import unless_captcha_action
+from musaned.core.captcha import captcha_form_page
 from musaned.core.ratelimits import client_key, count_and_check, rate
 
 LOGIN_KEY = "login"
@@ -234,15 +234,7 @@ def logout_view(request):
     return redirect("core:home")
 
 
-@login_not_required
-@never_cache
-@require_http_methods(["GET", "POST"])
-@ratelimit(
-    key=client_key,
-    rate=unless_captcha_action(rate("MUSANED_RATE_PASSWORD_RESET")),
-    method="POST",
-    block=True,
-)
+@captcha_form_page("MUSANED_RATE_PASSWORD_RESET")
 def password_forgot(request):
     """Ask for a reset code. The answer is the same whether or not the ID has an account."""
     if request.method == "POST":

@@ -9,6 +9,7 @@ an account (its owner is told by SMS instead: services.registration_code_send).
 
 import dataclasses
 import datetime as dt
+from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
@@ -88,6 +89,26 @@ def _guard(request, step: str):
     return None
 
 
+def _wizard_step(step: str):
+    """A step of the wizard (open without signing in, never cached, GET and POST): the
+    view runs once every step before it is done, else the person goes to the first one
+    that is not (``_guard``)."""
+
+    def decorate(view):
+        @login_not_required
+        @never_cache
+        @require_http_methods(["GET", "POST"])
+        @wraps(view)
+        def page(request):
+            if response := _guard(request, step):
+                return response
+            return view(request)
+
+        return page
+
+    return decorate
+
+
 def _next(request, step: str):
     state = _state(request)
     if request.GET.get("return") == "review" and not _first_missing(state):
@@ -134,11 +155,8 @@ def register_start(request):
     return redirect("accounts:register_identity")
 
 
-@login_not_required
-@never_cache
-@require_http_methods(["GET", "POST"])
+@_wizard_step("identity")
 def register_identity(request):
-    request.personal_page = True
     state = _state(request)
     if request.method == "POST":
         form = IdentityForm(request.POST)
@@ -172,12 +190,8 @@ def register_identity(request):
     return _render(request, "identity", form)
 
 
-@login_not_required
-@never_cache
-@require_http_methods(["GET", "POST"])
+@_wizard_step("verify")
 def register_verify(request):
-    if response := _guard(request, "verify"):
-        return response
     if request.method == "POST":
         form = VerificationForm(request.POST)
         if form.is_valid():
@@ -190,12 +204,8 @@ def register_verify(request):
     return _render(request, "verify", form)
 
 
-@login_not_required
-@never_cache
-@require_http_methods(["GET", "POST"])
+@_wizard_step("account")
 def register_account(request):
-    if response := _guard(request, "account"):
-        return response
     state = _state(request)
     saved = state.get("account", {})
     kwargs = {"identity": state["identity"], "has_password": bool(saved.get("password_hash"))}
@@ -216,12 +226,8 @@ def register_account(request):
     return _render(request, "account", form)
 
 
-@login_not_required
-@never_cache
-@require_http_methods(["GET", "POST"])
+@_wizard_step("contact")
 def register_contact(request):
-    if response := _guard(request, "contact"):
-        return response
     state = _state(request)
     if request.method == "POST":
         form = ContactForm(request.POST)
@@ -262,12 +268,8 @@ def _registration(state: dict) -> services.Registration:
     )
 
 
-@login_not_required
-@never_cache
-@require_http_methods(["GET", "POST"])
+@_wizard_step("review")
 def register_review(request):
-    if response := _guard(request, "review"):
-        return response
     state = _state(request)
     registration = _registration(state)
     if request.method == "POST":
