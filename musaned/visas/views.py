@@ -41,7 +41,7 @@ def _get(request, reference):
 def _verdict_summary(verdicts) -> dict:
     return {
         "failing": sum(v.status == rules.Status.FAIL for v in verdicts),
-        "missing": sum(v.status == rules.Status.NEEDS_INFO for v in verdicts),
+        "needs_info": sum(v.status == rules.Status.NEEDS_INFO for v in verdicts),
     }
 
 

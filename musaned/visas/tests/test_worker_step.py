@@ -87,3 +87,13 @@ def test_a_saved_women_only_occupation_comes_back_with_male_disabled(page, draft
     )
     html = page.get(f"/visas/{draft.reference}/worker/").text
     assert radios(html) == {"M": {"disabled"}, "F": {"checked"}}
+
+
+def test_the_review_step_lists_what_is_still_missing_in_arabic(page, draft):
+    # A draft with nothing filled in: the review names each missing part (it used to say
+    # "Still missing: 1", a count of the rules waiting for information).
+    html = page.get(f"/visas/{draft.reference}/review/").text
+    notice = re.search(r'<p class="notice notice--warning">(.*?)</p>', html, re.S).group(1)
+    assert notice.strip().startswith("ما زال ينقص:")
+    for part in ("المهنة", "جنسية العامل", "منفذ الوصول"):
+        assert part in notice
