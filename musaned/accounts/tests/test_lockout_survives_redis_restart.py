@@ -19,8 +19,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.test import Client, override_settings
 
-from musaned.accounts.models import User
-from musaned.accounts.tests.conftest import CAPTCHA, PASSWORD
+from musaned.accounts.tests.factories import CAPTCHA, PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -124,9 +123,9 @@ def _sign_in(client, username, password):
     return client.post("/login/", {"username": username, "password": password, **CAPTCHA})
 
 
-def test_a_lockout_and_a_paused_client_survive_a_redis_restart(persistent_redis, active_user):
+def test_a_lockout_and_a_paused_client_survive_a_redis_restart(persistent_redis, abdullah):
     for n in range(SPRAY_LIMIT):
-        User.objects.create_user(username=f"person{n}", password=PASSWORD)
+        UserFactory(username=f"person{n}")
     attacker = Client(REMOTE_ADDR="203.0.113.9")
     for _ in range(settings.AXES_FAILURE_LIMIT):
         _sign_in(attacker, "abdullah", "Not-the-password-1")

@@ -10,9 +10,9 @@ import pytest
 from musaned.core import locks
 from musaned.identity.models import RegistryPerson
 from musaned.payments.selectors import bill_for
+from musaned.payments.tests.fakes import pay
 from musaned.visas import services
-from musaned.visas.tests.conftest import complete_draft
-from musaned.visas.tests.test_services import pay
+from musaned.visas.tests.factories import complete_draft
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -1,16 +1,14 @@
 """Applying, paying, the automatic decision, re-check, cancellation with refund."""
 
 import datetime as dt
-import json
-import time
 from decimal import Decimal
 from unittest import mock
 
 import pytest
 import time_machine
-from django.conf import settings
 from django.utils import timezone
 
+from musaned.accounts.tests.factories import StaffFactory
 from musaned.core.errors import InvalidTransition
 from musaned.core.models import AuditEvent
 from musaned.identity.models import RegistryPerson
@@ -18,40 +16,15 @@ from musaned.notifications import sms
 from musaned.notifications.models import Notification
 from musaned.payments.models import PaymentEvent
 from musaned.payments.selectors import bill_for
-from musaned.payments.services import bill_payment_callback
-from musaned.payments.signatures import sign
+from musaned.payments.tests.fakes import pay
 from musaned.visas import services
 from musaned.visas.errors import VisaError
 from musaned.visas.models import VisaApplication, VisaState
 from musaned.visas.presenters import timeline_for
-from musaned.visas.tests.conftest import complete_draft
+from musaned.visas.tests.factories import complete_draft, submitted
 from musaned.visas.workflow import MACHINE
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def pay(bill, *, event_id="evt-1", amount=None):
-    body = json.dumps(
-        {
-            "event_id": event_id,
-            "bill_number": bill.number,
-            "amount": str(amount if amount is not None else bill.amount),
-            "kind": "payment",
-            "paid_at": "2026-11-25T10:00:00Z",
-        }
-    ).encode()
-    timestamp = str(int(time.time()))
-    return bill_payment_callback(
-        raw_body=body,
-        timestamp=timestamp,
-        signature=sign(settings.PAYMENT_WEBHOOK_SECRET, timestamp, body),
-    )
-
-
-def submitted(owner, **overrides):
-    return services.visa_application_submit(
-        application=complete_draft(owner, **overrides), actor=owner
-    )
 
 
 def test_eligible_citizen_pays_and_the_visa_is_issued_at_once(citizen):
@@ -100,9 +73,7 @@ def test_document_occupation_goes_to_quality_check_and_a_reviewer_decides(
     pay(bill_for(application))
     application.refresh_from_db()
     assert application.state == VisaState.IN_REVIEW
-    reviewer = django_user_model.objects.create_user(
-        username="reviewer", password="x", is_staff=True
-    )
+    reviewer = StaffFactory(username="reviewer")
     with pytest.raises(VisaError):
         services.visa_application_review(application=application, actor=reviewer, approve=True)
     reviewer.user_permissions.add(Permission.objects.get(codename="decide_visaapplication"))
@@ -209,9 +180,7 @@ def test_a_rejected_request_shows_the_failing_rule_and_how_to_fix_it(citizen, cl
     assert f'action="/en/visas/{application.reference}/recheck/"' in page
 
 
-def test_the_owners_timeline_has_the_rows_lines_and_not_what_staff_did_for_themselves(
-    citizen, django_user_model
-):
+def test_the_owners_timeline_has_the_rows_lines_and_not_what_staff_did_for_themselves(citizen):
     from django.db import transaction
 
     from musaned.core.audit import audit
@@ -219,7 +188,7 @@ def test_the_owners_timeline_has_the_rows_lines_and_not_what_staff_did_for_thems
 
     application = submitted(citizen)
     pay(bill_for(application))
-    staff = django_user_model.objects.create_user(username="clerk", password="x", is_staff=True)
+    staff = StaffFactory(username="clerk")
     with transaction.atomic():
         audit("backoffice.visa_viewed", actor=staff, target=application)
     entries = timeline_for(application)
