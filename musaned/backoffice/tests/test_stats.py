@@ -20,13 +20,12 @@ from musaned.complaints import services as complaint_services
 from musaned.complaints.models import Complaint
 from musaned.core.audit import audit
 from musaned.core.models import AuditEvent
-from musaned.identity.models import RegistryPerson
 from musaned.payments.selectors import bill_for
 from musaned.payments.tests.fakes import pay
 from musaned.visas import rules
 from musaned.visas import services as visa_services
 from musaned.visas.models import VisaApplication, VisaState
-from musaned.visas.tests.factories import complete_draft
+from musaned.visas.tests.factories import complete_draft, traffic_violations
 
 pytestmark = pytest.mark.django_db
 
@@ -98,12 +97,6 @@ def submit(owner, **overrides) -> VisaApplication:
     return visa_services.visa_application_submit(application=draft, actor=owner)
 
 
-def traffic_violations(owner, unpaid: bool):
-    RegistryPerson.objects.filter(national_id=owner.national_id).update(
-        unpaid_traffic_violations=unpaid
-    )
-
-
 @pytest.fixture
 def visas(citizen, exempt, reviewer):
     """Issued: 20 Oct (before the period), 20 Nov ×2, 22 Nov, 24 Nov. Rejected by the
@@ -123,10 +116,10 @@ def visas(citizen, exempt, reviewer):
     with time_machine.travel(at(11, 21), tick=False):
         # A traffic violation reported after submission: the rules reject at payment.
         fixed_later = submit(mohammed)
-        traffic_violations(mohammed, True)
+        traffic_violations(mohammed, unpaid=True)
         pay(bill_for(fixed_later), event_id="evt-2")
     with time_machine.travel(at(11, 22), tick=False):
-        traffic_violations(mohammed, False)
+        traffic_violations(mohammed, unpaid=False)
         # Issued on re-check: its verdicts now all pass, yet the rejection still counts.
         visa_services.visa_application_recheck(application=fixed_later, actor=mohammed)
     with time_machine.travel(at(11, 23), tick=False):

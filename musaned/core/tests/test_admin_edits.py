@@ -69,6 +69,19 @@ def _form(rule_set: RuleSet, **changes) -> dict:
     return data
 
 
+def _tier_form(tier: CapacityTier, *, min_salary: str) -> dict:
+    """The rule set's one capacity tier, sent back with ``min_salary``."""
+    return {
+        "tiers-TOTAL_FORMS": "1",
+        "tiers-INITIAL_FORMS": "1",
+        "tiers-0-id": str(tier.pk),
+        "tiers-0-rule_set": str(tier.rule_set_id),
+        "tiers-0-category": "citizen",
+        "tiers-0-visa_number": "1",
+        "tiers-0-min_salary": min_salary,
+    }
+
+
 TODAY = dt.date(2026, 11, 25)
 
 
@@ -123,18 +136,7 @@ def test_the_tiers_of_a_rule_set_in_force_cannot_change(as_root):
     tier = CapacityTier.objects.create(
         rule_set=rule_set, category="citizen", visa_number=1, min_salary=Decimal("5000")
     )
-    data = _form(
-        rule_set,
-        **{
-            "tiers-TOTAL_FORMS": "1",
-            "tiers-INITIAL_FORMS": "1",
-            "tiers-0-id": str(tier.pk),
-            "tiers-0-rule_set": str(rule_set.pk),
-            "tiers-0-category": "citizen",
-            "tiers-0-visa_number": "1",
-            "tiers-0-min_salary": "1",
-        },
-    )
+    data = _form(rule_set, **_tier_form(tier, min_salary="1"))
     assert as_root.post(f"/en/admin/visas/ruleset/{rule_set.pk}/change/", data).status_code == 403
     tier.refresh_from_db()
     assert tier.min_salary == Decimal("5000")
@@ -148,15 +150,7 @@ def test_a_future_rule_set_is_edited_with_an_audit_row_of_old_and_new_values(as_
     data = _form(
         rule_set,
         fee="2500.00",
-        **{
-            "tiers-TOTAL_FORMS": "1",
-            "tiers-INITIAL_FORMS": "1",
-            "tiers-0-id": str(tier.pk),
-            "tiers-0-rule_set": str(rule_set.pk),
-            "tiers-0-category": "citizen",
-            "tiers-0-visa_number": "1",
-            "tiers-0-min_salary": "6000",
-        },
+        **_tier_form(tier, min_salary="6000"),
     )
     response = as_root.post(f"/en/admin/visas/ruleset/{rule_set.pk}/change/", data)
     assert response.status_code == 302, response.content.decode()[:2000]

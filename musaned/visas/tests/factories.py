@@ -76,3 +76,13 @@ def issued_visa(owner, **overrides) -> VisaApplication:
         application.refresh_from_db()
     assert application.state == VisaState.ISSUED, application.state
     return application
+
+
+def traffic_violations(owner, *, unpaid: bool) -> None:
+    """The traffic system reports ``owner``'s unpaid violations (or that they are paid)
+    to the registry the rules read."""
+    from musaned.identity.models import RegistryPerson
+
+    RegistryPerson.objects.filter(national_id=owner.national_id).update(
+        unpaid_traffic_violations=unpaid
+    )
