@@ -1,20 +1,16 @@
 """The API against its own OpenAPI description (schemathesis), with two users:
 no server error, no answer outside the schema, and user A's objects are 404 to user B."""
 
-import importlib
-
 import pytest
 import schemathesis
-from django.apps import apps
 from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis import checks
 
-from musaned.api.services import api_token_create
 from musaned.visas import services
-from musaned.visas.tests.conftest import complete_draft, make_beneficiary
+from musaned.visas.tests.factories import complete_draft
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
 
@@ -39,16 +35,14 @@ def _keep_the_test_connection():
 
 
 @pytest.fixture
-def users(registry):
+def users(catalogues, exempt, resident, token_for):
     """User A with a draft, a submitted request and an issued visa; user B with nothing."""
-    importlib.import_module("musaned.visas.migrations.0002_catalogues").load(apps, None)
-    a = make_beneficiary("1000000016", "noura")  # fee exempt: issued on submit
-    b = make_beneficiary("2000000006", "ahmed")
+    a, b = exempt, resident  # A is fee exempt: issued on submit
     drafts = [complete_draft(a), complete_draft(a)]
     services.visa_application_submit(application=drafts[1], actor=a)
     return {
-        "a": {"Authorization": f"Bearer {api_token_create(user=a, name='a')[1]}"},
-        "b": {"Authorization": f"Bearer {api_token_create(user=b, name='b')[1]}"},
+        "a": {"Authorization": f"Bearer {token_for(a, 'a')}"},
+        "b": {"Authorization": f"Bearer {token_for(b, 'b')}"},
         "a_references": [d.reference for d in drafts],
     }
 

@@ -7,15 +7,14 @@ axe-core. A test ends with ``site.assert_accessible()``, which fails on any seri
 critical axe violation met on the way.
 """
 
-import importlib
 import io
 import os
 import re
 from pathlib import Path
 
 import pytest
-from django.apps import apps
-from django.utils import timezone
+from django.utils import translation
+from django.utils.translation import gettext
 
 # Playwright's sync API runs an event loop in the test thread (the test settings set it too).
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -377,42 +376,64 @@ def resident(registry):
     return RESIDENT
 
 
-# --- beneficiaries with open accounts, for the visa pages ---------------------------------
-PASSWORD = "Musaned-browser-2026"
+# --- beneficiaries and staff with open accounts (the factories' password) ----------------
 
 
-@pytest.fixture
-def catalogues(transactional_db):
-    """The data migration's catalogues (a transactional test starts from an empty database)."""
-    importlib.import_module("musaned.visas.migrations.0002_catalogues").load(apps, None)
-
-
-def beneficiary(national_id: str, username: str):
-    from musaned.accounts.models import User
+def beneficiary(national_id: str, username: str | None = None):
+    """A demo registry person's open account, named and told in the language they read the
+    site in: Arabic for a citizen, English for a resident."""
+    from musaned.accounts.tests.factories import BeneficiaryFactory
     from musaned.identity.demo import registry_rows
 
     row = next(r for r in registry_rows() if r["national_id"] == national_id)
-    return User.objects.create_user(
+    language = "ar" if row["id_type"] == "citizen" else "en"
+    return BeneficiaryFactory(
+        person=national_id,
+        **({"username": username} if username else {}),
+        first_name=row[f"first_name_{language}"],
+        last_name=row[f"family_name_{language}"],
+        preferred_language=language,
+    )
+
+
+def staff(username: str, role: str, mobile: str):
+    """A staff member in ``role`` who reads the back office in English."""
+    from musaned.accounts.tests.factories import StaffFactory
+
+    return StaffFactory(
         username=username,
-        password=PASSWORD,
-        national_id=national_id,
-        id_type=row["id_type"],
-        first_name=row["first_name_ar"] if row["id_type"] == "citizen" else row["first_name_en"],
-        last_name=row["family_name_ar"] if row["id_type"] == "citizen" else row["family_name_en"],
-        birth_date=row["birth_date"],
-        email=f"{username}@example.com",
-        mobile=row["mobile"],
-        activated_at=timezone.now(),
-        preferred_language="ar" if row["id_type"] == "citizen" else "en",
+        first_name=username.title(),
+        last_name="Demo",
+        mobile=mobile,
+        preferred_language="en",
+        roles=[role],
     )
 
 
 def sign_in(site, user, last_sms_code):
+    """The password, then the code from the SMS; ends on the hub."""
+    from musaned.accounts.tests.factories import PASSWORD
+
     site.goto("/login/", "login")
     site.log_in(user.username, PASSWORD, "login-code")
     site.fill(code=last_sms_code(user.mobile))
     site.submit("hub")
     site.expect_path("/services/")
+
+
+@pytest.fixture
+def issued(registry, catalogues):
+    """Noura's issued visa (fee exempt, so issued on submit): something to find."""
+    from musaned.visas.tests.factories import issued_visa
+
+    owner = beneficiary("1000000016", "noura")
+    return owner, issued_visa(owner)
+
+
+def translated(lang: str, message: str) -> str:
+    """``message`` as the site says it in ``lang``."""
+    with translation.override(lang):
+        return gettext(message)
 
 
 # --- the SADAD simulator calls back to the live server ---------------------------------

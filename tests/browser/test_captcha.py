@@ -5,22 +5,9 @@ sends the form. Arabic and English."""
 
 import pytest
 
-from tests.browser.conftest import beneficiary
-
 pytestmark = [pytest.mark.browser]
 
 KEY = "input[name=captcha_0]"
-
-
-@pytest.fixture
-def issued(registry, catalogues):
-    """Noura's issued visa (fee exempt, so issued on submit): something to find."""
-    from musaned.visas import services
-    from musaned.visas.tests.conftest import complete_draft
-
-    owner = beneficiary("1000000016", "noura")
-    application = services.visa_application_submit(application=complete_draft(owner), actor=owner)
-    return owner, application
 
 
 def key_of(site) -> str:

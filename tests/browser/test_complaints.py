@@ -4,47 +4,18 @@ resolves, the citizen rates it; a late complaint is escalated by the job and wai
 supervisor's queue."""
 
 import datetime as dt
-import importlib
 import io
 
 import pytest
 import time_machine
-from django.apps import apps
-from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.utils import timezone
 
 from musaned.complaints.models import Complaint, ComplaintState
-from musaned.core.tests.documents import minimal_pdf
-from tests.browser.conftest import PASSWORD, beneficiary, sign_in
+from musaned.core.tests.documents import PDF
+from tests.browser.conftest import beneficiary, sign_in, staff
 
 pytestmark = [pytest.mark.browser]
-
-PDF = minimal_pdf()  # a real one-page PDF: uploads are parsed (issue 10)
-
-
-@pytest.fixture
-def complaint_data(transactional_db):
-    """The service level and the staff roles from their data migrations."""
-    for migration in ("0002_service_level", "0003_staff_roles"):
-        importlib.import_module(f"musaned.complaints.migrations.{migration}").load(apps, None)
-
-
-def staff(username: str, role: str, mobile: str):
-    from musaned.accounts.models import User
-
-    user = User.objects.create_user(
-        username=username,
-        password=PASSWORD,
-        first_name=username.title(),
-        last_name="Demo",
-        is_staff=True,
-        mobile=mobile,
-        activated_at=timezone.now(),
-        preferred_language="en",
-    )
-    user.groups.add(Group.objects.get(name=role))
-    return user
 
 
 def act(site, action: str, step: str, **fields: str) -> None:
@@ -55,7 +26,7 @@ def act(site, action: str, step: str, **fields: str) -> None:
 
 
 def test_citizen_and_officer_settle_a_complaint(
-    registry, catalogues, complaint_data, open_site, last_sms_code
+    registry, catalogues, service_level, staff_roles, open_site, last_sms_code
 ):
     citizen = beneficiary("1000000008", "mohammed")
     officer = staff("officer", "complaints officer", "+966500000091")
@@ -134,7 +105,7 @@ def test_citizen_and_officer_settle_a_complaint(
 
 
 def test_a_late_complaint_is_escalated_and_waits_for_the_supervisor(
-    registry, catalogues, complaint_data, open_site, last_sms_code
+    registry, catalogues, service_level, staff_roles, open_site, last_sms_code
 ):
     from musaned.complaints.services import complaint_submit
 

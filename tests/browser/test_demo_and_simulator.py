@@ -4,10 +4,8 @@ bill owner's own payment link (musaned/core/ports.py, musaned/payments/views.py)
 import re
 
 import pytest
-from django.utils import translation
-from django.utils.translation import gettext
 
-from tests.browser.conftest import beneficiary, sign_in
+from tests.browser.conftest import beneficiary, sign_in, translated
 
 pytestmark = [pytest.mark.browser]
 
@@ -15,16 +13,11 @@ BANNER = "Demonstration — no real payments"
 NOT_FOUND = "No bill has this number."
 
 
-def text(lang: str, message: str) -> str:
-    with translation.override(lang):
-        return gettext(message)
-
-
 def assert_banner(site, step: str) -> None:
     banner = site.page.locator("header.site-header .demo-banner")
     assert banner.count() == 1, f"{step}: no demonstration banner on {site.page.url}"
     assert banner.is_visible()
-    assert text(site.lang, BANNER) in banner.inner_text()
+    assert translated(site.lang, BANNER) in banner.inner_text()
 
 
 @pytest.fixture
@@ -36,11 +29,10 @@ def demo(settings):
 def owners_bill(registry, catalogues):
     """A submitted visa request of abdullah's, waiting for its fee."""
     from musaned.payments.selectors import bill_for
-    from musaned.visas import services
-    from musaned.visas.tests.conftest import complete_draft
+    from musaned.visas.tests.factories import submitted
 
     owner = beneficiary("1000000040", "abdullah")
-    application = services.visa_application_submit(application=complete_draft(owner), actor=owner)
+    application = submitted(owner)
     return owner, application, bill_for(application)
 
 
@@ -63,7 +55,7 @@ def assert_not_found(site, step: str, bill) -> None:
     site.screenshot(step)
     site.run_axe(step)
     body = site.page.locator("body").inner_text()
-    assert text("ar", NOT_FOUND) in body and text("en", NOT_FOUND) in body
+    assert translated("ar", NOT_FOUND) in body and translated("en", NOT_FOUND) in body
     assert bill.number not in body
     assert site.page.locator("form[action*='/pay/']").count() == 0
 
@@ -95,15 +87,14 @@ def test_a_demonstration_says_so_on_every_page(
     # The simulator's own page says it too, in both languages.
     from musaned.payments.gateway import get_gateway
     from musaned.payments.selectors import bill_for
-    from musaned.visas import services
-    from musaned.visas.tests.conftest import complete_draft
+    from musaned.visas.tests.factories import submitted
 
-    application = services.visa_application_submit(application=complete_draft(user), actor=user)
+    application = submitted(user)
     site.page.goto(site.base_url + get_gateway().payment_url(bill_for(application)))
     site.screenshot("simulator")
     site.run_axe("simulator")
     header = site.page.locator("header.sim-banner").inner_text()
-    assert text("ar", BANNER) in header and text("en", BANNER) in header
+    assert translated("ar", BANNER) in header and translated("en", BANNER) in header
     site.narrow("simulator")
     site.assert_accessible()
 
@@ -125,7 +116,7 @@ def test_a_bill_number_alone_pays_nothing_signed_out_or_as_another_user(
     for key in ("", "0" * 32):
         answer = post_pay(stranger, bill, key)
         assert answer.status == 404
-        assert text("en", NOT_FOUND) in answer.text()
+        assert translated("en", NOT_FOUND) in answer.text()
     stranger.assert_accessible()
 
     # Another beneficiary, signed in, with the same number.

@@ -2,19 +2,9 @@
 
 import pytest
 
-from tests.browser.conftest import beneficiary, sign_in
+from tests.browser.conftest import sign_in
 
 pytestmark = [pytest.mark.browser]
-
-
-@pytest.fixture
-def issued(registry, catalogues):
-    from musaned.visas import services
-    from musaned.visas.tests.conftest import complete_draft
-
-    owner = beneficiary("1000000016", "noura")
-    application = services.visa_application_submit(application=complete_draft(owner), actor=owner)
-    return owner, application
 
 
 def search(site, issued_number, national_id, step, captcha="PASSED"):

@@ -1,15 +1,14 @@
 """Signing in: the captcha after three failures, and the lockout after five."""
 
 import pytest
-from django.utils import translation
-from django.utils.translation import gettext
+
+from tests.browser.conftest import translated
 
 pytestmark = [pytest.mark.browser]
 
 
 def _lockout_title(lang: str) -> str:
-    with translation.override(lang):
-        return gettext("Sign-in is paused")
+    return translated(lang, "Sign-in is paused")
 
 
 @pytest.mark.parametrize("lang", ["ar", "en"])
@@ -79,11 +78,6 @@ _CODE_REUSED = (
 )
 
 
-def _translated(message: str, lang: str) -> str:
-    with translation.override(lang):
-        return gettext(message)
-
-
 def _demo_mobile():
     from musaned.accounts.models import User
 
@@ -109,7 +103,7 @@ def test_back_and_the_password_again_takes_the_code_already_sent(
     site.expect_path("/login/")
     site.log_in(seeded_account["username"], seeded_account["password"], "code-again")
     site.expect_path("/login/code/")
-    notice = site.page.locator(".notice", has_text=_translated(_CODE_REUSED, lang))
+    notice = site.page.locator(".notice", has_text=translated(lang, _CODE_REUSED))
     assert notice.is_visible(), "the code page does not say the code already sent still works"
     assert len(sms.outbox) == sent, "a second SMS was sent"
     if lang == "ar":
@@ -137,7 +131,7 @@ def test_a_second_browser_within_a_minute_signs_in_with_the_code_already_sent(
     second.goto("/login/", "second-login")
     second.log_in(seeded_account["username"], seeded_account["password"], "second-code")
     second.expect_path("/login/code/")
-    assert second.page.locator(".notice", has_text=_translated(_CODE_REUSED, "ar")).is_visible()
+    assert second.page.locator(".notice", has_text=translated("ar", _CODE_REUSED)).is_visible()
     assert len(sms.outbox) == sent
     second.fill(code=code)
     second.submit("second-hub")

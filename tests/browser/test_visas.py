@@ -5,20 +5,11 @@ import shutil
 import subprocess
 
 import pytest
-from django.utils import timezone, translation
-from django.utils.translation import gettext
 
-from musaned.core.tests.documents import minimal_pdf
-from tests.browser.conftest import SCREENSHOTS, beneficiary, sign_in
+from musaned.core.tests.documents import PDF
+from tests.browser.conftest import SCREENSHOTS, beneficiary, sign_in, translated
 
 pytestmark = [pytest.mark.browser]
-
-PDF = minimal_pdf()  # a real one-page PDF: uploads are parsed (issue 10)
-
-
-def text(lang: str, message: str) -> str:
-    with translation.override(lang):
-        return gettext(message)
 
 
 def test_citizen_applies_pays_and_gets_the_evisa_in_arabic(
@@ -115,7 +106,7 @@ def test_resident_choosing_own_nationality_is_refused_in_english(
     page.check("input[name=worker_gender][value=M]")
     page.select_option("[name=arrival_point]", label="King Fahd International Airport, Dammam")
     site.submit("worker-refused")
-    message = text("en", "Residents may not recruit a worker of their own nationality.")
+    message = translated("en", "Residents may not recruit a worker of their own nationality.")
     assert message in site.error_summary().inner_text()
     assert page.locator("[name=occupation] option:checked").inner_text() == "Cook"
     assert page.locator("input[name=worker_gender][value=M]").is_checked()
@@ -132,7 +123,7 @@ def test_unpaid_traffic_violation_fails_before_paying_in_english(
     site.goto("/visas/eligibility/", "eligibility")
     failing = site.page.locator(".verdict--fail")
     assert failing.count() == 1
-    assert text("en", "You have unpaid traffic violations.") in failing.inner_text()
+    assert translated("en", "You have unpaid traffic violations.") in failing.inner_text()
     site.assert_accessible()
 
 
@@ -140,38 +131,18 @@ def test_the_request_page_updates_itself_when_the_bank_reports_payment(
     registry, catalogues, open_site, last_sms_code
 ):
     """Paid at a bank (not through the portal's link): the open page shows the visa by itself."""
-    import json
-    import time
-
-    from django.conf import settings
-
     from musaned.payments.selectors import bill_for
-    from musaned.payments.services import bill_payment_callback
-    from musaned.payments.signatures import sign
-    from musaned.visas import services
-    from musaned.visas.tests.conftest import complete_draft
+    from musaned.payments.tests.fakes import pay
+    from musaned.visas.tests.factories import submitted
 
     user = beneficiary("1000000040", "abdullah")
-    application = services.visa_application_submit(application=complete_draft(user), actor=user)
+    application = submitted(user)
     site = open_site("en")
     sign_in(site, user, last_sms_code)
     site.goto(f"/visas/{application.reference}/", "awaiting-payment")
     assert site.page.locator(".status--awaiting_payment").is_visible()
 
-    bill = bill_for(application)
-    body = json.dumps(
-        {
-            "event_id": "bank-1",
-            "bill_number": bill.number,
-            "amount": str(bill.amount),
-            "kind": "payment",
-            "paid_at": timezone.now().isoformat(),
-        }
-    ).encode()
-    stamp = str(int(time.time()))
-    bill_payment_callback(
-        raw_body=body, timestamp=stamp, signature=sign(settings.PAYMENT_WEBHOOK_SECRET, stamp, body)
-    )
+    pay(bill_for(application), event_id="bank-1")
 
     site.page.locator(".status--issued").wait_for(timeout=15_000)
     site.visit("issued-without-a-click")

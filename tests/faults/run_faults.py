@@ -76,6 +76,7 @@ sys.path.insert(0, str(ROOT))
 import requests  # noqa: E402
 
 from musaned.core.tests.documents import minimal_pdf  # noqa: E402
+from musaned.core.tests.processes import RedisServer  # noqa: E402
 from musaned.payments.signatures import sign  # noqa: E402 (no Django needed)
 from tests.multiserver import cluster  # noqa: E402
 
@@ -200,59 +201,11 @@ class PrivatePostgres:
                 self.stop("immediate")
 
 
-class PrivateRedis:
-    def __init__(self, workdir: Path):
-        self.binary = shutil.which("redis-server")
-        if not self.binary:
-            raise SystemExit("redis-server not found: install redis-server")
-        self.dir = workdir / "redis"
-        self.dir.mkdir()
-        self.port = cluster.free_port()
-        self.process: subprocess.Popen | None = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self, timeout: float = 20) -> None:
-        log_file = (self.dir / "redis.log").open("ab")
-        options = {
-            "--port": str(self.port),
-            "--bind": "127.0.0.1",
-            "--save": "",  # no snapshots, no append-only file: a restart starts empty
-            "--appendonly": "no",
-            "--daemonize": "no",
-            "--dir": str(self.dir),
-            "--loglevel": "warning",
-        }
-        self.process = subprocess.Popen(
-            [self.binary, *(part for pair in options.items() for part in pair)],
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        log_file.close()
-        import redis
-
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            with contextlib.suppress(redis.RedisError):
-                if redis.Redis.from_url(self.url, socket_connect_timeout=1).ping():
-                    return
-            if self.process.poll() is not None:
-                raise cluster.ClusterError("redis-server exited at start")
-            time.sleep(0.1)
-        raise cluster.ClusterError("redis-server did not answer PING in time")
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(5)
-        self.process = None
+def private_redis(workdir: Path) -> RedisServer:
+    """A redis-server of the script's own, without persistence (a restart starts empty)."""
+    if not shutil.which("redis-server"):
+        raise SystemExit("redis-server not found: install redis-server")
+    return RedisServer(workdir / "redis")
 
 
 class ProductionGunicorn(cluster.Gunicorn):
@@ -260,46 +213,18 @@ class ProductionGunicorn(cluster.Gunicorn):
     logs), ``config.settings.production``. Ready when ``/healthz`` answers and every
     worker runs (``/`` would redirect to HTTPS)."""
 
-    def start(self, timeout: float = 60) -> ProductionGunicorn:
-        log = self.log_path.open("ab")
-        env = {
+    ready_path = "/healthz"
+
+    def command(self) -> list[str]:
+        return [str(cluster.GUNICORN), "-c", "config/gunicorn.py"]
+
+    def process_env(self) -> dict[str, str]:
+        return {
             **self.env,
             "GUNICORN_BIND": f"127.0.0.1:{self.port}",
             "GUNICORN_WORKERS": str(self.workers),
             "GUNICORN_ACCESS_LOG": "0",
         }
-        self.process = subprocess.Popen(
-            [str(cluster.GUNICORN), "-c", "config/gunicorn.py"],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        log.close()
-        self.wait_ready(timeout)
-        return self
-
-    def wait_ready(self, timeout: float = 60) -> None:
-        deadline = time.monotonic() + timeout
-        last = "no answer"
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise cluster.ClusterError(
-                    f"gunicorn {self.name} exited with {self.process.returncode}:\n"
-                    + self.log_tail()
-                )
-            try:
-                answer = requests.get(self.url + "/healthz", timeout=5)
-                last = f"HTTP {answer.status_code}"
-                if answer.status_code == 200 and len(self.worker_pids()) >= self.workers:
-                    return
-            except requests.RequestException as error:
-                last = type(error).__name__
-            time.sleep(0.2)
-        raise cluster.ClusterError(
-            f"gunicorn {self.name} not ready after {timeout:.0f} s ({last}):\n" + self.log_tail()
-        )
 
 
 # ----------------------------------------------------------------------------- the run
@@ -311,7 +236,7 @@ class Run:
         self.report = Report()
         self.workdir = cluster.new_workdir("musaned-faults-")
         self.pg: PrivatePostgres | None = None
-        self.redis: PrivateRedis | None = None
+        self.redis: RedisServer | None = None
         self.server: cluster.Gunicorn | None = None
         self.production: ProductionGunicorn | None = None
         self.env: dict[str, str] = {}
@@ -326,19 +251,18 @@ class Run:
         self.pg.init()
         self.pg.start()
         log(f"private PostgreSQL {self.pg.bin.parent.name} on 127.0.0.1:{self.pg.port}")
-        self.redis = PrivateRedis(self.workdir)
+        self.redis = private_redis(self.workdir)
         self.redis.start()
         log(f"private Redis on 127.0.0.1:{self.redis.port}")
         database_url = cluster.create_database(self.pg.url, "musaned")
-        self.env = cluster.server_env(
-            database_url=database_url,
-            redis_url=self.redis.url,
-            workdir=self.workdir,
-            prefix="musaned-faults",
-            secret=cluster.new_secret(),
+        self.env = cluster.migrate_and_seed(
+            cluster.server_env(
+                database_url=database_url,
+                redis_url=self.redis.url,
+                workdir=self.workdir,
+                prefix="musaned-faults",
+            )
         )
-        cluster.manage(self.env, "migrate", "--no-input", "-v", "0")
-        cluster.manage(self.env, "seed_demo")
         self.token = cluster.manage(self.env, "shell", "-c", TOKEN_SNIPPET).strip().splitlines()[-1]
         log("migrated, seeded, API token made")
         self.server = cluster.Gunicorn("faults", self.env, self.workdir, workers=2)
@@ -720,16 +644,11 @@ class Run:
         refused["code resend"] = _resend_without_cache(pending, base)
         refused["password forgot"] = visitor.post_form(
             base + "/password/forgot/",
-            {"national_id": "1000000040", "captcha_0": "x", "captcha_1": "PASSED"},
+            {"national_id": "1000000040", **cluster.CAPTCHA},
         )
         refused["inquiry page"] = visitor.post_form(
             base + "/inquiry/",
-            {
-                "issued_number": "1234567890",
-                "national_id": "1000000008",
-                "captcha_0": "x",
-                "captcha_1": "PASSED",
-            },
+            {"issued_number": "1234567890", "national_id": "1000000008", **cluster.CAPTCHA},
         )
         refused["inquiry API"] = requests.post(
             base + "/api/v1/visa-inquiry",

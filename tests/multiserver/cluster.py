@@ -2,53 +2,55 @@
 of their own, gunicorn processes on loopback ports, and an HTTP client that signs in the way
 a person does (password, then the code from the SMS file).
 
-Used by tests/multiserver/test_two_servers.py and tests/faults/run_faults.py. Every wait is
-bounded; every process started here is stopped by its own PID.
+Used by tests/multiserver/test_two_servers.py, tests/proxy/test_behind_nginx.py and
+tests/faults/run_faults.py. Programs are started, waited for and stopped by
+musaned/core/tests/processes.py: every wait is bounded; every process started here is
+stopped by its own PID.
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ClassVar
 from urllib.parse import urlsplit, urlunsplit
 
 import requests
+
+from musaned.core.tests import processes
+from musaned.core.tests.processes import free_port
+from musaned.identity.demo import DEMO_ACCOUNT, DEMO_ROLES, DEMO_STAFF
 
 ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(sys.executable).parent
 GUNICORN = VENV_BIN / "gunicorn"
 PYTHON = VENV_BIN / "python"
 
-DEMO_USERNAME = "abdullah"
-DEMO_PASSWORD = "Musaned-demo-2026"
-DEMO_MOBILE = "966500000005"  # as in the SMS file names (musaned/identity/demo.py)
-STAFF_USERNAME = "reviewer"
-STAFF_PASSWORD = "Musaned-reviewer-2026"
+# The accounts seed_demo makes (musaned/identity/demo.py).
+DEMO_USERNAME = DEMO_ACCOUNT["username"]
+DEMO_PASSWORD = DEMO_ACCOUNT["password"]
+DEMO_MOBILE = "966500000005"  # Abdullah's, as in the SMS file names
+STAFF_USERNAME, STAFF_PASSWORD = next(
+    (role["username"], role["password"]) for role in DEMO_ROLES if role["role"] == "reviewer"
+)
+PLAIN_STAFF_USERNAME, PLAIN_STAFF_PASSWORD = DEMO_STAFF["username"], DEMO_STAFF["password"]
+CAPTCHA = {"captcha_0": "x", "captcha_1": "PASSED"}  # the captcha's test mode's answer
 
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 SIX_DIGITS = re.compile(r"(?<![0-9])([0-9]{6})(?![0-9])")
 TRACEBACK_SIGNS = ("Traceback (most recent call last)", 'File "/', "django.core.exceptions")
 
-
-class ClusterError(AssertionError):
-    """Something the servers needed did not happen in time."""
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+# Something the servers needed did not happen in time.
+ClusterError = processes.ProcessError
 
 
 def with_database(url: str, name: str) -> str:
@@ -105,21 +107,30 @@ def drop_database(admin_url: str, name: str) -> None:
 
 
 def server_env(
-    *, database_url: str, redis_url: str, workdir: Path, prefix: str, secret: str, **extra: str
+    *,
+    database_url: str,
+    redis_url: str,
+    workdir: Path,
+    prefix: str,
+    secret: str | None = None,
+    **extra: str,
 ) -> dict[str, str]:
-    """The environment every server (and every manage.py call) of one cluster shares."""
+    """The environment every server (and every manage.py call) of one cluster shares: no
+    REDIS_URL when ``redis_url`` is empty (the local-memory cache), a new secret unless
+    one is given."""
     env = {
         key: value
         for key, value in os.environ.items()
         if not key.startswith(("DJANGO_", "MUSANED_", "PYTEST", "SMS_", "EMAIL_", "GUNICORN_"))
+        and key != "REDIS_URL"
     }
     env.update(
         {
             "DJANGO_SETTINGS_MODULE": "config.settings.multiserver",
             "DATABASE_URL": database_url,
-            "REDIS_URL": redis_url,
+            **({"REDIS_URL": redis_url} if redis_url else {}),
             "MUSANED_CACHE_PREFIX": prefix,
-            "DJANGO_SECRET_KEY": secret,
+            "DJANGO_SECRET_KEY": secret or new_secret(),
             "MUSANED_VAR_DIR": str(workdir / "var"),
             "MUSANED_MEDIA_ROOT": str(workdir / "media"),
             "SMS_FILE_PATH": str(workdir / "sms"),
@@ -139,6 +150,13 @@ def server_env(
 
 def new_secret() -> str:
     return "multiserver-" + secrets.token_urlsafe(48)
+
+
+def migrate_and_seed(env: dict[str, str]) -> dict[str, str]:
+    """``migrate`` and ``seed_demo`` on the cluster's database; returns ``env``."""
+    manage(env, "migrate", "--no-input", "-v", "0")
+    manage(env, "seed_demo")
+    return env
 
 
 def manage(env: dict[str, str], *args: str, timeout: float = 300) -> str:
@@ -192,7 +210,8 @@ def pid_alive(pid: int) -> bool:
 
 @dataclass
 class Gunicorn:
-    """One app server: ``gunicorn config.wsgi`` on a loopback port."""
+    """One app server: ``gunicorn config.wsgi`` on a loopback port. Ready when the master
+    answers ``ready_path`` and all its workers run."""
 
     name: str
     env: dict[str, str]
@@ -200,6 +219,7 @@ class Gunicorn:
     workers: int = 2
     port: int = field(default_factory=free_port)
     process: subprocess.Popen | None = None
+    ready_path: ClassVar[str] = "/"
 
     @property
     def url(self) -> str:
@@ -214,30 +234,29 @@ class Gunicorn:
         assert self.process is not None
         return self.process.pid
 
+    def command(self) -> list[str]:
+        return [
+            str(GUNICORN),
+            "config.wsgi",
+            "--bind",
+            f"127.0.0.1:{self.port}",
+            "--workers",
+            str(self.workers),
+            "--timeout",
+            "30",
+            "--graceful-timeout",
+            "5",
+            "--name",
+            f"musaned-{self.name}",
+        ]
+
+    def process_env(self) -> dict[str, str]:
+        return self.env
+
     def start(self, timeout: float = 60) -> Gunicorn:
-        log = self.log_path.open("ab")
-        self.process = subprocess.Popen(
-            [
-                str(GUNICORN),
-                "config.wsgi",
-                "--bind",
-                f"127.0.0.1:{self.port}",
-                "--workers",
-                str(self.workers),
-                "--timeout",
-                "30",
-                "--graceful-timeout",
-                "5",
-                "--name",
-                f"musaned-{self.name}",
-            ],
-            cwd=ROOT,
-            env=self.env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
+        self.process = processes.spawn(
+            self.command(), log_path=self.log_path, cwd=ROOT, env=self.process_env()
         )
-        log.close()
         self.wait_ready(timeout)
         return self
 
@@ -249,25 +268,22 @@ class Gunicorn:
         return "\n".join(text.splitlines()[-lines:])
 
     def wait_ready(self, timeout: float = 60) -> None:
-        """Until both the master answers a page and all its workers run."""
-        deadline = time.monotonic() + timeout
-        last = "no answer"
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise ClusterError(
-                    f"gunicorn {self.name} exited with {self.process.returncode}:\n"
-                    + self.log_tail()
-                )
-            try:
-                answer = requests.get(self.url + "/", timeout=5)
-                last = f"HTTP {answer.status_code}"
-                if answer.status_code == 200 and len(self.worker_pids()) >= self.workers:
-                    return
-            except requests.RequestException as error:
-                last = type(error).__name__
-            time.sleep(0.2)
-        raise ClusterError(
-            f"gunicorn {self.name} not ready after {timeout:.0f} s ({last}):\n" + self.log_tail()
+        assert self.process is not None
+        processes.wait_until(
+            self._ready,
+            process=self.process,
+            what=f"gunicorn {self.name}",
+            timeout=timeout,
+            details=self.log_tail,
+        )
+
+    def _ready(self) -> bool | str:
+        try:
+            answer = requests.get(self.url + self.ready_path, timeout=5)
+        except requests.RequestException as error:
+            return type(error).__name__
+        return (answer.status_code == 200 and len(self.worker_pids()) >= self.workers) or (
+            f"HTTP {answer.status_code}"
         )
 
     def worker_pids(self) -> list[int]:
@@ -277,15 +293,8 @@ class Gunicorn:
         if self.process is None or self.process.poll() is not None:
             return
         workers = self.worker_pids()
-        with contextlib.suppress(ProcessLookupError):
-            self.process.send_signal(signal.SIGINT)  # quick shutdown
-        try:
-            self.process.wait(timeout)
-        except subprocess.TimeoutExpired:
-            for pid in [self.pid, *workers]:
-                with contextlib.suppress(ProcessLookupError):
-                    os.kill(pid, signal.SIGKILL)
-            self.process.wait(5)
+        # A quick shutdown (SIGINT); the master and its workers killed if it hangs.
+        processes.stop(self.process, sig=signal.SIGINT, timeout=timeout, and_then_kill=workers)
 
 
 def new_workdir(prefix: str) -> Path:
@@ -324,9 +333,17 @@ class Browser:
         kwargs.setdefault("allow_redirects", False)
         return self.session.get(url, timeout=self.timeout, **kwargs)
 
-    def post_form(self, page_url: str, data: dict, files=None, post_url: str | None = None):
-        """GET the form page for its CSRF token, then POST (no redirects followed)."""
-        page = self.get(page_url)
+    def post_form(
+        self,
+        page_url: str,
+        data: dict,
+        files=None,
+        post_url: str | None = None,
+        headers: dict[str, str] | None = None,
+    ):
+        """GET the form page for its CSRF token, then POST (no redirects followed); both
+        with ``headers`` besides the browser's own."""
+        page = self.get(page_url, headers=headers or {})
         if page.status_code != 200:
             raise ClusterError(f"GET {page_url}: HTTP {page.status_code}")
         payload = {"csrfmiddlewaretoken": csrf_token(page.text), **data}
@@ -336,15 +353,23 @@ class Browser:
             files=files,
             timeout=self.timeout,
             allow_redirects=False,
-            headers={"Referer": page_url},
+            headers={"Referer": page_url, **(headers or {})},
         )
 
-    def password_step(self, base: str, username: str, password: str, lang: str = ""):
+    def password_step(
+        self,
+        base: str,
+        username: str,
+        password: str,
+        lang: str = "",
+        headers: dict[str, str] | None = None,
+    ):
         """The first sign-in form. The captcha's test answer goes along every time (it is
         asked after a few failures from one address; an unasked field is ignored)."""
         return self.post_form(
             f"{base}{lang}/login/",
-            {"username": username, "password": password, "captcha_0": "x", "captcha_1": "PASSED"},
+            {"username": username, "password": password, **CAPTCHA},
+            headers=headers,
         )
 
     def login(self, base: str, username: str = DEMO_USERNAME, password: str = DEMO_PASSWORD):

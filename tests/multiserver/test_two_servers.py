@@ -44,17 +44,16 @@ def servers():
     prefix = f"musaned-multiserver-{os.getpid()}-{secrets.token_hex(4)}"
     database_url = cluster.create_database(DATABASE_URL, name)
     try:
-        env = cluster.server_env(
-            database_url=database_url,
-            redis_url=redis_url,
-            workdir=workdir,
-            prefix=prefix,
-            secret=cluster.new_secret(),
-            MUSANED_LOGIN_FAILURE_LIMIT=str(FAILURE_LIMIT),
-            MUSANED_RATE_INQUIRY=INQUIRY_RATE,
+        env = cluster.migrate_and_seed(
+            cluster.server_env(
+                database_url=database_url,
+                redis_url=redis_url,
+                workdir=workdir,
+                prefix=prefix,
+                MUSANED_LOGIN_FAILURE_LIMIT=str(FAILURE_LIMIT),
+                MUSANED_RATE_INQUIRY=INQUIRY_RATE,
+            )
         )
-        cluster.manage(env, "migrate", "--no-input", "-v", "0")
-        cluster.manage(env, "seed_demo")
         for label in ("a", "b"):
             server = cluster.Gunicorn(label, env, workdir)
             started.append(server)
@@ -151,9 +150,7 @@ def test_a_rate_limit_counts_across_both_servers(servers):
     # The page has its own counter, shared the same way; its 429 is the translated page.
     visitor = cluster.Browser(workdir / "sms")
     pages = [
-        visitor.post_form(
-            both[n % 2].url + "/inquiry/", {**body, "captcha_0": "x", "captcha_1": "PASSED"}
-        )
+        visitor.post_form(both[n % 2].url + "/inquiry/", {**body, **cluster.CAPTCHA})
         for n in range(INQUIRY_LIMIT)
     ]
     assert [r.status_code for r in pages] == [200] * INQUIRY_LIMIT

@@ -26,7 +26,6 @@ import secrets
 import shutil
 import signal
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
@@ -34,6 +33,7 @@ import requests
 from django.utils import translation
 from requests.adapters import HTTPAdapter
 
+from musaned.core.tests import processes
 from tests.multiserver import cluster
 
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
@@ -138,28 +138,27 @@ http {{
         )
         if test.returncode != 0:
             raise cluster.ClusterError(f"nginx -t refused the configuration:\n{test.stderr}")
-        log = (self.workdir / "stdout.log").open("ab")
-        self.process = subprocess.Popen(
+        self.process = processes.spawn(
             [binary, "-p", str(self.workdir), "-c", str(conf)],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
+            log_path=self.workdir / "stdout.log",
         )
-        log.close()
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise cluster.ClusterError(f"nginx exited at start:\n{self.error_log()}")
-            try:
-                if all(
-                    requests.get(self.url(name) + "/", timeout=5).status_code == 200
-                    for name in self.listeners
-                ):
-                    return self
-            except requests.RequestException:
-                pass
-            time.sleep(0.2)
-        raise cluster.ClusterError(f"nginx did not answer in time:\n{self.error_log()}")
+        processes.wait_until(
+            self._answers,
+            process=self.process,
+            what="nginx",
+            timeout=timeout,
+            details=self.error_log,
+        )
+        return self
+
+    def _answers(self) -> bool:
+        try:
+            return all(
+                requests.get(self.url(name) + "/", timeout=5).status_code == 200
+                for name in self.listeners
+            )
+        except requests.RequestException:
+            return False
 
     def error_log(self) -> str:
         with contextlib.suppress(OSError):
@@ -172,16 +171,7 @@ http {{
         return ""
 
     def stop(self, timeout: float = 10) -> None:
-        if self.process is None or self.process.poll() is not None:
-            return
-        with contextlib.suppress(ProcessLookupError):
-            self.process.send_signal(signal.SIGQUIT)  # finish the requests in hand
-        try:
-            self.process.wait(timeout)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                self.process.kill()
-            self.process.wait(5)
+        processes.stop(self.process, sig=signal.SIGQUIT, timeout=timeout)  # requests in hand end
 
 
 class SourceAddress(HTTPAdapter):
@@ -218,21 +208,18 @@ def site():
             if postgres
             else f"sqlite:///{workdir / 'var' / 'musaned.sqlite3'}"
         )
-        env = cluster.server_env(
-            database_url=database_url,
-            redis_url=REDIS_URL,
-            workdir=workdir,
-            prefix=prefix,
-            secret=cluster.new_secret(),
-            DJANGO_SETTINGS_MODULE="tests.proxy.settings",
-            MUSANED_LOGIN_FAILURE_LIMIT=str(FAILURE_LIMIT),
-            MUSANED_LOGIN_FAILURES_PER_CLIENT=f"{SPRAY_LIMIT}/d",
-            MUSANED_RATE_INQUIRY=f"{INQUIRY_LIMIT}/d",
+        env = cluster.migrate_and_seed(
+            cluster.server_env(
+                database_url=database_url,
+                redis_url=REDIS_URL,  # none: the local-memory cache
+                workdir=workdir,
+                prefix=prefix,
+                DJANGO_SETTINGS_MODULE="tests.proxy.settings",
+                MUSANED_LOGIN_FAILURE_LIMIT=str(FAILURE_LIMIT),
+                MUSANED_LOGIN_FAILURES_PER_CLIENT=f"{SPRAY_LIMIT}/d",
+                MUSANED_RATE_INQUIRY=f"{INQUIRY_LIMIT}/d",
+            )
         )
-        if not REDIS_URL:
-            env.pop("REDIS_URL")
-        cluster.manage(env, "migrate", "--no-input", "-v", "0")
-        cluster.manage(env, "seed_demo")
         workers = 2 if REDIS_URL else 1  # a local-memory cache counts in one process only
         servers = {}
         for label, count in (("trusting", "1"), ("naive", "0")):
@@ -281,20 +268,7 @@ def _arabic(message: str) -> str:
 
 
 def _fail(browser, base, username, **headers):
-    page = browser.get(f"{base}/login/", headers=headers)
-    return browser.session.post(
-        f"{base}/login/",
-        data={
-            "csrfmiddlewaretoken": cluster.csrf_token(page.text),
-            "username": username,
-            "password": "not-the-password-1",
-            "captcha_0": "x",
-            "captcha_1": "PASSED",
-        },
-        headers={"Referer": f"{base}/login/", **headers},
-        timeout=20,
-        allow_redirects=False,
-    )
+    return browser.password_step(base, username, "not-the-password-1", headers=headers)
 
 
 def _audited_addresses(env, action: str, username: str) -> list[str]:
@@ -349,7 +323,9 @@ def test_a_client_spraying_many_accounts_through_nginx_gets_429_and_others_sign_
     assert 'lang="ar" dir="rtl"' in blocked.text
     assert _arabic("Too many requests") in blocked.text
     # Whatever the account, and with whatever the client writes in X-Forwarded-For.
-    right = sprayer.password_step(nginx.url("appending"), "reviewer", "Musaned-reviewer-2026")
+    right = sprayer.password_step(
+        nginx.url("appending"), cluster.STAFF_USERNAME, cluster.STAFF_PASSWORD
+    )
     assert right.status_code == 429
     assert _fail(sprayer, nginx.url("site"), "x", **{"X-Forwarded-For": ANOTHER}).status_code == 429
 
@@ -382,8 +358,10 @@ def test_with_the_setting_left_at_0_everyone_behind_nginx_is_the_proxy(site):
     nginx, sms_dir, _env = site
     attacker = client_at("127.0.0.8", sms_dir)
     for _ in range(FAILURE_LIMIT):
-        _fail(attacker, nginx.url("naive"), "staff")
+        _fail(attacker, nginx.url("naive"), cluster.PLAIN_STAFF_USERNAME)
     owner = client_at("127.0.0.9", sms_dir)
-    answer = owner.password_step(nginx.url("naive"), "staff", "Musaned-staff-2026")
+    answer = owner.password_step(
+        nginx.url("naive"), cluster.PLAIN_STAFF_USERNAME, cluster.PLAIN_STAFF_PASSWORD
+    )
     assert answer.status_code == 403
     assert _arabic("Sign-in is paused") in answer.text

@@ -1,42 +1,12 @@
-"""Fixtures for the accounts tests: a way through the registration wizard and an active account."""
+"""Fixtures for the accounts tests: a way through the registration wizard, and signing in
+with the password and the SMS code. Abdullah's open account is the root conftest's
+``abdullah``; what people type is in ``factories.py``."""
 
 import pytest
 from django.utils import translation
 from django.utils.html import escape
 
-from musaned.accounts.tests.factories import PASSWORD, BeneficiaryFactory
-
-CAPTCHA = {"captcha_0": "any-key", "captcha_1": "PASSED"}
-
-# The demo people (musaned/identity/demo.py) as a person would type them.
-NOURA = {
-    "id_type": "citizen",
-    "national_id": "1000000016",
-    "first_name": "نورة",
-    "family_name": "الشهري",
-    "birth_date_hijri_day": "1",
-    "birth_date_hijri_month": "9",
-    "birth_date_hijri_year": "1400",
-}
-MOHAMMED = {
-    "id_type": "citizen",
-    "national_id": "1000000008",
-    "first_name": "Mohammed",
-    "family_name": "Alotaibi",
-    "birth_date_hijri_day": "15",
-    "birth_date_hijri_month": "7",
-    "birth_date_hijri_year": "1405",
-}
-AHMED = {
-    "id_type": "resident",
-    "national_id": "2000000006",
-    "first_name": "Ahmed",
-    "family_name": "Hassan",
-    "birth_date_gregorian_day": "14",
-    "birth_date_gregorian_month": "3",
-    "birth_date_gregorian_year": "1988",
-}
-MOBILES = {"1000000016": "0500000002", "1000000008": "0500000001", "2000000006": "0500000006"}
+from musaned.accounts.tests.factories import CAPTCHA, MOBILES, NOURA, PASSWORD
 
 
 def shown(message) -> str:
@@ -85,12 +55,6 @@ def register(registry, last_sms_code):
 
 
 _ASCII = str.maketrans("٠١٢٣٤٥٦٧٨٩", "0123456789")
-
-
-@pytest.fixture
-def active_user(db):
-    """Abdullah, whose account is open and activated (as seed_demo makes it)."""
-    return BeneficiaryFactory()
 
 
 @pytest.fixture

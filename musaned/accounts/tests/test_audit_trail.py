@@ -4,7 +4,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from musaned.accounts.tests.conftest import AHMED, CAPTCHA, MOHAMMED, PASSWORD
+from musaned.accounts.tests.factories import AHMED, CAPTCHA, MOHAMMED, PASSWORD
 from musaned.core.models import AuditEvent
 from musaned.notifications import sms
 
@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_every_auth_event_is_audited_without_passwords_codes_or_full_id_numbers(
-    client, register, active_user, log_in, last_sms_code
+    client, register, abdullah, log_in, last_sms_code
 ):
     new_password = "A-new-passphrase-7"
     changed_password = "Third-passphrase-for-me-5"
@@ -70,9 +70,9 @@ def test_every_auth_event_is_audited_without_passwords_codes_or_full_id_numbers(
         assert not {"password", "code", "new_password"} & set(event.data), event.action
 
 
-def test_failed_login_names_the_account_and_masks_the_identifier(client, active_user):
+def test_failed_login_names_the_account_and_masks_the_identifier(client, abdullah):
     client.post("/login/", {"username": "1000000040", "password": "Wrong-guess-0"})
     event = AuditEvent.objects.get(action="login.failed")
-    assert event.actor == active_user
+    assert event.actor == abdullah
     assert event.data == {"identifier": "1*******40"}
     assert event.ip_address == "127.0.0.1"

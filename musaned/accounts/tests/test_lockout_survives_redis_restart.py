@@ -7,11 +7,7 @@ restarts it, and signs in again. Without ``redis-server`` the test fails with a 
 saying so (it is installed wherever ``tests/faults`` runs).
 """
 
-import contextlib
 import shutil
-import socket
-import subprocess
-import time
 
 import pytest
 from axes.handlers.proxy import AxesProxyHandler
@@ -19,8 +15,8 @@ from django.conf import settings
 from django.core.cache import caches
 from django.test import Client, override_settings
 
-from musaned.accounts.models import User
-from musaned.accounts.tests.conftest import CAPTCHA, PASSWORD
+from musaned.accounts.tests.factories import CAPTCHA, PASSWORD, UserFactory
+from musaned.core.tests.processes import RedisServer
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -28,81 +24,16 @@ pytestmark = pytest.mark.django_db(transaction=True)
 SPRAY_LIMIT = 8
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class PersistentRedis:
-    """``redis-server`` with the persistence docs/operations.md asks for, in a folder."""
-
-    def __init__(self, folder):
-        self.binary = shutil.which("redis-server")
-        if not self.binary:
-            pytest.fail(
-                "This test needs the redis-server program (Debian: apt-get install "
-                "redis-server), as tests/faults does.",
-                pytrace=False,
-            )
-        self.folder = folder
-        self.port = _free_port()
-        self.process = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(  # noqa: S603 (the OS's redis-server, our arguments)
-            [
-                self.binary,
-                "--port",
-                str(self.port),
-                "--bind",
-                "127.0.0.1",
-                "--dir",
-                str(self.folder),
-                "--appendonly",
-                "yes",
-                "--appendfsync",
-                "everysec",
-                "--save",
-                "",
-                "--daemonize",
-                "no",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        import redis
-
-        deadline = time.monotonic() + 15
-        while time.monotonic() < deadline:
-            with contextlib.suppress(redis.RedisError):
-                if redis.Redis(port=self.port, socket_connect_timeout=1).ping():
-                    return
-            time.sleep(0.1)
-        raise AssertionError("redis-server did not answer PING in time")
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()  # a clean shutdown writes the append-only file out
-            try:
-                self.process.wait(15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(5)
-
-    def restart(self) -> None:
-        self.stop()
-        self.start()
-
-
 @pytest.fixture
 def persistent_redis(tmp_path):
-    server = PersistentRedis(tmp_path)
-    server.start()
+    """``redis-server`` with the persistence docs/operations.md asks for, in a folder."""
+    if not shutil.which("redis-server"):
+        pytest.fail(
+            "This test needs the redis-server program (Debian: apt-get install "
+            "redis-server), as tests/faults does.",
+            pytrace=False,
+        )
+    server = RedisServer(tmp_path, persistent=True).start()
     cache = {
         "BACKEND": "musaned.core.cache.RedisCache",
         "LOCATION": server.url,
@@ -124,9 +55,9 @@ def _sign_in(client, username, password):
     return client.post("/login/", {"username": username, "password": password, **CAPTCHA})
 
 
-def test_a_lockout_and_a_paused_client_survive_a_redis_restart(persistent_redis, active_user):
+def test_a_lockout_and_a_paused_client_survive_a_redis_restart(persistent_redis, abdullah):
     for n in range(SPRAY_LIMIT):
-        User.objects.create_user(username=f"person{n}", password=PASSWORD)
+        UserFactory(username=f"person{n}")
     attacker = Client(REMOTE_ADDR="203.0.113.9")
     for _ in range(settings.AXES_FAILURE_LIMIT):
         _sign_in(attacker, "abdullah", "Not-the-password-1")

@@ -11,7 +11,8 @@ from django.utils import timezone
 from musaned.accounts.errors import MESSAGES, AccountError, AccountErrorCode
 from musaned.accounts.models import CodePurpose
 from musaned.accounts.services import code_send, code_verify, new_attempt
-from musaned.accounts.tests.conftest import CAPTCHA, PASSWORD, shown
+from musaned.accounts.tests.conftest import shown
+from musaned.accounts.tests.factories import CAPTCHA, PASSWORD
 from musaned.core.models import AuditEvent
 from musaned.notifications import sms
 
@@ -45,14 +46,14 @@ def _fail_login(client, identifier="abdullah", times=1, **extra):
 
 @pytest.mark.parametrize("identifier", ["abdullah", "ABDULLAH", "1000000040", "١٠٠٠٠٠٠٠٤٠"])
 def test_beneficiary_logs_in_with_username_or_id_then_the_sms_code(
-    client, active_user, log_in, identifier
+    client, abdullah, log_in, identifier
 ):
     response = log_in(client, identifier)
     assert response["Location"] == "/services/"
     assert client.get("/services/").status_code == 200
 
 
-def test_session_key_changes_at_login(client, active_user, log_in):
+def test_session_key_changes_at_login(client, abdullah, log_in):
     client.get("/login/")
     client.post("/login/", {"username": "abdullah", "password": PASSWORD})
     before = client.session.session_key
@@ -60,12 +61,12 @@ def test_session_key_changes_at_login(client, active_user, log_in):
     assert client.session.session_key != before
 
 
-def test_password_alone_does_not_sign_in(client, active_user):
+def test_password_alone_does_not_sign_in(client, abdullah):
     client.post("/login/", {"username": "abdullah", "password": PASSWORD})
     assert client.get("/services/")["Location"].startswith("/login/")
 
 
-def test_wrong_sms_code_is_refused(client, active_user, last_sms_code):
+def test_wrong_sms_code_is_refused(client, abdullah, last_sms_code):
     client.post("/login/", {"username": "abdullah", "password": PASSWORD})
     response = client.post("/login/code/", {"code": _wrong(last_sms_code(MOBILE))})
     assert response.status_code == 200
@@ -74,7 +75,7 @@ def test_wrong_sms_code_is_refused(client, active_user, last_sms_code):
 
 
 def test_code_is_refused_after_too_many_wrong_tries_even_when_right(
-    client, active_user, last_sms_code
+    client, abdullah, last_sms_code
 ):
     client.post("/login/", {"username": "abdullah", "password": PASSWORD})
     code = last_sms_code(MOBILE)
@@ -85,36 +86,34 @@ def test_code_is_refused_after_too_many_wrong_tries_even_when_right(
     assert client.get("/services/").status_code == 302
 
 
-def test_code_works_once_only(active_user):
+def test_code_works_once_only(abdullah):
     attempt = new_attempt()
-    code_send(user=active_user, purpose=CodePurpose.LOGIN, attempt=attempt)
+    code_send(user=abdullah, purpose=CodePurpose.LOGIN, attempt=attempt)
     code = re.search(r"[0-9]{6}", sms.outbox[-1].body)[0]
-    code_verify(user=active_user, purpose=CodePurpose.LOGIN, attempt=attempt, code=code)
+    code_verify(user=abdullah, purpose=CodePurpose.LOGIN, attempt=attempt, code=code)
     with pytest.raises(AccountError) as caught:
-        code_verify(user=active_user, purpose=CodePurpose.LOGIN, attempt=attempt, code=code)
+        code_verify(user=abdullah, purpose=CodePurpose.LOGIN, attempt=attempt, code=code)
     assert caught.value.code == AccountErrorCode.CODE_EXPIRED
 
 
-def test_code_is_bound_to_the_sign_in_attempt_and_its_purpose(active_user):
+def test_code_is_bound_to_the_sign_in_attempt_and_its_purpose(abdullah):
     attempt = new_attempt()
-    code_send(user=active_user, purpose=CodePurpose.LOGIN, attempt=attempt)
+    code_send(user=abdullah, purpose=CodePurpose.LOGIN, attempt=attempt)
     code = re.search(r"[0-9]{6}", sms.outbox[-1].body)[0]
     with pytest.raises(AccountError):
-        code_verify(user=active_user, purpose=CodePurpose.LOGIN, attempt=new_attempt(), code=code)
+        code_verify(user=abdullah, purpose=CodePurpose.LOGIN, attempt=new_attempt(), code=code)
     with pytest.raises(AccountError):
-        code_verify(
-            user=active_user, purpose=CodePurpose.PASSWORD_RESET, attempt=attempt, code=code
-        )
+        code_verify(user=abdullah, purpose=CodePurpose.PASSWORD_RESET, attempt=attempt, code=code)
 
 
-def test_code_has_six_digits_from_the_sms(active_user):
-    code_send(user=active_user, purpose=CodePurpose.LOGIN, attempt=new_attempt())
+def test_code_has_six_digits_from_the_sms(abdullah):
+    code_send(user=abdullah, purpose=CodePurpose.LOGIN, attempt=new_attempt())
     assert re.search(r"\b[0-9]{6}\b", sms.outbox[-1].body)
     assert sms.outbox[-1].to == MOBILE
 
 
 def test_code_used_a_second_time_in_the_browser_does_not_sign_in_again(
-    client, active_user, log_in, last_sms_code
+    client, abdullah, log_in, last_sms_code
 ):
     log_in(client)
     code = last_sms_code(MOBILE)
@@ -124,7 +123,7 @@ def test_code_used_a_second_time_in_the_browser_does_not_sign_in_again(
     assert client.get("/services/").status_code == 302
 
 
-def test_code_still_works_just_before_10_minutes(client, active_user, last_sms_code):
+def test_code_still_works_just_before_10_minutes(client, abdullah, last_sms_code):
     with time_machine.travel(NOW, tick=False) as clock:
         client.post("/login/", {"username": "abdullah", "password": PASSWORD})
         clock.shift(dt.timedelta(minutes=9, seconds=59))
@@ -132,7 +131,7 @@ def test_code_still_works_just_before_10_minutes(client, active_user, last_sms_c
     assert response["Location"] == "/services/"
 
 
-def test_code_expires_after_10_minutes(client, active_user, last_sms_code):
+def test_code_expires_after_10_minutes(client, abdullah, last_sms_code):
     with time_machine.travel(NOW, tick=False) as clock:
         client.post("/login/", {"username": "abdullah", "password": PASSWORD})
         clock.shift(dt.timedelta(minutes=10, seconds=1))
@@ -141,18 +140,18 @@ def test_code_expires_after_10_minutes(client, active_user, last_sms_code):
         assert client.get("/services/").status_code == 302
 
 
-def test_expired_code_is_refused_by_the_service(active_user):
+def test_expired_code_is_refused_by_the_service(abdullah):
     with time_machine.travel(NOW, tick=False) as clock:
         attempt = new_attempt()
-        code_send(user=active_user, purpose=CodePurpose.LOGIN, attempt=attempt)
+        code_send(user=abdullah, purpose=CodePurpose.LOGIN, attempt=attempt)
         code = re.search(r"[0-9]{6}", sms.outbox[-1].body)[0]
         clock.shift(dt.timedelta(seconds=settings.MUSANED_CODE_TTL_SECONDS + 1))
         with pytest.raises(AccountError) as caught:
-            code_verify(user=active_user, purpose=CodePurpose.LOGIN, attempt=attempt, code=code)
+            code_verify(user=abdullah, purpose=CodePurpose.LOGIN, attempt=attempt, code=code)
     assert caught.value.code == AccountErrorCode.CODE_EXPIRED
 
 
-def test_new_code_waits_for_the_resend_cooldown(client, active_user):
+def test_new_code_waits_for_the_resend_cooldown(client, abdullah):
     with time_machine.travel(NOW, tick=False) as clock:
         client.post("/login/", {"username": "abdullah", "password": PASSWORD})
         response = client.post("/login/code/resend/", follow=True)
@@ -164,40 +163,38 @@ def test_new_code_waits_for_the_resend_cooldown(client, active_user):
 
 
 @override_settings(MUSANED_CODES_PER_HOUR=3, MUSANED_CODE_RESEND_SECONDS=30)
-def test_codes_per_hour_are_limited_and_the_limit_lifts_after_an_hour(active_user):
+def test_codes_per_hour_are_limited_and_the_limit_lifts_after_an_hour(abdullah):
     with time_machine.travel(NOW, tick=False) as clock:
         attempt = new_attempt()
         for _ in range(3):
-            code_send(user=active_user, purpose=CodePurpose.LOGIN, attempt=attempt)
+            code_send(user=abdullah, purpose=CodePurpose.LOGIN, attempt=attempt)
             clock.shift(31)
         with pytest.raises(AccountError) as caught:
-            code_send(user=active_user, purpose=CodePurpose.LOGIN, attempt=attempt)
+            code_send(user=abdullah, purpose=CodePurpose.LOGIN, attempt=attempt)
         assert caught.value.code == AccountErrorCode.CODE_TOO_MANY
         clock.shift(dt.timedelta(hours=1))
-        code_send(user=active_user, purpose=CodePurpose.LOGIN, attempt=attempt)
+        code_send(user=abdullah, purpose=CodePurpose.LOGIN, attempt=attempt)
     assert len(sms.outbox) == 4
 
 
-def test_only_the_newest_code_works(active_user):
+def test_only_the_newest_code_works(abdullah):
     with time_machine.travel(NOW, tick=False) as clock:
         attempt = new_attempt()
-        code_send(user=active_user, purpose=CodePurpose.LOGIN, attempt=attempt)
+        code_send(user=abdullah, purpose=CodePurpose.LOGIN, attempt=attempt)
         first = re.search(r"[0-9]{6}", sms.outbox[-1].body)[0]
         clock.shift(61)
-        code_send(user=active_user, purpose=CodePurpose.LOGIN, attempt=attempt)
+        code_send(user=abdullah, purpose=CodePurpose.LOGIN, attempt=attempt)
         second = re.search(r"[0-9]{6}", sms.outbox[-1].body)[0]
         if first != second:
             with pytest.raises(AccountError):
-                code_verify(
-                    user=active_user, purpose=CodePurpose.LOGIN, attempt=attempt, code=first
-                )
-        code_verify(user=active_user, purpose=CodePurpose.LOGIN, attempt=attempt, code=second)
+                code_verify(user=abdullah, purpose=CodePurpose.LOGIN, attempt=attempt, code=first)
+        code_verify(user=abdullah, purpose=CodePurpose.LOGIN, attempt=attempt, code=second)
 
 
 # --- Failures, captcha and lockout ----------------------------------------------
 
 
-def test_wrong_password_gives_one_message_for_any_reason(client, active_user):
+def test_wrong_password_gives_one_message_for_any_reason(client, abdullah):
     wrong_password = _fail_login(client, "abdullah")
     unknown = _fail_login(Client(), "nobody-here")
     message = shown("The username, ID number or password is not right.")
@@ -206,7 +203,7 @@ def test_wrong_password_gives_one_message_for_any_reason(client, active_user):
     assert not sms.outbox
 
 
-def test_captcha_appears_after_three_failures(client, active_user):
+def test_captcha_appears_after_three_failures(client, abdullah):
     assert 'name="captcha_1"' not in client.get("/login/").text
     _fail_login(client, times=settings.MUSANED_CAPTCHA_AFTER_FAILURES - 1)
     assert 'name="captcha_1"' not in client.get("/login/").text
@@ -222,7 +219,7 @@ def test_captcha_appears_after_three_failures(client, active_user):
     assert response["Location"] == "/login/code/"
 
 
-def test_lockout_after_five_failures_refuses_even_the_right_password(client, active_user):
+def test_lockout_after_five_failures_refuses_even_the_right_password(client, abdullah):
     _fail_login(client, times=settings.AXES_FAILURE_LIMIT)
     response = client.post("/login/", {"username": "abdullah", "password": PASSWORD, **CAPTCHA})
     assert response.status_code == 403
@@ -230,7 +227,7 @@ def test_lockout_after_five_failures_refuses_even_the_right_password(client, act
     assert client.get("/services/").status_code == 302
 
 
-def test_lockout_looks_the_same_for_an_account_that_does_not_exist(client, active_user):
+def test_lockout_looks_the_same_for_an_account_that_does_not_exist(client, abdullah):
     _fail_login(client, times=settings.AXES_FAILURE_LIMIT)
     known = client.post("/login/", {"username": "abdullah", "password": PASSWORD, **CAPTCHA})
     other = Client()
@@ -250,14 +247,14 @@ def test_lockout_looks_the_same_for_an_account_that_does_not_exist(client, activ
     assert body(known) == body(unknown)
 
 
-def test_lockout_counts_the_account_by_id_or_username_alike(client, active_user):
+def test_lockout_counts_the_account_by_id_or_username_alike(client, abdullah):
     _fail_login(client, "abdullah", times=3)
     _fail_login(client, "1000000040", times=2)
     response = client.post("/login/", {"username": "abdullah", "password": PASSWORD, **CAPTCHA})
     assert response.status_code == 403
 
 
-def test_one_address_cannot_lock_the_account_for_everyone(active_user, log_in):
+def test_one_address_cannot_lock_the_account_for_everyone(abdullah, log_in):
     attacker = Client(REMOTE_ADDR="203.0.113.9")
     _fail_login(attacker, times=settings.AXES_FAILURE_LIMIT)
     assert (
@@ -270,7 +267,7 @@ def test_one_address_cannot_lock_the_account_for_everyone(active_user, log_in):
     assert log_in(owner)["Location"] == "/services/"
 
 
-def test_lockout_lifts_after_the_cool_off(client, active_user):
+def test_lockout_lifts_after_the_cool_off(client, abdullah):
     # The counters expire in the cache itself (Redis keeps its own clock, which
     # frozen time cannot move), so the cool-off is made short and really waited for.
     with override_settings(AXES_COOLOFF_TIME=dt.timedelta(seconds=2)):
@@ -289,7 +286,7 @@ def _forgot(client, national_id):
     return client.post("/password/forgot/", {"national_id": national_id, **CAPTCHA})
 
 
-def test_forgotten_password_gives_the_same_answer_for_known_and_unknown_ids(client, active_user):
+def test_forgotten_password_gives_the_same_answer_for_known_and_unknown_ids(client, abdullah):
     known = _forgot(client, "1000000040")
     other = Client()
     unknown = _forgot(other, "1000000057")
@@ -303,7 +300,7 @@ def test_forgotten_password_gives_the_same_answer_for_known_and_unknown_ids(clie
     assert [m.to for m in sms.outbox] == [MOBILE]
 
 
-def test_unknown_id_can_never_reset_anything(client, active_user):
+def test_unknown_id_can_never_reset_anything(client, abdullah):
     _forgot(client, "1000000057")
     response = client.post(
         "/password/reset/",
@@ -317,7 +314,7 @@ def test_unknown_id_can_never_reset_anything(client, active_user):
 
 
 def test_password_reset_with_the_sms_code_and_the_code_works_once(
-    client, active_user, log_in, last_sms_code
+    client, abdullah, log_in, last_sms_code
 ):
     new = "A-new-passphrase-7"
     _forgot(client, "١٠٠٠٠٠٠٠٤٠")
@@ -326,8 +323,8 @@ def test_password_reset_with_the_sms_code_and_the_code_works_once(
         "/password/reset/", {"code": code, "new_password1": new, "new_password2": new}
     )
     assert response["Location"] == "/login/"
-    active_user.refresh_from_db()
-    assert active_user.check_password(new)
+    abdullah.refresh_from_db()
+    assert abdullah.check_password(new)
 
     # The same code again, after asking for a reset again: refused.
     third = "Yet-another-passphrase-9"
@@ -337,8 +334,8 @@ def test_password_reset_with_the_sms_code_and_the_code_works_once(
             "/password/reset/", {"code": code, "new_password1": third, "new_password2": third}
         )
     assert response.status_code == 200
-    active_user.refresh_from_db()
-    assert active_user.check_password(new)
+    abdullah.refresh_from_db()
+    assert abdullah.check_password(new)
     # The old password no longer works; the new one does.
     assert (
         Client().post("/login/", {"username": "abdullah", "password": PASSWORD}).status_code == 200
@@ -346,20 +343,20 @@ def test_password_reset_with_the_sms_code_and_the_code_works_once(
     assert log_in(Client(), password=new)["Location"] == "/services/"
 
 
-def test_password_reset_refuses_a_weak_new_password(client, active_user, last_sms_code):
+def test_password_reset_refuses_a_weak_new_password(client, abdullah, last_sms_code):
     _forgot(client, "1000000040")
     response = client.post(
         "/password/reset/",
         {"code": last_sms_code(MOBILE), "new_password1": "password", "new_password2": "password"},
     )
     assert response.context["form"].has_error("new_password1")
-    active_user.refresh_from_db()
-    assert active_user.check_password(PASSWORD)
+    abdullah.refresh_from_db()
+    assert abdullah.check_password(PASSWORD)
 
 
-def test_password_reset_ends_every_other_session(client, active_user, last_sms_code):
+def test_password_reset_ends_every_other_session(client, abdullah, last_sms_code):
     other = Client()
-    other.force_login(active_user)
+    other.force_login(abdullah)
     new = "A-new-passphrase-7"
     _forgot(client, "1000000040")
     client.post(
@@ -369,7 +366,7 @@ def test_password_reset_ends_every_other_session(client, active_user, last_sms_c
     assert other.get("/services/").status_code == 302
 
 
-def test_password_change_ends_other_sessions_and_keeps_this_one(client, active_user, log_in):
+def test_password_change_ends_other_sessions_and_keeps_this_one(client, abdullah, log_in):
     log_in(client)
     other = Client()
     log_in(other)
@@ -385,7 +382,7 @@ def test_password_change_ends_other_sessions_and_keeps_this_one(client, active_u
     assert other.get("/services/")["Location"].startswith("/login/")
 
 
-def test_password_change_asks_for_the_current_password(client, active_user, log_in):
+def test_password_change_asks_for_the_current_password(client, abdullah, log_in):
     log_in(client)
     new = "A-new-passphrase-7"
     response = client.post(
@@ -393,11 +390,11 @@ def test_password_change_asks_for_the_current_password(client, active_user, log_
         {"old_password": "Not-the-password-1", "new_password1": new, "new_password2": new},
     )
     assert response.status_code == 200
-    active_user.refresh_from_db()
-    assert active_user.check_password(PASSWORD)
+    abdullah.refresh_from_db()
+    assert abdullah.check_password(PASSWORD)
 
 
-def test_logout_ends_the_session_on_the_server(client, active_user, log_in):
+def test_logout_ends_the_session_on_the_server(client, abdullah, log_in):
     log_in(client)
     key = client.session.session_key
     client.post("/logout/")
@@ -407,7 +404,7 @@ def test_logout_ends_the_session_on_the_server(client, active_user, log_in):
     assert client.get("/services/").status_code == 302
 
 
-def test_idle_session_ends(client, active_user, log_in):
+def test_idle_session_ends(client, abdullah, log_in):
     with time_machine.travel(NOW, tick=False) as clock:
         log_in(client)
         assert client.get("/services/").status_code == 200
@@ -415,9 +412,7 @@ def test_idle_session_ends(client, active_user, log_in):
         assert client.get("/services/").status_code == 302
 
 
-def test_activity_keeps_the_session_but_is_written_at_most_once_a_minute(
-    client, active_user, log_in
-):
+def test_activity_keeps_the_session_but_is_written_at_most_once_a_minute(client, abdullah, log_in):
     from django.contrib.sessions.models import Session
 
     with time_machine.travel(NOW, tick=False) as clock:
@@ -435,14 +430,14 @@ def test_activity_keeps_the_session_but_is_written_at_most_once_a_minute(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_signing_in_returns_to_the_page_that_asked_for_it(client, active_user, last_sms_code):
+def test_signing_in_returns_to_the_page_that_asked_for_it(client, abdullah, last_sms_code):
     client.post("/login/?next=/profile/", {"username": "abdullah", "password": PASSWORD})
     response = client.post("/login/code/", {"code": last_sms_code("+966500000005")})
     assert response["Location"] == "/profile/"
 
 
 @pytest.mark.django_db(transaction=True)
-def test_signing_in_never_leaves_the_site(client, active_user, last_sms_code):
+def test_signing_in_never_leaves_the_site(client, abdullah, last_sms_code):
     client.post(
         "/login/?next=https://evil.example/", {"username": "abdullah", "password": PASSWORD}
     )
@@ -450,9 +445,9 @@ def test_signing_in_never_leaves_the_site(client, active_user, last_sms_code):
     assert response["Location"] == "/services/"
 
 
-def test_an_account_without_a_mobile_cannot_skip_the_second_factor(client, active_user):
-    active_user.mobile = ""
-    active_user.save()
+def test_an_account_without_a_mobile_cannot_skip_the_second_factor(client, abdullah):
+    abdullah.mobile = ""
+    abdullah.save()
     response = client.post("/login/", {"username": "abdullah", "password": PASSWORD})
     assert response.status_code == 200
     assert "_auth_user_id" not in client.session
@@ -469,7 +464,7 @@ def _password(client, password=PASSWORD, **extra):
 
 
 def test_signing_in_again_within_a_minute_takes_the_code_already_sent(
-    client, active_user, last_sms_code
+    client, abdullah, last_sms_code
 ):
     """Back after the password, and the password again: no second SMS, the page says the
     code already sent works, and it does."""
@@ -487,7 +482,7 @@ def test_signing_in_again_within_a_minute_takes_the_code_already_sent(
 
 
 def test_a_second_browser_within_a_minute_signs_in_with_the_code_already_sent(
-    active_user, last_sms_code
+    abdullah, last_sms_code
 ):
     first, second = Client(), Client()
     with time_machine.travel(NOW, tick=False) as clock:
@@ -506,7 +501,7 @@ def test_a_second_browser_within_a_minute_signs_in_with_the_code_already_sent(
 
 
 def test_signing_in_again_right_after_signing_out_sends_a_new_code(
-    client, active_user, log_in, last_sms_code
+    client, abdullah, log_in, last_sms_code
 ):
     with time_machine.travel(NOW, tick=False) as clock:
         log_in(client)
@@ -520,7 +515,7 @@ def test_signing_in_again_right_after_signing_out_sends_a_new_code(
 
 
 def test_a_code_killed_by_wrong_tries_is_not_handed_to_a_new_sign_in(
-    client, active_user, last_sms_code
+    client, abdullah, last_sms_code
 ):
     with time_machine.travel(NOW, tick=False) as clock:
         _password(client)
@@ -551,7 +546,7 @@ def many_accounts(db):
 
 
 def test_one_client_failing_on_many_accounts_gets_a_translated_429_whatever_the_account(
-    active_user, many_accounts, log_in
+    abdullah, many_accounts, log_in
 ):
     limit = int(settings.MUSANED_LOGIN_FAILURES_PER_CLIENT.split("/")[0])
     assert settings.MUSANED_LOGIN_FAILURES_PER_CLIENT == "20/h"  # the documented default
@@ -576,7 +571,7 @@ def test_one_client_failing_on_many_accounts_gets_a_translated_429_whatever_the_
     )
 
 
-def test_the_pause_for_a_spraying_client_ends_with_its_window(active_user, many_accounts):
+def test_the_pause_for_a_spraying_client_ends_with_its_window(abdullah, many_accounts):
     sprayer = Client(REMOTE_ADDR="203.0.113.9")
     with (
         override_settings(MUSANED_LOGIN_FAILURES_PER_CLIENT="3/h"),
@@ -596,7 +591,7 @@ def test_the_pause_for_a_spraying_client_ends_with_its_window(active_user, many_
 
 
 @override_settings(MUSANED_TRUSTED_PROXY_COUNT=1)
-def test_behind_a_proxy_the_owner_is_not_locked_out_by_an_attacker(active_user, log_in):
+def test_behind_a_proxy_the_owner_is_not_locked_out_by_an_attacker(abdullah, log_in):
     """Every request comes from the proxy's address; the client is what it forwarded."""
     proxy = {"REMOTE_ADDR": "10.0.0.10"}
     attacker = Client(HTTP_X_FORWARDED_FOR="203.0.113.9", **proxy)
@@ -618,7 +613,7 @@ def _reset_page(response) -> str:
     return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.text)
 
 
-def test_password_reset_answers_alike_for_known_and_unknown_ids_on_every_try(client, active_user):
+def test_password_reset_answers_alike_for_known_and_unknown_ids_on_every_try(client, abdullah):
     known, unknown = client, Client()
     _forgot(known, "1000000040")
     _forgot(unknown, "1000000057")
@@ -634,11 +629,11 @@ def test_password_reset_answers_alike_for_known_and_unknown_ids_on_every_try(cli
             else MESSAGES[AccountErrorCode.CODE_EXPIRED]
         )
         assert shown(expected) in answers[0].text, f"try {attempt}"
-    active_user.refresh_from_db()
-    assert active_user.check_password(PASSWORD)
+    abdullah.refresh_from_db()
+    assert abdullah.check_password(PASSWORD)
 
 
-def test_password_reset_answers_alike_when_another_request_replaced_the_code(active_user):
+def test_password_reset_answers_alike_when_another_request_replaced_the_code(abdullah):
     known, unknown = Client(), Client()
     with time_machine.travel(NOW, tick=False) as clock:
         _forgot(known, "1000000040")
@@ -653,7 +648,7 @@ def test_password_reset_answers_alike_when_another_request_replaced_the_code(act
 
 
 def test_the_new_password_is_checked_against_the_account_only_once_the_code_is_right(
-    client, active_user, last_sms_code
+    client, abdullah, last_sms_code
 ):
     """A password like the account's username would be refused for a real account and not
     for an unknown ID: that answer waits for the right code."""
@@ -678,12 +673,12 @@ def test_the_new_password_is_checked_against_the_account_only_once_the_code_is_r
         "/password/reset/", {"code": code, "new_password1": new, "new_password2": new}
     )
     assert done["Location"] == "/login/"
-    active_user.refresh_from_db()
-    assert active_user.check_password(new)
+    abdullah.refresh_from_db()
+    assert abdullah.check_password(new)
 
 
 def test_asking_again_for_a_reset_code_within_a_minute_keeps_the_code_already_sent(
-    client, active_user, last_sms_code
+    client, abdullah, last_sms_code
 ):
     with time_machine.travel(NOW, tick=False) as clock:
         _forgot(client, "1000000040")
@@ -698,7 +693,7 @@ def test_asking_again_for_a_reset_code_within_a_minute_keeps_the_code_already_se
     assert response["Location"] == "/login/"
 
 
-def test_a_new_password_of_only_spaces_is_refused(client, active_user, last_sms_code):
+def test_a_new_password_of_only_spaces_is_refused(client, abdullah, last_sms_code):
     _forgot(client, "1000000040")
     spaces = " " * 16
     response = client.post(
@@ -706,5 +701,5 @@ def test_a_new_password_of_only_spaces_is_refused(client, active_user, last_sms_
         {"code": last_sms_code(MOBILE), "new_password1": spaces, "new_password2": spaces},
     )
     assert shown("Your password cannot be only spaces.") in response.text
-    active_user.refresh_from_db()
-    assert active_user.check_password(PASSWORD)
+    abdullah.refresh_from_db()
+    assert abdullah.check_password(PASSWORD)

@@ -5,7 +5,8 @@ import time_machine
 from django.test import Client, override_settings
 from django.utils import translation
 
-from musaned.accounts.tests.conftest import CAPTCHA, MOHAMMED, PASSWORD, shown
+from musaned.accounts.tests.conftest import shown
+from musaned.accounts.tests.factories import CAPTCHA, MOHAMMED, PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -93,7 +94,7 @@ def _to_account_step(client):
 
 @override_settings(MUSANED_RATE_TAKEN_ANSWERS="2/h")
 def test_taken_username_and_email_answers_are_counted_and_limited_per_client(
-    client, registry, active_user
+    client, registry, abdullah
 ):
     with time_machine.travel(NOW, tick=False) as clock:
         _to_account_step(client)

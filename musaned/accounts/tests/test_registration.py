@@ -10,14 +10,14 @@ from django.utils import timezone, translation
 from musaned.accounts.errors import MESSAGES, AccountErrorCode
 from musaned.accounts.models import User
 from musaned.accounts.services import ALREADY_REGISTERED_SMS
-from musaned.accounts.tests.conftest import (
+from musaned.accounts.tests.conftest import shown
+from musaned.accounts.tests.factories import (
     AHMED,
     CAPTCHA,
     MOBILES,
     MOHAMMED,
     NOURA,
     PASSWORD,
-    shown,
 )
 from musaned.core.models import AuditEvent
 from musaned.notifications import sms
@@ -275,7 +275,7 @@ def test_mobile_not_registered_to_the_id_is_refused(client, registry):
     assert 'value="m@example.com"' in response.text
 
 
-def test_taken_username_and_email_are_refused_whatever_their_case(client, registry, active_user):
+def test_taken_username_and_email_are_refused_whatever_their_case(client, registry, abdullah):
     client.post("/register/identity/", MOHAMMED)
     client.post("/register/verify/", CAPTCHA)
     response = client.post(
@@ -493,7 +493,7 @@ def test_a_password_of_only_spaces_is_refused(client, registry):
     assert shown("Your password cannot be only spaces.") in response.text
 
 
-def test_a_taken_username_is_said_only_after_the_captcha(client, registry, active_user):
+def test_a_taken_username_is_said_only_after_the_captcha(client, registry, abdullah):
     client.post("/register/identity/", MOHAMMED)
     response = client.post(
         "/register/account/", {"username": "abdullah", "password1": PASSWORD, "password2": PASSWORD}

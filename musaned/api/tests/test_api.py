@@ -9,18 +9,9 @@ from django.test import Client, override_settings
 from musaned.api.models import ApiToken
 from musaned.visas import services
 from musaned.visas.models import VisaApplication, VisaState
-from musaned.visas.tests.conftest import complete_draft
+from musaned.visas.tests.factories import DRAFT, complete_draft
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-DRAFT = {
-    "occupation": "housemaid",
-    "nationality": "PHL",
-    "worker_gender": "F",
-    "arrival_point": "RUH",
-    "proof_type": "bank",
-    "bank_balance": "50000",
-}
 
 
 def test_a_token_made_on_the_profile_page_opens_the_api_until_revoked(citizen, api):

@@ -7,23 +7,11 @@ import pytest
 
 from musaned.api.errors import field_message
 from musaned.api.schemas import REQUIRED_HEADERS
+from musaned.complaints.tests.factories import COMPLAINT
+from musaned.visas.tests.factories import DRAFT
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-COMPLAINT = {
-    "category": "office",
-    "subject": "The office does not answer",
-    "description": "Since two weeks nobody picks up the phone.",
-    "contact_preference": "sms",
-}
-DRAFT = {
-    "occupation": "housemaid",
-    "nationality": "PHL",
-    "worker_gender": "F",
-    "arrival_point": "RUH",
-    "proof_type": "bank",
-    "bank_balance": "50000",
-}
 WRITES = {
     ("post", "/api/v1/visa-applications"),
     ("post", "/api/v1/visa-applications/{reference}/submit"),

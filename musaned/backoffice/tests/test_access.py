@@ -10,7 +10,8 @@ import re
 import pytest
 from django.test import Client
 
-from musaned.backoffice.tests.conftest import file_complaint, make_staff, signed_in
+from musaned.accounts.tests.factories import StaffFactory
+from musaned.complaints.tests.factories import file_complaint
 from musaned.core.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
@@ -43,7 +44,7 @@ def urls(complaint, in_review):
     ]
 
 
-def test_a_citizen_gets_404_on_every_back_office_url_for_every_method(citizen, urls):
+def test_a_citizen_gets_404_on_every_back_office_url_for_every_method(citizen, urls, signed_in):
     client = signed_in(citizen)
     for _method, url, _who in urls:
         for method in ("get", "post"):
@@ -59,7 +60,7 @@ def test_a_signed_out_visitor_is_sent_to_log_in(urls):
         assert response["Location"].split("?")[0] in ("/login/", "/en/login/"), url
 
 
-def test_staff_without_the_sign_in_code_are_sent_to_log_in_again(supervisor, urls):
+def test_staff_without_the_sign_in_code_are_sent_to_log_in_again(supervisor, urls, signed_in):
     for method, url, _who in urls:
         client = signed_in(supervisor, second_factor=False)
         response = getattr(client, method)(url)
@@ -70,13 +71,8 @@ def test_staff_without_the_sign_in_code_are_sent_to_log_in_again(supervisor, url
 
 
 @pytest.mark.parametrize("role", ["officer", "reviewer", "supervisor", "no role"])
-def test_each_role_reaches_its_pages_and_gets_403_on_the_others(
-    request, django_user_model, urls, role
-):
-    if role == "no role":
-        user = make_staff(django_user_model, "clerk")
-    else:
-        user = request.getfixturevalue(role)
+def test_each_role_reaches_its_pages_and_gets_403_on_the_others(request, urls, role, signed_in):
+    user = StaffFactory(username="clerk") if role == "no role" else request.getfixturevalue(role)
     client = signed_in(user)
     for method, url, who in urls:
         response = getattr(client, method)(url)
@@ -87,7 +83,7 @@ def test_each_role_reaches_its_pages_and_gets_403_on_the_others(
             assert response.status_code == 403, (role, method, url, response.status_code)
 
 
-def test_a_complaints_officer_cannot_reassign(officer, other_officer, complaint):
+def test_a_complaints_officer_cannot_reassign(officer, other_officer, complaint, signed_in):
     client = signed_in(officer)
     response = client.post(
         f"/backoffice/complaints/{complaint.number}/act/",
@@ -98,7 +94,9 @@ def test_a_complaints_officer_cannot_reassign(officer, other_officer, complaint)
     assert complaint.assigned_to is None and complaint.state == "submitted"
 
 
-def test_an_officer_gets_no_reassign_form_but_a_supervisor_does(officer, supervisor, complaint):
+def test_an_officer_gets_no_reassign_form_but_a_supervisor_does(
+    officer, supervisor, complaint, signed_in
+):
     url = f"/backoffice/complaints/{complaint.number}/"
     assert b'name="reassign-assign_to"' not in signed_in(officer).get(url).content
     page = signed_in(supervisor).get(url).content.decode()
@@ -106,7 +104,7 @@ def test_an_officer_gets_no_reassign_form_but_a_supervisor_does(officer, supervi
     assert ">Salem</option>" in page  # active officers are offered by name
 
 
-def test_every_detail_view_writes_an_audit_row(supervisor, complaint, in_review):
+def test_every_detail_view_writes_an_audit_row(supervisor, complaint, in_review, signed_in):
     client = signed_in(supervisor)
     attachment = complaint.attachments.get()
     c, v = complaint.number, in_review.reference
@@ -130,7 +128,9 @@ def test_every_detail_view_writes_an_audit_row(supervisor, complaint, in_review)
         assert (event.target_type, event.target_id) == (target._meta.label_lower, str(target.pk))
 
 
-def test_the_audit_trail_lists_every_event_of_the_record_newest_first(supervisor, complaint):
+def test_the_audit_trail_lists_every_event_of_the_record_newest_first(
+    supervisor, complaint, signed_in
+):
     client = signed_in(supervisor)
     client.get(f"/backoffice/complaints/{complaint.number}/")
     page = client.get(f"/backoffice/complaints/{complaint.number}/audit/").content.decode()
@@ -143,7 +143,7 @@ def test_the_audit_trail_lists_every_event_of_the_record_newest_first(supervisor
     assert page.index("backoffice.complaint_audit_viewed") < page.index("complaint.submitted")
 
 
-def test_another_complaints_attachment_is_404(officer, complaint, citizen):
+def test_another_complaints_attachment_is_404(officer, complaint, citizen, signed_in):
     other = file_complaint(citizen)
     attachment = complaint.attachments.get()
     response = signed_in(officer).get(
@@ -152,7 +152,9 @@ def test_another_complaints_attachment_is_404(officer, complaint, citizen):
     assert response.status_code == 404
 
 
-def test_the_links_each_role_sees_follow_its_permissions(officer, reviewer, supervisor, complaint):
+def test_the_links_each_role_sees_follow_its_permissions(
+    officer, reviewer, supervisor, complaint, signed_in
+):
     url = f"/en/backoffice/complaints/{complaint.number}/"
     officers_page = signed_in(officer).get(url).content.decode()
     supervisors_page = signed_in(supervisor).get(url).content.decode()

@@ -6,14 +6,13 @@ import re
 
 import pytest
 
-from musaned.backoffice.tests.conftest import signed_in
 from musaned.complaints.models import Complaint, ComplaintMessage, ComplaintState, MessageKind
 from musaned.complaints.workflow import Action
 from musaned.core.models import AuditEvent
 from musaned.core.workflow import transition
 from musaned.notifications import sms
 from musaned.visas.models import VisaApplication, VisaState
-from musaned.visas.tests.conftest import complete_draft
+from musaned.visas.tests.factories import complete_draft
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +27,7 @@ def state_of(complaint) -> str:
 
 
 def test_an_officer_takes_asks_for_information_and_resolves(
-    officer, citizen, complaint, django_capture_on_commit_callbacks
+    officer, citizen, complaint, django_capture_on_commit_callbacks, signed_in
 ):
     client = signed_in(officer)
     page = client.get(f"/en/backoffice/complaints/{complaint.number}/").content.decode()
@@ -62,7 +61,7 @@ def test_an_officer_takes_asks_for_information_and_resolves(
     assert kinds == [MessageKind.INFO_REQUEST, MessageKind.REPLY, MessageKind.RESOLUTION]
 
 
-def test_an_internal_note_shows_on_the_staff_page_marked_internal(officer, complaint):
+def test_an_internal_note_shows_on_the_staff_page_marked_internal(officer, complaint, signed_in):
     client = signed_in(officer)
     response = client.post(
         f"/backoffice/complaints/{complaint.number}/note/",
@@ -77,7 +76,7 @@ def test_an_internal_note_shows_on_the_staff_page_marked_internal(officer, compl
     assert AuditEvent.objects.filter(action="complaint.note", actor=officer).exists()
 
 
-def test_an_empty_note_is_shown_again_with_its_error(officer, complaint):
+def test_an_empty_note_is_shown_again_with_its_error(officer, complaint, signed_in):
     response = signed_in(officer).post(
         f"/en/backoffice/complaints/{complaint.number}/note/", {"note-body": "   "}
     )
@@ -86,7 +85,9 @@ def test_an_empty_note_is_shown_again_with_its_error(officer, complaint):
     assert not ComplaintMessage.objects.filter(complaint=complaint).exists()
 
 
-def test_an_empty_message_is_refused_with_a_message_and_nothing_changes(officer, complaint):
+def test_an_empty_message_is_refused_with_a_message_and_nothing_changes(
+    officer, complaint, signed_in
+):
     client = signed_in(officer)
     act(client, complaint, "take")
     response = client.post(
@@ -100,7 +101,7 @@ def test_an_empty_message_is_refused_with_a_message_and_nothing_changes(officer,
     assert state_of(complaint) == ComplaintState.IN_REVIEW
 
 
-def test_a_refused_action_keeps_what_was_typed(officer, supervisor, complaint):
+def test_a_refused_action_keeps_what_was_typed(officer, supervisor, complaint, signed_in):
     """A supervisor resolved it meanwhile: 409, the typed answer is still on the page."""
     mine, theirs = signed_in(officer), signed_in(supervisor)
     act(mine, complaint, "take")
@@ -119,7 +120,7 @@ def test_a_refused_action_keeps_what_was_typed(officer, supervisor, complaint):
 
 
 def test_an_officer_cannot_act_on_a_complaint_another_officer_holds(
-    officer, other_officer, complaint
+    officer, other_officer, complaint, signed_in
 ):
     act(signed_in(officer), complaint, "take")
     theirs = signed_in(other_officer)
@@ -151,7 +152,9 @@ def test_an_officer_cannot_act_on_a_complaint_another_officer_holds(
     assert note.status_code == 302
 
 
-def test_a_supervisor_may_act_on_a_complaint_an_officer_holds(officer, supervisor, complaint):
+def test_a_supervisor_may_act_on_a_complaint_an_officer_holds(
+    officer, supervisor, complaint, signed_in
+):
     act(signed_in(officer), complaint, "take")
     client = signed_in(supervisor)
     page = client.get(f"/en/backoffice/complaints/{complaint.number}/").content.decode()
@@ -161,20 +164,20 @@ def test_a_supervisor_may_act_on_a_complaint_an_officer_holds(officer, superviso
     assert ComplaintMessage.objects.get(complaint=complaint).author == supervisor
 
 
-def test_the_refusal_is_in_arabic_on_the_arabic_page(officer, other_officer, complaint):
+def test_the_refusal_is_in_arabic_on_the_arabic_page(officer, other_officer, complaint, signed_in):
     act(signed_in(officer), complaint, "take")
     response = act(signed_in(other_officer), complaint, "answer", message="جواب")
     assert response.status_code == 403
     assert "هذه الشكوى، ولا يتخذ إجراءً عليها إلا هو أو أحد المشرفين." in response.content.decode()
 
 
-def test_an_unknown_action_is_a_400(officer, complaint):
+def test_an_unknown_action_is_a_400(officer, complaint, signed_in):
     response = act(signed_in(officer), complaint, "close")  # the system's, not staff's
     assert response.status_code == 400
     assert state_of(complaint) == ComplaintState.SUBMITTED
 
 
-def test_a_supervisor_reassigns_to_an_active_officer(supervisor, officer, complaint):
+def test_a_supervisor_reassigns_to_an_active_officer(supervisor, officer, complaint, signed_in):
     client = signed_in(supervisor)
     response = act(client, complaint, "reassign", assign_to=officer.pk)
     assert response.status_code == 302
@@ -185,7 +188,7 @@ def test_a_supervisor_reassigns_to_an_active_officer(supervisor, officer, compla
 
 
 def test_reassigning_to_someone_who_is_not_an_officer_is_a_form_error(
-    supervisor, reviewer, complaint
+    supervisor, reviewer, complaint, signed_in
 ):
     response = act(signed_in(supervisor), complaint, "reassign", assign_to=reviewer.pk)
     assert response.status_code == 400
@@ -193,7 +196,7 @@ def test_reassigning_to_someone_who_is_not_an_officer_is_a_form_error(
 
 
 def test_the_supervisor_takes_an_escalated_complaint_an_officer_cannot(
-    supervisor, officer, complaint
+    supervisor, officer, complaint, signed_in
 ):
     transition(obj=complaint, action=Action.ESCALATE, actor=None)
     assert act(signed_in(officer), complaint, "take").status_code == 403
@@ -201,7 +204,7 @@ def test_the_supervisor_takes_an_escalated_complaint_an_officer_cannot(
     assert Complaint.objects.get(pk=complaint.pk).assigned_to == supervisor
 
 
-def test_an_attachment_is_a_download_with_a_server_made_name(officer, complaint):
+def test_an_attachment_is_a_download_with_a_server_made_name(officer, complaint, signed_in):
     attachment = complaint.attachments.get()
     response = signed_in(officer).get(
         f"/backoffice/complaints/{complaint.number}/attachments/{attachment.pk}/"
@@ -215,7 +218,9 @@ def test_an_attachment_is_a_download_with_a_server_made_name(officer, complaint)
     assert b"".join(response.streaming_content).startswith(b"%PDF")
 
 
-def test_the_detail_page_shows_the_beneficiary_masked_and_the_timeline(officer, complaint):
+def test_the_detail_page_shows_the_beneficiary_masked_and_the_timeline(
+    officer, complaint, signed_in
+):
     page = signed_in(officer).get(f"/en/backoffice/complaints/{complaint.number}/")
     text = page.content.decode()
     assert page.status_code == 200
@@ -224,19 +229,19 @@ def test_the_detail_page_shows_the_beneficiary_masked_and_the_timeline(officer, 
     assert "contract.pdf" in text  # the file filed with the complaint
 
 
-def test_the_service_level_is_said_with_arabic_number_agreement(officer, complaint):
+def test_the_service_level_is_said_with_arabic_number_agreement(officer, complaint, signed_in):
     page = signed_in(officer).get(f"/backoffice/complaints/{complaint.number}/").content.decode()
     # The data migration's level: first answer within 2 working days, resolution within 10.
     assert "الرد الأول خلال يومَي عمل." in page
     assert 'الحل خلال <span dir="ltr">10</span> أيام عمل.' in page
 
 
-def test_staff_names_are_isolated_inside_sentences(officer, complaint, django_user_model):
+def test_staff_names_are_isolated_inside_sentences(officer, complaint, signed_in):
     """An Arabic name in an English line (and an English one in an Arabic line) keeps its
     order only inside <bdi>: the timeline's "— name", the officer, a message's author."""
-    from musaned.backoffice.tests.conftest import make_staff
+    from musaned.accounts.tests.factories import StaffFactory
 
-    arabic = make_staff(django_user_model, "salem", "complaints officer", first_name="سالم")
+    arabic = StaffFactory(username="salem", first_name="سالم", roles=["complaints officer"])
     client = signed_in(arabic)
     act(client, complaint, "take")
     act(client, complaint, "answer", message="Please send the receipt.")
@@ -251,7 +256,7 @@ def decide(client, application, **data):
     return client.post(f"/en/backoffice/visas/{application.reference}/", data)
 
 
-def test_a_reviewer_approves_and_the_visa_is_issued(reviewer, in_review):
+def test_a_reviewer_approves_and_the_visa_is_issued(reviewer, in_review, signed_in):
     client = signed_in(reviewer)
     page = client.get(f"/en/backoffice/visas/{in_review.reference}/").content.decode()
     assert "Why a person must read it" in page
@@ -266,7 +271,7 @@ def test_a_reviewer_approves_and_the_visa_is_issued(reviewer, in_review):
     assert AuditEvent.objects.filter(action="visa.approve", actor=reviewer).exists()
 
 
-def test_a_reviewer_rejects_with_a_reason(reviewer, in_review):
+def test_a_reviewer_rejects_with_a_reason(reviewer, in_review, signed_in):
     response = decide(
         signed_in(reviewer), in_review, decision="reject", reason="The report is not readable."
     )
@@ -277,7 +282,7 @@ def test_a_reviewer_rejects_with_a_reason(reviewer, in_review):
     assert event.data["reason"] == "The report is not readable."
 
 
-def test_rejecting_without_a_reason_keeps_the_form(reviewer, in_review):
+def test_rejecting_without_a_reason_keeps_the_form(reviewer, in_review, signed_in):
     response = decide(signed_in(reviewer), in_review, decision="reject", reason="  ")
     assert response.status_code == 400
     page = response.content.decode()
@@ -286,7 +291,7 @@ def test_rejecting_without_a_reason_keeps_the_form(reviewer, in_review):
     assert VisaApplication.objects.get(pk=in_review.pk).state == VisaState.IN_REVIEW
 
 
-def test_a_decision_on_a_request_already_decided_keeps_the_reason(reviewer, in_review):
+def test_a_decision_on_a_request_already_decided_keeps_the_reason(reviewer, in_review, signed_in):
     client = signed_in(reviewer)
     decide(client, in_review, decision="approve")
     reason = "A reason I typed carefully."
@@ -296,7 +301,7 @@ def test_a_decision_on_a_request_already_decided_keeps_the_reason(reviewer, in_r
     assert VisaApplication.objects.get(pk=in_review.pk).state == VisaState.ISSUED
 
 
-def test_a_visa_document_is_a_download_with_a_server_made_name(reviewer, in_review):
+def test_a_visa_document_is_a_download_with_a_server_made_name(reviewer, in_review, signed_in):
     response = signed_in(reviewer).get(
         f"/backoffice/visas/{in_review.reference}/documents/occupation/"
     )
@@ -306,7 +311,7 @@ def test_a_visa_document_is_a_download_with_a_server_made_name(reviewer, in_revi
     assert response["Content-Disposition"].startswith("attachment")
 
 
-def test_a_draft_is_not_open_to_the_back_office(reviewer, exempt):
+def test_a_draft_is_not_open_to_the_back_office(reviewer, exempt, signed_in):
     draft = complete_draft(exempt)
     client = signed_in(reviewer)
     assert client.get(f"/backoffice/visas/{draft.reference}/").status_code == 404

@@ -9,12 +9,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from musaned.backoffice.tests.conftest import file_complaint, in_quality_check, signed_in
 from musaned.complaints.models import Complaint, ComplaintState
+from musaned.complaints.tests.factories import file_complaint
 from musaned.complaints.workflow import Action
 from musaned.core.models import AuditEvent
 from musaned.core.workflow import transition
-from musaned.visas.tests.conftest import make_beneficiary
+from musaned.visas.tests.factories import in_quality_check
 
 pytestmark = pytest.mark.django_db
 
@@ -53,7 +53,7 @@ def board(citizen, officer, other_officer, supervisor):
     }
 
 
-def test_each_tab_lists_its_complaints(officer, board):
+def test_each_tab_lists_its_complaints(officer, board, signed_in):
     client = signed_in(officer)
     b = {name: c.number for name, c in board.items()}
     assert set(numbers(client.get("/backoffice/"))) == {b["new"], b["late"]}  # new, unassigned
@@ -64,22 +64,23 @@ def test_each_tab_lists_its_complaints(officer, board):
     assert len(numbers(client.get("/backoffice/?tab=all"))) == 6
 
 
-def test_filters_by_category_and_state(officer, board):
+def test_filters_by_category_and_state(officer, board, signed_in):
     client = signed_in(officer)
     assert numbers(client.get("/backoffice/?tab=all&category=payment")) == [board["mine"].number]
     in_review = numbers(client.get("/backoffice/?tab=all&state=in_review"))
     assert set(in_review) == {board["mine"].number, board["theirs"].number}
 
 
-def test_an_unknown_filter_value_is_an_error_not_a_500(officer, board):
+def test_an_unknown_filter_value_is_an_error_not_a_500(officer, board, signed_in):
     response = signed_in(officer).get("/backoffice/?tab=all&state=nonsense")
     assert response.status_code == 200
     assert "error-summary" in response.content.decode()
 
 
-def test_search_by_number_or_id_number_is_exact_and_across_every_tab(officer, board, registry):
-    other = make_beneficiary("2000000006", "ahmed")
-    theirs = file_complaint(other, subject="Someone else's")
+def test_search_by_number_or_id_number_is_exact_and_across_every_tab(
+    officer, board, resident, signed_in
+):
+    theirs = file_complaint(resident, subject="Someone else's")
     client = signed_in(officer)
     assert numbers(client.get(f"/backoffice/?q={board['escalated'].number}")) == [
         board["escalated"].number
@@ -94,7 +95,7 @@ def test_search_by_number_or_id_number_is_exact_and_across_every_tab(officer, bo
     assert search.data["query"] == "2*******06"  # never the whole ID number
 
 
-def test_a_row_shows_the_due_time_the_officer_and_the_overdue_marker(officer, board):
+def test_a_row_shows_the_due_time_the_officer_and_the_overdue_marker(officer, board, signed_in):
     page = signed_in(officer).get("/en/backoffice/?tab=all").content.decode()
     assert "answer due by" in page
     assert page.count(">overdue<") == 1
@@ -102,7 +103,7 @@ def test_a_row_shows_the_due_time_the_officer_and_the_overdue_marker(officer, bo
     assert "1*******08" in page and "1000000008" not in page
 
 
-def test_pages_of_25(officer, citizen, settings):
+def test_pages_of_25(officer, citizen, settings, signed_in):
     settings.MUSANED_COMPLAINTS_PER_DAY = 100  # the daily limit per beneficiary is not tested here
     for i in range(30):
         file_complaint(citizen, subject=f"Complaint {i}")
@@ -121,11 +122,11 @@ def queue_queries(client, url) -> int:
 
 @pytest.mark.parametrize("tab", ["new", "mine", "all", "overdue"])
 def test_the_queue_costs_the_same_queries_for_3_and_30_complaints(
-    officer, other_officer, citizen, registry, settings, tab
+    officer, other_officer, citizen, resident, settings, tab, signed_in
 ):
     settings.MUSANED_COMPLAINTS_PER_DAY = 100
     client = signed_in(officer)
-    owners = [citizen, make_beneficiary("2000000006", "ahmed")]
+    owners = [citizen, resident]
 
     def add(count):
         for i in range(count):
@@ -146,7 +147,7 @@ def test_the_queue_costs_the_same_queries_for_3_and_30_complaints(
     assert few == many
 
 
-def test_the_quality_queue_lists_requests_in_review_oldest_first(reviewer, exempt):
+def test_the_quality_queue_lists_requests_in_review_oldest_first(reviewer, exempt, signed_in):
     first = in_quality_check(exempt)
     second = in_quality_check(exempt)
     page = signed_in(reviewer).get("/backoffice/visas/")
@@ -154,7 +155,7 @@ def test_the_quality_queue_lists_requests_in_review_oldest_first(reviewer, exemp
     assert "1*******16" in page.content.decode()
 
 
-def test_the_quality_queue_costs_the_same_queries_for_1_and_3_requests(reviewer, exempt):
+def test_the_quality_queue_costs_the_same_queries_for_1_and_3_requests(reviewer, exempt, signed_in):
     client = signed_in(reviewer)
     in_quality_check(exempt)
     client.get("/backoffice/visas/")
@@ -164,7 +165,7 @@ def test_the_quality_queue_costs_the_same_queries_for_1_and_3_requests(reviewer,
     assert queue_queries(client, "/backoffice/visas/") == few
 
 
-def test_a_waiting_complaint_shows_the_paused_clock(officer, board):
+def test_a_waiting_complaint_shows_the_paused_clock(officer, board, signed_in):
     page = signed_in(officer).get("/en/backoffice/?tab=waiting").content.decode()
     assert "clock paused" in page
     assert Complaint.objects.get(pk=board["waiting"].pk).state == ComplaintState.WAITING
@@ -173,7 +174,7 @@ def test_a_waiting_complaint_shows_the_paused_clock(officer, board):
 @pytest.mark.parametrize(
     ("count", "said"), [(1, "(شكوى واحدة)"), (2, "(شكويان)"), (3, ">3</span> شكاوى)")]
 )
-def test_the_queue_counts_complaints_as_arabic_does(officer, citizen, count, said):
+def test_the_queue_counts_complaints_as_arabic_does(officer, citizen, count, said, signed_in):
     for _ in range(count):
         file_complaint(citizen)
     page = signed_in(officer).get("/backoffice/").content.decode()

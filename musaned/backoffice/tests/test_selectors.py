@@ -5,20 +5,18 @@ import pytest
 from django.http import Http404
 from django.utils import timezone
 
+from musaned.accounts.tests.factories import StaffFactory
 from musaned.backoffice import selectors
-from musaned.backoffice.tests.conftest import make_staff
 
 pytestmark = pytest.mark.django_db
 
 
-def test_complaints_are_read_only_by_staff_who_handle_them(
-    officer, reviewer, citizen, complaint, django_user_model
-):
+def test_complaints_are_read_only_by_staff_who_handle_them(officer, reviewer, citizen, complaint):
     everything = selectors.QueueFilters()
     now = timezone.now()
     attachment = complaint.attachments.get()
     assert list(selectors.complaint_queue(actor=officer, tab="all", filters=everything, now=now))
-    for nobody in (reviewer, citizen, make_staff(django_user_model, "clerk")):
+    for nobody in (reviewer, citizen, StaffFactory(username="clerk")):
         assert not selectors.complaint_queue(actor=nobody, tab="all", filters=everything, now=now)
         assert selectors.queue_counts(actor=nobody, tabs=["new"], now=now) == {"new": 0}
         with pytest.raises(Http404):

@@ -6,33 +6,26 @@ days from 27 October to 25 November, both included.
 
 import csv
 import datetime as dt
-import importlib
 import io
-import json
 import re
-import time
 
 import pytest
 import time_machine
-from django.apps import apps
-from django.conf import settings
-from django.contrib.auth.models import Group, Permission
 from django.test import Client
-from django.utils import timezone, translation
+from django.utils import translation
 
+from musaned.accounts.tests.factories import BeneficiaryFactory
 from musaned.backoffice import charts, stats
 from musaned.complaints import services as complaint_services
 from musaned.complaints.models import Complaint
 from musaned.core.audit import audit
 from musaned.core.models import AuditEvent
-from musaned.identity.models import RegistryPerson
 from musaned.payments.selectors import bill_for
-from musaned.payments.services import bill_payment_callback
-from musaned.payments.signatures import sign
+from musaned.payments.tests.fakes import pay
 from musaned.visas import rules
 from musaned.visas import services as visa_services
 from musaned.visas.models import VisaApplication, VisaState
-from musaned.visas.tests.conftest import complete_draft, make_beneficiary
+from musaned.visas.tests.factories import complete_draft, traffic_violations
 
 pytestmark = pytest.mark.django_db
 
@@ -46,53 +39,10 @@ def at(month: int, day: int, hour: int = 9) -> dt.datetime:
     return dt.datetime(2026, month, day, hour, 0, tzinfo=RIYADH)
 
 
-@pytest.fixture(autouse=True)
-def reference_data(db):
-    """The data migrations' rows (a transactional test elsewhere may have flushed them).
-
-    The roles are made here from the migration's ``ROLES`` rather than by its ``load``:
-    called with the live app registry, ``load`` leaves every app's ``models_module``
-    at None, and then no later flush recreates the permissions."""
-    for module in (
-        "musaned.visas.migrations.0002_catalogues",
-        "musaned.complaints.migrations.0002_service_level",
-    ):
-        importlib.import_module(module).load(apps, None)
-    roles = importlib.import_module("musaned.complaints.migrations.0003_staff_roles").ROLES
-    for name, permissions in roles.items():
-        group, _ = Group.objects.get_or_create(name=name)
-        group.permissions.add(
-            *(
-                Permission.objects.get(content_type__app_label=app_label, codename=codename)
-                for app_label, codename in permissions
-            )
-        )
-
-
 @pytest.fixture
 def now():
     with time_machine.travel(NOW, tick=False):
         yield NOW
-
-
-def staff(django_user_model, username: str, role: str):
-    user = django_user_model.objects.create_user(username=username, password="x", is_staff=True)
-    user.groups.add(Group.objects.get(name=role))
-    return django_user_model.objects.get(pk=user.pk)
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    session = client.session
-    session["signed_in_at"] = int(time.time())  # the absolute timeout counts from it
-    session.save()
-    return client
-
-
-@pytest.fixture
-def supervisor(django_user_model):
-    return staff(django_user_model, "supervisor", "supervisor")
 
 
 # --- The world ----------------------------------------------------------------------
@@ -120,7 +70,7 @@ COMPLAINTS = {
 
 @pytest.fixture
 def complaints(registry):
-    owner = make_beneficiary("1000000032", "sarah")
+    owner = BeneficiaryFactory(person="1000000032")  # Sarah
     made = {}
     for name, (category, state, created, due, answered, resolved) in COMPLAINTS.items():
         with time_machine.travel(created, tick=False):
@@ -142,46 +92,21 @@ def complaints(registry):
     return made
 
 
-def pay(bill, event_id: str):
-    body = json.dumps(
-        {
-            "event_id": event_id,
-            "bill_number": bill.number,
-            "amount": str(bill.amount),
-            "kind": "payment",
-            "paid_at": timezone.now().isoformat(),
-        }
-    ).encode()
-    timestamp = str(int(time.time()))
-    return bill_payment_callback(
-        raw_body=body,
-        timestamp=timestamp,
-        signature=sign(settings.PAYMENT_WEBHOOK_SECRET, timestamp, body),
-    )
-
-
 def submit(owner, **overrides) -> VisaApplication:
     draft = complete_draft(owner, **(RICH | overrides))
     return visa_services.visa_application_submit(application=draft, actor=owner)
 
 
-def traffic_violations(owner, unpaid: bool):
-    RegistryPerson.objects.filter(national_id=owner.national_id).update(
-        unpaid_traffic_violations=unpaid
-    )
-
-
 @pytest.fixture
-def visas(registry, django_user_model):
+def visas(citizen, exempt, reviewer):
     """Issued: 20 Oct (before the period), 20 Nov ×2, 22 Nov, 24 Nov. Rejected by the
     rules: traffic (21 Nov), age + traffic (23 Nov), own nationality (25 Nov, 23:30),
     capacity (26 Oct, the day before the period). One quality-check rejection (23 Nov)."""
-    mohammed = make_beneficiary("1000000008", "mohammed")
-    noura = make_beneficiary("1000000016", "noura")  # fee exempt: decided on submit
-    reviewer = staff(django_user_model, "reviewer", "reviewer")
+    mohammed = citizen
+    noura = exempt  # fee exempt: decided on submit
 
     with time_machine.travel(at(10, 20), tick=False):
-        pay(bill_for(submit(mohammed)), "evt-1")
+        pay(bill_for(submit(mohammed)), event_id="evt-1")
     with time_machine.travel(at(10, 26), tick=False):
         audit("visa.reject", failed_rules=["capacity"])
     with time_machine.travel(at(11, 20), tick=False):
@@ -191,15 +116,15 @@ def visas(registry, django_user_model):
     with time_machine.travel(at(11, 21), tick=False):
         # A traffic violation reported after submission: the rules reject at payment.
         fixed_later = submit(mohammed)
-        traffic_violations(mohammed, True)
-        pay(bill_for(fixed_later), "evt-2")
+        traffic_violations(mohammed, unpaid=True)
+        pay(bill_for(fixed_later), event_id="evt-2")
     with time_machine.travel(at(11, 22), tick=False):
-        traffic_violations(mohammed, False)
+        traffic_violations(mohammed, unpaid=False)
         # Issued on re-check: its verdicts now all pass, yet the rejection still counts.
         visa_services.visa_application_recheck(application=fixed_later, actor=mohammed)
     with time_machine.travel(at(11, 23), tick=False):
         nurse = submit(mohammed, occupation="home-nurse")
-        pay(bill_for(nurse), "evt-3")
+        pay(bill_for(nurse), event_id="evt-3")
         visa_services.visa_application_review(
             application=nurse, actor=reviewer, approve=False, reason="The report is unreadable."
         )
@@ -296,8 +221,7 @@ def test_rejections_by_rule_come_from_the_audit_log(visas, now):
     assert real.data["failed_rules"] == ["traffic"]
 
 
-def test_rule_labels_are_the_rules_own_titles(registry):
-    resident = make_beneficiary("2000000006", "ahmed")
+def test_rule_labels_are_the_rules_own_titles(resident):
     draft = complete_draft(resident, occupation="home-nurse", nationality="IND")
     with translation.override("en"):
         verdicts = rules.evaluate(user=resident, application=draft)
@@ -387,7 +311,7 @@ def read_csv(response) -> list[dict]:
     return list(csv.DictReader(io.StringIO(content[1:])))
 
 
-def test_the_csv_has_every_figure_and_is_audited(complaints, visas, supervisor, now):
+def test_the_csv_has_every_figure_and_is_audited(complaints, visas, supervisor, now, signed_in):
     response = signed_in(supervisor).get("/en/backoffice/statistics.csv")
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
@@ -420,7 +344,9 @@ def test_the_csv_has_every_figure_and_is_audited(complaints, visas, supervisor, 
     assert event.data == {"period_from": "2026-10-27", "period_to": "2026-11-25"}
 
 
-def test_the_csv_labels_are_arabic_by_default_and_follow_the_period(complaints, supervisor, now):
+def test_the_csv_labels_are_arabic_by_default_and_follow_the_period(
+    complaints, supervisor, now, signed_in
+):
     response = signed_in(supervisor).get(
         "/backoffice/statistics.csv", {"from": "2026-11-01", "to": "2026-11-03"}
     )
@@ -432,14 +358,16 @@ def test_the_csv_labels_are_arabic_by_default_and_follow_the_period(complaints, 
     assert "2026-11-01-2026-11-03" in response["Content-Disposition"]
 
 
-def test_a_bad_period_for_the_csv_goes_back_to_the_page(supervisor, now):
+def test_a_bad_period_for_the_csv_goes_back_to_the_page(supervisor, now, signed_in):
     response = signed_in(supervisor).get("/en/backoffice/statistics.csv", {"from": "2026-13-01"})
     assert response.status_code == 302
     assert response["Location"] == "/en/backoffice/statistics/?from=2026-13-01"
     assert not AuditEvent.objects.filter(action="backoffice.statistics_exported").exists()
 
 
-def test_the_page_in_arabic_draws_right_to_left_with_tables(complaints, visas, supervisor, now):
+def test_the_page_in_arabic_draws_right_to_left_with_tables(
+    complaints, visas, supervisor, now, signed_in
+):
     response = signed_in(supervisor).get("/backoffice/statistics/")
     assert response.status_code == 200
     html = response.content.decode()
@@ -453,7 +381,7 @@ def test_the_page_in_arabic_draws_right_to_left_with_tables(complaints, visas, s
     assert "no-store" in response.get("Cache-Control", "")
 
 
-def test_the_page_in_english(complaints, visas, supervisor, now):
+def test_the_page_in_english(complaints, visas, supervisor, now, signed_in):
     response = signed_in(supervisor).get("/en/backoffice/statistics/")
     html = response.content.decode()
     assert response.status_code == 200
@@ -465,7 +393,7 @@ def test_the_page_in_english(complaints, visas, supervisor, now):
     assert '<th scope="row">Rejected in quality check</th><td>1</td>' in html
 
 
-def test_bad_dates_are_shown_with_what_was_typed(supervisor, now):
+def test_bad_dates_are_shown_with_what_was_typed(supervisor, now, signed_in):
     response = signed_in(supervisor).get(
         "/en/backoffice/statistics/", {"from": "2026-11-10", "to": "not a date"}
     )
@@ -477,14 +405,11 @@ def test_bad_dates_are_shown_with_what_was_typed(supervisor, now):
 
 
 @pytest.mark.parametrize("url", ["/backoffice/statistics/", "/backoffice/statistics.csv"])
-def test_access(url, django_user_model, registry, now):
-    officer = staff(django_user_model, "officer", "complaints officer")
-    citizen = make_beneficiary("1000000008", "mohammed")
+def test_access(url, now, officer, citizen, supervisor, signed_in):
     assert signed_in(officer).get(url).status_code == 403
     assert signed_in(citizen).get(url).status_code == 404
     assert Client().get(url).status_code == 302  # anonymous: to the login page
-    no_code = Client()
-    no_code.force_login(staff(django_user_model, "boss", "supervisor"))
+    no_code = signed_in(supervisor, second_factor=False)
     assert no_code.get(url)["Location"].startswith("/login")  # second factor missing
     assert signed_in(officer).post(url).status_code == 403
     assert signed_in(citizen).post(url).status_code == 404

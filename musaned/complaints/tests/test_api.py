@@ -1,63 +1,39 @@
 """Complaints in the REST API v1: the owner files, lists, reads and replies; other people's
 complaints are 404; internal notes never leave the back office."""
 
-import importlib
-
 import pytest
-from django.apps import apps
-from django.contrib.auth.models import Permission
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from musaned.api.services import api_token_create
-from musaned.api.tests.conftest import Api
 from musaned.complaints import services
 from musaned.complaints.models import Complaint, ComplaintMessage, ComplaintState, MessageKind
+from musaned.complaints.tests.factories import COMPLAINT
 from musaned.complaints.workflow import Action
+from musaned.core.tests.documents import PDF, pdf_upload
 from musaned.core.workflow import transition
-from musaned.visas import services as visa_services
-from musaned.visas.tests.conftest import PDF, complete_draft, make_beneficiary
+from musaned.visas.tests.factories import issued_visa
 
 pytestmark = pytest.mark.django_db
 
-COMPLAINT = {
-    "category": "office",
-    "subject": "The office does not answer",
-    "description": "Since two weeks nobody picks up the phone.",
-    "contact_preference": "sms",
-}
 NOTE = "Internal: the office owner is a relative of the sponsor, check twice."
 
 
 @pytest.fixture
-def resident(registry):
-    return make_beneficiary("2000000006", "ahmed")
+def client_for(api, token_for):
+    """An API client with a new token of ``user``: ``client_for(user, language="ar")``."""
 
+    def open_(user, language: str = "en"):
+        return api(token_for(user), language=language)
 
-@pytest.fixture
-def officer(django_user_model):
-    user = django_user_model.objects.create_user(username="officer", password="x", is_staff=True)
-    user.user_permissions.add(Permission.objects.get(codename="handle_complaint"))
-    return django_user_model.objects.get(pk=user.pk)
-
-
-def client_for(user, language: str = "en") -> Api:
-    return Api(api_token_create(user=user, name="tests")[1], language=language)
+    return open_
 
 
 def file(owner, **overrides) -> Complaint:
     return services.complaint_submit(owner=owner, **{**COMPLAINT, **overrides})
 
 
-def issued_visa(owner) -> str:
-    importlib.import_module("musaned.visas.migrations.0002_catalogues").load(apps, None)
-    draft = complete_draft(owner)
-    return visa_services.visa_application_submit(application=draft, actor=owner).reference
-
-
-def test_every_operation_needs_a_token(citizen):
+def test_every_operation_needs_a_token(citizen, api):
     complaint = file(citizen)
-    anonymous = Api()
+    anonymous = api()
     answers = [
         anonymous.get("/complaints"),
         anonymous.get(f"/complaints/{complaint.number}"),
@@ -75,7 +51,7 @@ def test_every_operation_needs_a_token(citizen):
     assert web.get("/api/v1/complaints").status_code == 401
 
 
-def test_file_list_and_read(citizen, django_assert_max_num_queries):
+def test_file_list_and_read(citizen, django_assert_max_num_queries, client_for):
     api = client_for(citizen)
     created = api.post("/complaints", COMPLAINT, key="file-1")
     assert created.status_code == 201, created.text
@@ -125,10 +101,10 @@ def test_file_list_and_read(citizen, django_assert_max_num_queries):
         assert len(api.get("/complaints").json()) == 10
 
 
-def test_the_read_shows_the_conversation_and_files_in_the_callers_language(citizen, officer):
-    upload = SimpleUploadedFile("receipt.pdf", PDF, content_type="application/pdf")
-    upload.sniffed_type = "application/pdf"
-    complaint = file(citizen, files=[upload])
+def test_the_read_shows_the_conversation_and_files_in_the_callers_language(
+    citizen, officer, client_for
+):
+    complaint = file(citizen, files=[pdf_upload("receipt.pdf")])
     transition(obj=complaint, action=Action.TAKE, actor=officer)
     transition(obj=complaint, action=Action.ASK_INFO, actor=officer, message="Which office?")
     english = client_for(citizen).get(f"/complaints/{complaint.number}").json()
@@ -161,7 +137,7 @@ def test_the_read_shows_the_conversation_and_files_in_the_callers_language(citiz
     )
 
 
-def test_someone_elses_complaint_is_404_like_a_missing_one(citizen, resident, officer):
+def test_someone_elses_complaint_is_404_like_a_missing_one(citizen, resident, officer, client_for):
     theirs = file(resident)
     transition(obj=theirs, action=Action.TAKE, actor=officer)
     transition(obj=theirs, action=Action.ASK_INFO, actor=officer, message="Why?")
@@ -183,7 +159,7 @@ def test_someone_elses_complaint_is_404_like_a_missing_one(citizen, resident, of
     assert not theirs.messages.filter(kind=MessageKind.REPLY).exists()
 
 
-def test_internal_notes_never_reach_the_api(citizen, officer):
+def test_internal_notes_never_reach_the_api(citizen, officer, client_for):
     complaint = file(citizen)
     transition(obj=complaint, action=Action.TAKE, actor=officer)
     services.complaint_note(complaint=complaint, actor=officer, body=NOTE)
@@ -197,7 +173,7 @@ def test_internal_notes_never_reach_the_api(citizen, officer):
     }
 
 
-def test_a_reply_only_while_the_complaint_waits_for_the_owner(citizen, officer):
+def test_a_reply_only_while_the_complaint_waits_for_the_owner(citizen, officer, client_for):
     complaint = file(citizen)
     api = client_for(citizen)
     path = f"/complaints/{complaint.number}/replies"
@@ -237,8 +213,10 @@ def test_a_reply_only_while_the_complaint_waits_for_the_owner(citizen, officer):
     assert complaint.messages.filter(kind=MessageKind.REPLY).count() == 1
 
 
-def test_invalid_input_names_the_fields_in_arabic_by_default_and_english_on_request(citizen):
-    token = api_token_create(user=citizen, name="tests")[1]
+def test_invalid_input_names_the_fields_in_arabic_by_default_and_english_on_request(
+    citizen, api, token_for
+):
+    token = token_for(citizen)
     bad = {**COMPLAINT, "category": "weather", "subject": "x" * 151}
     del bad["description"]
     arabic = Client().post(
@@ -254,23 +232,23 @@ def test_invalid_input_names_the_fields_in_arabic_by_default_and_english_on_requ
     assert set(arabic.json()["fields"]) == {"category", "subject", "description"}
     assert arabic.json()["fields"]["description"] == ["هذا الحقل مطلوب."]
 
-    english = Api(token, language="en").post("/complaints", bad, key="bad-en")
+    english = api(token, language="en").post("/complaints", bad, key="bad-en")
     assert english.status_code == 422
     assert english.json()["message"] == "Some values are not valid."
     assert english.json()["fields"]["description"] == ["This field is required."]
 
-    blank = Api(token).post("/complaints", {**COMPLAINT, "subject": "  "}, key="blank")
+    blank = api(token).post("/complaints", {**COMPLAINT, "subject": "  "}, key="blank")
     assert blank.status_code == 422
     assert blank.json()["fields"] == {"subject": ["This field is required."]}
     # A NUL is refused as the body is read (musaned/core/json_input.py), before the
     # other checks: the answer names that field alone.
-    nul = Api(token).post(
+    nul = api(token).post(
         "/complaints", {**COMPLAINT, "subject": "  ", "description": "a\x00b"}, key="nul"
     )
     assert nul.status_code == 422
     assert nul.json()["fields"] == {"description": ["Null characters are not allowed."]}
     # Nothing but control characters (taken out) is blank too.
-    controls = Api(token).post(
+    controls = api(token).post(
         "/complaints", {**COMPLAINT, "subject": "  \x01\u202e ", "description": "a"}, key="ctl"
     )
     assert controls.status_code == 422
@@ -278,9 +256,8 @@ def test_invalid_input_names_the_fields_in_arabic_by_default_and_english_on_requ
     assert not Complaint.objects.exists()
 
 
-def test_the_visa_must_be_the_callers_own(citizen, resident):
-    exempt = make_beneficiary("1000000016", "noura")
-    theirs = issued_visa(exempt)
+def test_the_visa_must_be_the_callers_own(citizen, resident, exempt, catalogues, client_for):
+    theirs = issued_visa(exempt).reference
     api = client_for(citizen)
     for reference, key in ((theirs, "theirs"), ("999999999999", "none"), ("12ab", "odd")):
         refused = api.post("/complaints", {**COMPLAINT, "visa": reference}, key=key)
@@ -295,7 +272,7 @@ def test_the_visa_must_be_the_callers_own(citizen, resident):
     assert Complaint.objects.get().visa.reference == theirs
 
 
-def test_control_characters_are_taken_out_of_what_is_stored(citizen):
+def test_control_characters_are_taken_out_of_what_is_stored(citizen, client_for):
     """The API reads text as the forms do (musaned.core.text): NUL, other controls and the
     bidi overrides go, line breaks stay in the description only."""
     sent = {

@@ -12,27 +12,14 @@ from PIL import Image
 
 from musaned.complaints import services
 from musaned.complaints.models import Complaint, ComplaintAttachment, ComplaintState
-from musaned.complaints.tests.conftest import PDF, client_for, file_complaint
+from musaned.complaints.tests.factories import FORM, file_complaint
 from musaned.complaints.workflow import Action
+from musaned.core.tests.documents import PDF, png_bytes
 from musaned.core.workflow import transition
 from musaned.notifications import sms
-from musaned.visas.tests.conftest import complete_draft
+from musaned.visas.tests.factories import complete_draft
 
 pytestmark = pytest.mark.django_db
-
-FORM = {
-    "category": "office",
-    "visa": "",
-    "subject": "مكتب الاستقدام لا يرد",
-    "description": "منذ أسبوعين ولا أحد يرد على الهاتف.",
-    "contact_preference": "sms",
-}
-
-
-def png_bytes() -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", (4, 4), "green").save(out, "PNG")
-    return out.getvalue()
 
 
 def upload(name, content, content_type="application/pdf"):
@@ -40,9 +27,9 @@ def upload(name, content, content_type="application/pdf"):
 
 
 def test_citizen_files_a_complaint_with_a_pdf_and_gets_a_number_and_sms(
-    citizen, django_capture_on_commit_callbacks
+    citizen, django_capture_on_commit_callbacks, signed_in
 ):
-    client = client_for(citizen)
+    client = signed_in(citizen)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             "/complaints/new/", FORM | {"attachments": [upload("receipt.pdf", PDF)]}, follow=True
@@ -62,8 +49,8 @@ def test_citizen_files_a_complaint_with_a_pdf_and_gets_a_number_and_sms(
     assert complaint.number in again
 
 
-def test_up_to_three_files_and_a_fourth_is_refused_keeping_the_text(citizen):
-    client = client_for(citizen)
+def test_up_to_three_files_and_a_fourth_is_refused_keeping_the_text(citizen, signed_in):
+    client = signed_in(citizen)
     files = [upload(f"f{i}.pdf", PDF) for i in range(4)]
     response = client.post("/en/complaints/new/", FORM | {"attachments": files})
     assert response.status_code == 200
@@ -88,9 +75,9 @@ def test_up_to_three_files_and_a_fourth_is_refused_keeping_the_text(citizen):
     ids=["html-with-png-header", "pdf-named-html", "html-named-pdf-html", "svg", "pdf-named-png"],
 )
 def test_upload_attacks_are_refused_and_the_form_keeps_the_rest(
-    citizen, name, content, content_type
+    citizen, name, content, content_type, signed_in
 ):
-    response = client_for(citizen).post(
+    response = signed_in(citizen).post(
         "/en/complaints/new/", FORM | {"attachments": [upload(name, content, content_type)]}
     )
     page = response.content.decode()
@@ -100,10 +87,10 @@ def test_upload_attacks_are_refused_and_the_form_keeps_the_rest(
     assert not Complaint.objects.exists() and not ComplaintAttachment.objects.exists()
 
 
-def test_an_oversize_file_is_refused(citizen, settings):
+def test_an_oversize_file_is_refused(citizen, settings, signed_in):
     settings.MUSANED_MAX_UPLOAD_BYTES = 1024
     big = PDF + b"0" * 2048
-    response = client_for(citizen).post(
+    response = signed_in(citizen).post(
         "/en/complaints/new/", FORM | {"attachments": [upload("big.pdf", big)]}
     )
     assert "The file is larger than 1.0\xa0KB." in response.content.decode()
@@ -111,7 +98,7 @@ def test_an_oversize_file_is_refused(citizen, settings):
     assert not Complaint.objects.exists()
 
 
-def test_a_path_like_file_name_never_reaches_the_disk(citizen):
+def test_a_path_like_file_name_never_reaches_the_disk(citizen, signed_in):
     """The browser's name is cut to its last part by Django's parser; the file is stored
     under a name the server made, inside the media folder."""
     body = (
@@ -122,7 +109,7 @@ def test_a_path_like_file_name_never_reaches_the_disk(citizen):
     for key, value in FORM.items():
         body += f'--B\r\nContent-Disposition: form-data; name="{key}"\r\n\r\n{value}\r\n'.encode()
     body += b"--B--\r\n"
-    client = client_for(citizen)
+    client = signed_in(citizen)
     response = client.generic(
         "POST",
         "/complaints/new/",
@@ -139,15 +126,15 @@ def test_a_path_like_file_name_never_reaches_the_disk(citizen):
     assert "cron" not in attachment.file.name
 
 
-def test_a_png_and_a_jpeg_are_accepted(citizen):
+def test_a_png_and_a_jpeg_are_accepted(citizen, signed_in):
     out = io.BytesIO()
     Image.new("RGB", (4, 4), "red").save(out, "JPEG")
-    response = client_for(citizen).post(
+    response = signed_in(citizen).post(
         "/complaints/new/",
         FORM
         | {
             "attachments": [
-                upload("photo.png", png_bytes(), "image/png"),
+                upload("photo.png", png_bytes(size=(4, 4), color="green"), "image/png"),
                 upload("photo.jpeg", out.getvalue(), "image/jpeg"),
             ]
         },
@@ -159,12 +146,12 @@ def test_a_png_and_a_jpeg_are_accepted(citizen):
     ]
 
 
-def test_a_complaint_about_a_visa_lists_only_the_owners_visas(citizen, other_citizen):
+def test_a_complaint_about_a_visa_lists_only_the_owners_visas(citizen, other_citizen, signed_in):
     mine = complete_draft(citizen)
     theirs = complete_draft(other_citizen)
     for application in (mine, theirs):
         type(application).objects.filter(pk=application.pk).update(state="in_review")
-    client = client_for(citizen)
+    client = signed_in(citizen)
     page = client.get("/en/complaints/new/").content.decode()
     assert mine.reference in page and theirs.reference not in page
     refused = client.post(
@@ -175,13 +162,13 @@ def test_a_complaint_about_a_visa_lists_only_the_owners_visas(citizen, other_cit
     assert Complaint.objects.get().visa == mine
 
 
-def test_another_citizens_complaint_and_attachment_are_404(citizen, other_citizen):
-    client_for(citizen).post(
+def test_another_citizens_complaint_and_attachment_are_404(citizen, other_citizen, signed_in):
+    signed_in(citizen).post(
         "/complaints/new/", FORM | {"attachments": [upload("receipt.pdf", PDF)]}
     )
     complaint = Complaint.objects.get()
     attachment = complaint.attachments.get()
-    stranger = client_for(other_citizen)
+    stranger = signed_in(other_citizen)
     for url in (
         f"/complaints/{complaint.number}/",
         f"/complaints/{complaint.number}/attachments/{attachment.pk}/",
@@ -189,7 +176,7 @@ def test_another_citizens_complaint_and_attachment_are_404(citizen, other_citize
         assert stranger.get(url).status_code == 404
     for url in ("reply", "reopen", "rate"):
         assert stranger.post(f"/complaints/{complaint.number}/{url}/").status_code == 404
-    owner = client_for(citizen)
+    owner = signed_in(citizen)
     download = owner.get(f"/complaints/{complaint.number}/attachments/{attachment.pk}/")
     assert download.status_code == 200
     assert download["X-Content-Type-Options"] == "nosniff"
@@ -198,19 +185,19 @@ def test_another_citizens_complaint_and_attachment_are_404(citizen, other_citize
     assert Client().get(f"/complaints/{complaint.number}/").status_code == 302
 
 
-def test_internal_notes_never_reach_the_beneficiarys_page(citizen, officer):
+def test_internal_notes_never_reach_the_beneficiarys_page(citizen, officer, signed_in):
     complaint = file_complaint(citizen)
     transition(obj=complaint, action=Action.TAKE, actor=officer)
     services.complaint_note(complaint=complaint, actor=officer, body="SECRET-NOTE: call the office")
     transition(obj=complaint, action=Action.ANSWER, actor=officer, message="We called the office.")
-    page = client_for(citizen).get(f"/en/complaints/{complaint.number}/").content.decode()
+    page = signed_in(citizen).get(f"/en/complaints/{complaint.number}/").content.decode()
     assert "We called the office." in page
     assert "SECRET-NOTE" not in page
 
 
-def test_citizen_replies_with_a_file_only_when_asked(citizen, officer):
+def test_citizen_replies_with_a_file_only_when_asked(citizen, officer, signed_in):
     complaint = file_complaint(citizen)
-    client = client_for(citizen)
+    client = signed_in(citizen)
     url = f"/en/complaints/{complaint.number}/reply/"
     refused = client.post(url, {"message": "Here."})
     assert refused.status_code == 400
@@ -228,11 +215,11 @@ def test_citizen_replies_with_a_file_only_when_asked(citizen, officer):
     assert reply.attachments.get().display_name == "contract.pdf"
 
 
-def test_citizen_rates_the_resolution_once(citizen, officer):
+def test_citizen_rates_the_resolution_once(citizen, officer, signed_in):
     complaint = file_complaint(citizen)
     transition(obj=complaint, action=Action.TAKE, actor=officer)
     transition(obj=complaint, action=Action.RESOLVE, actor=officer, message="The office refunded.")
-    client = client_for(citizen)
+    client = signed_in(citizen)
     url = f"/en/complaints/{complaint.number}/rate/"
     bad = client.post(url, {"rating": "9", "comment": "keep me"})
     assert bad.status_code == 400 and "keep me" in bad.content.decode()
@@ -245,7 +232,7 @@ def test_citizen_rates_the_resolution_once(citizen, officer):
     assert complaint.rating == 4
 
 
-def test_citizen_reopens_within_the_window_but_not_after(citizen, officer):
+def test_citizen_reopens_within_the_window_but_not_after(citizen, officer, signed_in):
     import datetime as dt
 
     import time_machine
@@ -253,10 +240,10 @@ def test_citizen_reopens_within_the_window_but_not_after(citizen, officer):
     complaint = file_complaint(citizen)
     transition(obj=complaint, action=Action.TAKE, actor=officer)
     transition(obj=complaint, action=Action.RESOLVE, actor=officer, message="Done.")
-    client = client_for(citizen)
+    client = signed_in(citizen)
     url = f"/en/complaints/{complaint.number}/reopen/"
     with time_machine.travel(dt.timedelta(days=8)):
-        late = client_for(citizen).post(url, {"message": "Still broken."})
+        late = signed_in(citizen).post(url, {"message": "Still broken."})
         assert late.status_code == 400
         assert "within 7 days" in late.content.decode()
     client.post(url, {"message": "Still broken."})
@@ -264,6 +251,6 @@ def test_citizen_reopens_within_the_window_but_not_after(citizen, officer):
     assert complaint.state == ComplaintState.IN_REVIEW and complaint.resolved_at is None
 
 
-def test_the_hub_offers_complaints(citizen):
-    page = client_for(citizen).get("/en/services/").content.decode()
+def test_the_hub_offers_complaints(citizen, signed_in):
+    page = signed_in(citizen).get("/en/services/").content.decode()
     assert 'href="/en/complaints/"' in page

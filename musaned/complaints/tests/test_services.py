@@ -2,64 +2,40 @@
 and the back office come with the rest of issue 5)."""
 
 import datetime as dt
-import importlib
 import io
 import itertools
 
 import pytest
 import time_machine
-from django.apps import apps
-from django.contrib.auth.models import Permission
 from django.core.management import call_command
 from django.utils import timezone
 
+from musaned.accounts.tests.factories import StaffFactory
 from musaned.complaints import services
 from musaned.complaints.errors import ComplaintError, ComplaintHeldByAnother
 from musaned.complaints.models import Complaint, ComplaintState, Holiday
+from musaned.complaints.tests.factories import file_complaint
 from musaned.complaints.workflow import MACHINE, Action
 from musaned.core.errors import InvalidTransition
 from musaned.core.models import AuditEvent
-from musaned.core.tests.documents import minimal_pdf
+from musaned.core.tests.documents import pdf_upload
 from musaned.core.workflow import OWNER, SYSTEM, transition
-from musaned.visas.tests.conftest import make_beneficiary
 
 pytestmark = pytest.mark.django_db
 
 SUNDAY_9AM = dt.datetime(2026, 11, 22, 6, 0, tzinfo=dt.UTC)  # 09:00 in Riyadh
 
 
-@pytest.fixture(autouse=True)
-def service_level(db):
-    importlib.import_module("musaned.complaints.migrations.0002_service_level").load(apps, None)
-
-
 @pytest.fixture
-def citizen(registry):
-    return make_beneficiary("1000000008", "mohammed")
-
-
-@pytest.fixture
-def officer(django_user_model):
-    user = django_user_model.objects.create_user(username="officer", password="x", is_staff=True)
-    user.user_permissions.add(Permission.objects.get(codename="handle_complaint"))
-    user.user_permissions.add(Permission.objects.get(codename="supervise_complaint"))
-    return django_user_model.objects.get(pk=user.pk)
-
-
-def file(citizen):
-    return services.complaint_submit(
-        owner=citizen,
-        category="office",
-        subject="The office does not answer",
-        description="Since two weeks.",
-        contact_preference="sms",
-    )
+def officer(db):
+    """An officer who may handle and supervise complaints (every staff row is theirs)."""
+    return StaffFactory(username="officer", permissions=["handle_complaint", "supervise_complaint"])
 
 
 def test_clocks_run_in_working_days_and_skip_holidays(citizen):
     Holiday.objects.create(date=dt.date(2026, 11, 24), name_ar="عطلة", name_en="A holiday")
     with time_machine.travel(SUNDAY_9AM, tick=False):
-        complaint = file(citizen)
+        complaint = file_complaint(citizen)
     # Sun → Mon (1), Tue is a holiday, Wed (2): first answer due Wednesday 09:00 Riyadh.
     assert complaint.first_answer_due.astimezone(
         dt.timezone(dt.timedelta(hours=3))
@@ -69,7 +45,7 @@ def test_clocks_run_in_working_days_and_skip_holidays(citizen):
 
 def test_overdue_complaints_are_escalated_once_by_the_command(citizen):
     with time_machine.travel(SUNDAY_9AM, tick=False):
-        late, answered = file(citizen), file(citizen)
+        late, answered = file_complaint(citizen), file_complaint(citizen)
     Complaint.objects.filter(pk=answered.pk).update(first_answered_at=SUNDAY_9AM)
     with time_machine.travel(SUNDAY_9AM + dt.timedelta(days=4), tick=False):
         call_command("escalate_complaints", stdout=io.StringIO())
@@ -85,7 +61,7 @@ def test_overdue_complaints_are_escalated_once_by_the_command(citizen):
     ("state", "action"), list(itertools.product(ComplaintState, Action)), ids=str
 )
 def test_every_state_and_action_pair(citizen, officer, state, action):
-    complaint = file(citizen)
+    complaint = file_complaint(citizen)
     Complaint.objects.filter(pk=complaint.pk).update(state=state, resolved_at=timezone.now())
     allowed = MACHINE.row(state, action)
     extra = {"message": "A message.", "assign_to": officer}
@@ -121,21 +97,19 @@ def test_the_table_has_a_row_for_every_action():
 
 
 def test_a_beneficiary_cannot_do_an_officers_action(citizen):
-    complaint = file(citizen)
+    complaint = file_complaint(citizen)
     with pytest.raises(InvalidTransition):
         transition(obj=complaint, action=Action.TAKE, actor=citizen)
 
 
 def test_a_failing_file_write_leaves_no_half_filed_complaint(citizen, monkeypatch):
     from django.core.files.storage import default_storage
-    from django.core.files.uploadedfile import SimpleUploadedFile
 
     def broken_save(*args, **kwargs):
         raise OSError("disk full")
 
     monkeypatch.setattr(default_storage, "save", broken_save)
-    upload = SimpleUploadedFile("a.pdf", minimal_pdf())
-    upload.sniffed_type = "application/pdf"
+    upload = pdf_upload("a.pdf")
     with pytest.raises(OSError):
         services.complaint_submit(
             owner=citizen,
@@ -151,13 +125,12 @@ def test_a_failing_file_write_leaves_no_half_filed_complaint(citizen, monkeypatc
 
 def test_a_failing_reply_leaves_the_complaint_waiting(citizen, officer, monkeypatch):
     from django.core.files.storage import default_storage
-    from django.core.files.uploadedfile import SimpleUploadedFile
 
-    complaint = file(citizen)
+    complaint = file_complaint(citizen)
     transition(obj=complaint, action=Action.TAKE, actor=officer)
     transition(obj=complaint, action=Action.ASK_INFO, actor=officer, message="?")
     monkeypatch.setattr(default_storage, "save", lambda *a, **k: (_ for _ in ()).throw(OSError()))
-    upload = SimpleUploadedFile("a.pdf", minimal_pdf())
+    upload = pdf_upload("a.pdf")
     with pytest.raises(OSError):
         transition(
             obj=complaint, action=Action.REPLY, actor=citizen, message="Here", files=[upload]
@@ -169,7 +142,7 @@ def test_a_failing_reply_leaves_the_complaint_waiting(citizen, officer, monkeypa
 
 def test_waiting_for_the_beneficiary_pauses_the_clock(citizen, officer):
     with time_machine.travel(SUNDAY_9AM, tick=False):
-        complaint = file(citizen)
+        complaint = file_complaint(citizen)
         transition(obj=complaint, action=Action.TAKE, actor=officer)
         transition(obj=complaint, action=Action.ASK_INFO, actor=officer, message="?")
     due = Complaint.objects.get(pk=complaint.pk).resolution_due
@@ -184,7 +157,7 @@ def test_waiting_for_the_beneficiary_pauses_the_clock(citizen, officer):
 
 def test_resolved_complaints_close_after_the_reopening_window(citizen, officer):
     with time_machine.travel(SUNDAY_9AM, tick=False):
-        complaint = file(citizen)
+        complaint = file_complaint(citizen)
         transition(obj=complaint, action=Action.TAKE, actor=officer)
         transition(obj=complaint, action=Action.RESOLVE, actor=officer, message="ok")
     with time_machine.travel(SUNDAY_9AM + dt.timedelta(days=6), tick=False):
@@ -197,16 +170,11 @@ def test_resolved_complaints_close_after_the_reopening_window(citizen, officer):
 
 
 def test_escalation_tells_the_supervisors(citizen, officer, django_capture_on_commit_callbacks):
-    from django.contrib.auth.models import Group
-
     from musaned.notifications import sms
 
-    supervisor = type(citizen).objects.create_user(
-        username="boss", password="x", is_staff=True, mobile="+966500000055"
-    )
-    supervisor.groups.add(Group.objects.get(name="supervisor"))
+    StaffFactory(username="boss", mobile="+966500000055", roles=["supervisor"])
     with time_machine.travel(SUNDAY_9AM, tick=False):
-        complaint = file(citizen)
+        complaint = file_complaint(citizen)
     with (
         time_machine.travel(SUNDAY_9AM + dt.timedelta(days=5), tick=False),
         django_capture_on_commit_callbacks(execute=True),
@@ -218,32 +186,23 @@ def test_escalation_tells_the_supervisors(citizen, officer, django_capture_on_co
 def test_an_account_files_at_most_the_daily_number_of_complaints(citizen, settings):
     settings.MUSANED_COMPLAINTS_PER_DAY = 2
     with time_machine.travel(SUNDAY_9AM, tick=False):
-        file(citizen)
-        file(citizen)
+        file_complaint(citizen)
+        file_complaint(citizen)
         with pytest.raises(ComplaintError) as refused:
-            file(citizen)
+            file_complaint(citizen)
     assert refused.value.code == "too_many_complaints"
     with time_machine.travel(SUNDAY_9AM + dt.timedelta(days=1, minutes=1), tick=False):
-        file(citizen)
+        file_complaint(citizen)
     assert Complaint.objects.count() == 3
 
 
-def test_an_officer_cannot_act_on_a_complaint_another_officer_holds(citizen, django_user_model):
-    from django.contrib.auth.models import Group
-
-    importlib.import_module("musaned.complaints.migrations.0003_staff_roles").load(apps, None)
-
-    def staff(name, role):
-        user = django_user_model.objects.create_user(username=name, password="x", is_staff=True)
-        user.groups.add(Group.objects.get(name=role))
-        return django_user_model.objects.get(pk=user.pk)
-
+def test_an_officer_cannot_act_on_a_complaint_another_officer_holds(citizen):
     holder, colleague = (
-        staff("holder", "complaints officer"),
-        staff("colleague", "complaints officer"),
+        StaffFactory(username="holder", roles=["complaints officer"]),
+        StaffFactory(username="colleague", roles=["complaints officer"]),
     )
-    supervisor = staff("boss", "supervisor")
-    complaint = file(citizen)
+    supervisor = StaffFactory(username="boss", roles=["supervisor"])
+    complaint = file_complaint(citizen)
     transition(obj=complaint, action=Action.TAKE, actor=holder)
     for action in (Action.ANSWER, Action.ASK_INFO, Action.RESOLVE, Action.REJECT):
         with pytest.raises(ComplaintHeldByAnother) as refused:

@@ -6,7 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from musaned.complaints.models import Complaint, ComplaintAttachment
-from musaned.complaints.tests.conftest import client_for, file_complaint
+from musaned.complaints.tests.factories import file_complaint
 from musaned.core.tests import documents
 from musaned.core.uploads import UploadErrorCode, UploadRefused
 
@@ -21,12 +21,14 @@ FORM = {
 }
 
 
-def test_a_pdf_with_a_launch_action_is_refused_by_name_and_the_complaint_stays_typed(citizen):
+def test_a_pdf_with_a_launch_action_is_refused_by_name_and_the_complaint_stays_typed(
+    citizen, signed_in
+):
     files = [
         SimpleUploadedFile("receipt.pdf", documents.minimal_pdf("receipt")),
         SimpleUploadedFile("contract.pdf", documents.pdf_with_launch_action()),
     ]
-    response = client_for(citizen).post("/en/complaints/new/", FORM | {"attachments": files})
+    response = signed_in(citizen).post("/en/complaints/new/", FORM | {"attachments": files})
     page = response.content.decode()
     assert response.status_code == 200
     assert "contract.pdf: The PDF tries to open programs or other files" in page
@@ -35,8 +37,8 @@ def test_a_pdf_with_a_launch_action_is_refused_by_name_and_the_complaint_stays_t
     assert not Complaint.objects.exists() and not ComplaintAttachment.objects.exists()
 
 
-def test_an_encrypted_pdf_is_refused_in_arabic(citizen):
-    response = client_for(citizen).post(
+def test_an_encrypted_pdf_is_refused_in_arabic(citizen, signed_in):
+    response = signed_in(citizen).post(
         "/complaints/new/",
         FORM | {"attachments": [SimpleUploadedFile("كشف.pdf", documents.encrypted_pdf())]},
     )
@@ -45,9 +47,11 @@ def test_an_encrypted_pdf_is_refused_in_arabic(citizen):
     assert not Complaint.objects.exists()
 
 
-def test_eicar_is_refused_when_the_scanner_is_on_and_nothing_is_stored(citizen, settings):
+def test_eicar_is_refused_when_the_scanner_is_on_and_nothing_is_stored(
+    citizen, settings, signed_in
+):
     settings.UPLOAD_SCANNER_BACKEND = "musaned.core.tests.test_uploads.EicarScanner"
-    response = client_for(citizen).post(
+    response = signed_in(citizen).post(
         "/en/complaints/new/",
         FORM | {"attachments": [SimpleUploadedFile("scan.pdf", documents.pdf_with_eicar())]},
     )
@@ -57,9 +61,9 @@ def test_eicar_is_refused_when_the_scanner_is_on_and_nothing_is_stored(citizen, 
     assert not ComplaintAttachment.objects.exists()
 
 
-def test_a_photo_attachment_is_stored_without_its_exif(citizen):
+def test_a_photo_attachment_is_stored_without_its_exif(citizen, signed_in):
     photo = documents.jpeg_with_exif(gps=True)
-    response = client_for(citizen).post(
+    response = signed_in(citizen).post(
         "/en/complaints/new/",
         FORM | {"attachments": [SimpleUploadedFile("office-door.jpg", photo)]},
     )

@@ -6,26 +6,18 @@ from django.utils import translation
 
 from musaned.complaints.forms import FILES_HELP
 from musaned.complaints.models import Complaint, ServiceLevel
-from musaned.complaints.tests.conftest import client_for, file_complaint
+from musaned.complaints.tests.factories import FORM, file_complaint
 from musaned.notifications import sms
 
 pytestmark = pytest.mark.django_db
 
-FORM = {
-    "category": "office",
-    "visa": "",
-    "subject": "مكتب الاستقدام لا يرد",
-    "description": "منذ أسبوعين ولا أحد يرد على الهاتف.",
-    "contact_preference": "sms",
-}
-
 
 def test_the_filing_sms_says_two_working_days_with_the_dual(
-    citizen, django_capture_on_commit_callbacks
+    citizen, django_capture_on_commit_callbacks, signed_in
 ):
     assert ServiceLevel.objects.get().first_answer_days == 2
     with django_capture_on_commit_callbacks(execute=True):
-        client_for(citizen).post("/complaints/new/", FORM)
+        signed_in(citizen).post("/complaints/new/", FORM)
     body = next(m.body for m in sms.outbox if Complaint.objects.get().number in m.body)
     assert "خلال يومَي عمل" in body
     assert "2 يوم" not in body
@@ -35,7 +27,7 @@ def test_the_filing_sms_says_two_working_days_with_the_dual(
     ("days", "said"),
     [(1, "خلال يوم واحد."), (2, "خلال يومين."), (7, "خلال 7 أيام."), (14, "خلال 14 يومًا.")],
 )
-def test_the_reopening_window_agrees_with_its_number(citizen, officer, days, said):
+def test_the_reopening_window_agrees_with_its_number(citizen, officer, days, said, signed_in):
     from musaned.complaints.workflow import Action
     from musaned.core.workflow import transition
 
@@ -43,7 +35,7 @@ def test_the_reopening_window_agrees_with_its_number(citizen, officer, days, sai
     complaint = file_complaint(citizen)
     transition(obj=complaint, action=Action.TAKE, actor=officer)
     transition(obj=complaint, action=Action.RESOLVE, actor=officer, message="تم.")
-    page = client_for(citizen).get(f"/complaints/{complaint.number}/").content.decode()
+    page = signed_in(citizen).get(f"/complaints/{complaint.number}/").content.decode()
     assert f"يمكنك إعادة فتح الشكوى بعد حلها {said}" in page
 
 
@@ -54,8 +46,8 @@ def test_the_files_hint_agrees_with_the_enforced_number():
         assert str(FILES_HELP).startswith("Up to 3 files: PDF")
 
 
-def test_optional_is_said_once_on_the_attachments_and_the_comment(citizen, officer):
-    html = client_for(citizen).get("/en/complaints/new/").content.decode()
+def test_optional_is_said_once_on_the_attachments_and_the_comment(citizen, officer, signed_in):
+    html = signed_in(citizen).get("/en/complaints/new/").content.decode()
     assert "(optional) (optional)" not in html.replace("</span>", "").replace(
         '<span class="field__optional">', ""
     )

@@ -6,32 +6,23 @@ import datetime as dt
 
 import pytest
 import time_machine
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
 from musaned.complaints.errors import ComplaintError
 from musaned.complaints.models import ComplaintState
-from musaned.complaints.tests.conftest import PDF, file_complaint, staff_member
+from musaned.complaints.tests.factories import file_complaint
 from musaned.complaints.workflow import MACHINE, Action, staff_actions_for
 from musaned.core import timeline
 from musaned.core.models import AuditEvent
+from musaned.core.tests.documents import pdf_upload
 from musaned.core.workflow import transition
 from musaned.notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
 
 
-def pdf(name: str) -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, PDF, content_type="application/pdf")
-
-
 def buttons(complaint, actor) -> list[str]:
     return [row.action for row in MACHINE.actions_for(complaint, actor)]
-
-
-@pytest.fixture
-def supervisor(django_user_model):
-    return staff_member(django_user_model, "boss", "supervisor")
 
 
 def test_each_person_sees_the_buttons_of_the_rows_they_may_take(citizen, officer, supervisor):
@@ -48,13 +39,12 @@ def test_each_person_sees_the_buttons_of_the_rows_they_may_take(citizen, officer
 
 
 def test_an_officer_sees_no_action_on_a_complaint_another_officer_holds(
-    citizen, officer, supervisor, django_user_model
+    citizen, officer, other_officer, supervisor
 ):
-    colleague = staff_member(django_user_model, "colleague", "complaints officer")
     complaint = transition(obj=file_complaint(citizen), action=Action.TAKE, actor=officer)
     held = [Action.ANSWER, Action.ASK_INFO, Action.RESOLVE, Action.REJECT]
     assert buttons(complaint, officer) == held
-    assert buttons(complaint, colleague) == []
+    assert buttons(complaint, other_officer) == []
     assert buttons(complaint, supervisor) == [*held, Action.REASSIGN]
 
 
@@ -96,7 +86,11 @@ def test_the_audit_rows_keep_the_message_the_files_and_the_new_officer(
     complaint = transition(obj=file_complaint(citizen), action=Action.TAKE, actor=officer)
     complaint = transition(obj=complaint, action=Action.ASK_INFO, actor=officer, message="?")
     complaint = transition(
-        obj=complaint, action=Action.REPLY, actor=citizen, message="Here.", files=[pdf("a.pdf")]
+        obj=complaint,
+        action=Action.REPLY,
+        actor=citizen,
+        message="Here.",
+        files=[pdf_upload("a.pdf")],
     )
     reply = AuditEvent.objects.get(action="complaint.reply")
     assert reply.data == {
@@ -118,7 +112,7 @@ def test_files_come_only_with_a_reply_or_a_reopening(citizen, officer):
             action=Action.ANSWER,
             actor=officer,
             message="An answer.",
-            files=[pdf("a.pdf")],
+            files=[pdf_upload("a.pdf")],
         )
     assert refused.value.code == "no_files_here"
     assert not complaint.messages.exists() and not complaint.attachments.exists()

@@ -2,12 +2,14 @@
 refused, pictures with metadata, decompression bombs and the EICAR test file.
 
 Nothing here is a fixture file: each is built in the test that uses it, so what it
-holds is visible in the code.
+holds is visible in the code. ``PDF`` and ``pdf_upload`` are the plain valid document
+every test that uploads something sends.
 """
 
 import io
 import zlib
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from pypdf import PdfWriter
 from pypdf.generic import (
     ArrayObject,
@@ -41,9 +43,49 @@ def _writer(pages: int = 1, *, note: str = "") -> PdfWriter:
     return writer
 
 
+def _with_content(data: bytes) -> bytes:
+    """One page whose content stream is ``data`` (uncompressed, as written)."""
+    writer = _writer()
+    content = DecodedStreamObject()
+    content.set_data(data)
+    writer.pages[0][NameObject("/Contents")] = writer._add_object(content)
+    return _bytes(writer)
+
+
+def _with_annotation(subtype: str, **entries) -> bytes:
+    """One page carrying one annotation of ``subtype`` (``/Link``, ``/FileAttachment``),
+    with ``entries`` (name without the slash -> PDF object) besides its type and place."""
+    writer = _writer()
+    annotation = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Annot"),
+            NameObject("/Subtype"): NameObject(subtype),
+            NameObject("/Rect"): ArrayObject([NumberObject(0)] * 4),
+            **{NameObject(f"/{name}"): value for name, value in entries.items()},
+        }
+    )
+    writer.pages[0][NameObject("/Annots")] = ArrayObject([writer._add_object(annotation)])
+    return _bytes(writer)
+
+
+def _action(kind: str, key: str, value: str) -> DictionaryObject:
+    return DictionaryObject(
+        {NameObject("/S"): NameObject(kind), NameObject(key): TextStringObject(value)}
+    )
+
+
 def minimal_pdf(note: str = "") -> bytes:
     """A valid one-page PDF (``note`` in its metadata makes each one different)."""
     return _bytes(_writer(note=note))
+
+
+# Any valid PDF, for a test that needs one (the same bytes every time it is read here).
+PDF = minimal_pdf()
+
+
+def pdf_upload(name: str = "document.pdf", note: str = "") -> SimpleUploadedFile:
+    """``minimal_pdf`` as a browser sends it (the upload checks find its type by content)."""
+    return SimpleUploadedFile(name, minimal_pdf(note) if note else PDF, "application/pdf")
 
 
 def pdf_with_pages(count: int) -> bytes:
@@ -52,20 +94,12 @@ def pdf_with_pages(count: int) -> bytes:
 
 def pdf_with_text(text: str) -> bytes:
     """One page whose content stream shows ``text`` (uncompressed, as written)."""
-    writer = _writer()
-    content = DecodedStreamObject()
-    content.set_data(text.encode("latin-1"))
-    writer.pages[0][NameObject("/Contents")] = writer._add_object(content)
-    return _bytes(writer)
+    return _with_content(text.encode("latin-1"))
 
 
 def pdf_with_eicar() -> bytes:
     """A valid PDF whose page content stream is the EICAR test file."""
-    writer = _writer()
-    content = DecodedStreamObject()
-    content.set_data(EICAR)
-    writer.pages[0][NameObject("/Contents")] = writer._add_object(content)
-    return _bytes(writer)
+    return _with_content(EICAR)
 
 
 def pdf_with_javascript() -> bytes:
@@ -79,55 +113,18 @@ def pdf_with_javascript() -> bytes:
 
 def pdf_with_javascript_link() -> bytes:
     """A link annotation on the page whose action is JavaScript."""
-    writer = _writer()
-    action = DictionaryObject(
-        {
-            NameObject("/S"): NameObject("/JavaScript"),
-            NameObject("/JS"): TextStringObject("app.alert(1);"),
-        }
-    )
-    annotation = DictionaryObject(
-        {
-            NameObject("/Type"): NameObject("/Annot"),
-            NameObject("/Subtype"): NameObject("/Link"),
-            NameObject("/Rect"): ArrayObject([NumberObject(0)] * 4),
-            NameObject("/A"): action,
-        }
-    )
-    writer.pages[0][NameObject("/Annots")] = ArrayObject([writer._add_object(annotation)])
-    return _bytes(writer)
+    return _with_annotation("/Link", A=_action("/JavaScript", "/JS", "app.alert(1);"))
 
 
 def pdf_with_javascript_uri() -> bytes:
     """A link whose address is a ``javascript:`` URI."""
-    writer = _writer()
-    action = DictionaryObject(
-        {
-            NameObject("/S"): NameObject("/URI"),
-            NameObject("/URI"): TextStringObject(" JavaScript:alert(1)"),
-        }
-    )
-    annotation = DictionaryObject(
-        {
-            NameObject("/Type"): NameObject("/Annot"),
-            NameObject("/Subtype"): NameObject("/Link"),
-            NameObject("/Rect"): ArrayObject([NumberObject(0)] * 4),
-            NameObject("/A"): action,
-        }
-    )
-    writer.pages[0][NameObject("/Annots")] = ArrayObject([writer._add_object(annotation)])
-    return _bytes(writer)
+    return _with_annotation("/Link", A=_action("/URI", "/URI", " JavaScript:alert(1)"))
 
 
 def pdf_with_launch_action() -> bytes:
     """Opening the document starts a program (a /Launch open action)."""
     writer = _writer()
-    action = DictionaryObject(
-        {
-            NameObject("/S"): NameObject("/Launch"),
-            NameObject("/F"): TextStringObject("calc.exe"),
-        }
-    )
+    action = _action("/Launch", "/F", "calc.exe")
     writer._root_object[NameObject("/OpenAction")] = writer._add_object(action)
     return _bytes(writer)
 
@@ -141,17 +138,7 @@ def pdf_with_embedded_file() -> bytes:
 
 def pdf_with_file_attachment_annotation() -> bytes:
     """A paper-clip annotation on the page (no name tree)."""
-    writer = _writer()
-    annotation = DictionaryObject(
-        {
-            NameObject("/Type"): NameObject("/Annot"),
-            NameObject("/Subtype"): NameObject("/FileAttachment"),
-            NameObject("/Rect"): ArrayObject([NumberObject(0)] * 4),
-            NameObject("/Contents"): TextStringObject("notes"),
-        }
-    )
-    writer.pages[0][NameObject("/Annots")] = ArrayObject([writer._add_object(annotation)])
-    return _bytes(writer)
+    return _with_annotation("/FileAttachment", Contents=TextStringObject("notes"))
 
 
 def encrypted_pdf() -> bytes:

@@ -9,8 +9,6 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.urls.resolvers import LocalePrefixPattern, RegexPattern, RoutePattern
 from django.utils import translation
 
-from musaned.accounts.tests.factories import BeneficiaryFactory
-
 pytestmark = pytest.mark.django_db
 
 # Every page an anonymous visitor may open (200 or a redirect inside the flow),
@@ -172,23 +170,20 @@ def test_public_pages_open_without_signing_in(registry):
 
 
 @pytest.fixture
-def signed_in(db):
-    user = BeneficiaryFactory()
-    client = Client()
-    client.force_login(user)
-    return client
+def signed_in_client(abdullah, signed_in):
+    return signed_in(abdullah)
 
 
-def test_signed_in_pages_are_never_stored_by_browsers_or_proxies(signed_in):
+def test_signed_in_pages_are_never_stored_by_browsers_or_proxies(signed_in_client):
     answered = 0
     for url, _template in all_urls():
-        response = signed_in.get(url)
+        response = signed_in_client.get(url)
         if response.status_code == 200:
             answered += 1
             assert "no-store" in response.get("Cache-Control", ""), url
     assert answered >= 4
     for url in ("/services/", "/profile/", "/profile/password/", "/profile/my-data.json"):
-        assert "no-store" in signed_in.get(url)["Cache-Control"]
+        assert "no-store" in signed_in_client.get(url)["Cache-Control"]
 
 
 def test_registration_pages_are_never_stored(registry):
@@ -199,7 +194,7 @@ def test_registration_pages_are_never_stored(registry):
 @pytest.mark.parametrize("who", ["anonymous", "signed_in"])
 def test_every_post_without_a_csrf_token_is_refused(request, who):
     if who == "signed_in":
-        client = request.getfixturevalue("signed_in")
+        client = request.getfixturevalue("signed_in_client")
         client.handler.enforce_csrf_checks = True
     else:
         client = Client(enforce_csrf_checks=True)
@@ -225,8 +220,8 @@ PROBES = {"/healthz", "/readyz"}
 API = "/api/v1/"
 
 
-def test_personal_data_download_is_only_for_the_signed_in_person(signed_in):
-    response = signed_in.get("/profile/my-data.json")
+def test_personal_data_download_is_only_for_the_signed_in_person(signed_in_client):
+    response = signed_in_client.get("/profile/my-data.json")
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment")
     assert response.json()["account"]["national_id"] == "1000000040"

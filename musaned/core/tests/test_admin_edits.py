@@ -26,7 +26,8 @@ def root():
 
 
 @pytest.fixture
-def signed_in(client, root):
+def as_root(client, root):
+    """The admin, signed in as root."""
     client.force_login(root)
     return client
 
@@ -68,6 +69,19 @@ def _form(rule_set: RuleSet, **changes) -> dict:
     return data
 
 
+def _tier_form(tier: CapacityTier, *, min_salary: str) -> dict:
+    """The rule set's one capacity tier, sent back with ``min_salary``."""
+    return {
+        "tiers-TOTAL_FORMS": "1",
+        "tiers-INITIAL_FORMS": "1",
+        "tiers-0-id": str(tier.pk),
+        "tiers-0-rule_set": str(tier.rule_set_id),
+        "tiers-0-category": "citizen",
+        "tiers-0-visa_number": "1",
+        "tiers-0-min_salary": min_salary,
+    }
+
+
 TODAY = dt.date(2026, 11, 25)
 
 
@@ -83,17 +97,17 @@ def _today(settings):
 
 
 @pytest.mark.parametrize("days_ago", [0, 400])
-def test_a_rule_set_in_force_opens_read_only_and_refuses_a_change(signed_in, days_ago):
+def test_a_rule_set_in_force_opens_read_only_and_refuses_a_change(as_root, days_ago):
     rule_set = _rule_set(TODAY - dt.timedelta(days=days_ago), fee=Decimal("2000.00"))
     url = f"/en/admin/visas/ruleset/{rule_set.pk}/change/"
 
-    page = signed_in.get(url)
+    page = as_root.get(url)
     assert page.status_code == 200
     html = page.content.decode()
     assert 'name="_save"' not in html and 'name="fee"' not in html  # the read-only view
     assert "2000" in html
 
-    response = signed_in.post(url, _form(rule_set, fee="1.00"))
+    response = as_root.post(url, _form(rule_set, fee="1.00"))
     assert response.status_code == 403
     rule_set.refresh_from_db()
     assert rule_set.fee == Decimal("2000.00")
@@ -102,46 +116,33 @@ def test_a_rule_set_in_force_opens_read_only_and_refuses_a_change(signed_in, day
     )
 
 
-def test_a_rule_set_in_force_cannot_be_deleted_one_by_one_or_in_a_batch(signed_in):
+def test_a_rule_set_in_force_cannot_be_deleted_one_by_one_or_in_a_batch(as_root):
     in_force = _rule_set(TODAY - dt.timedelta(days=30))
     future = _rule_set(TODAY + dt.timedelta(days=30))
 
     assert (
-        signed_in.post(
-            f"/en/admin/visas/ruleset/{in_force.pk}/delete/", {"post": "yes"}
-        ).status_code
+        as_root.post(f"/en/admin/visas/ruleset/{in_force.pk}/delete/", {"post": "yes"}).status_code
         == 403
     )
-    signed_in.post(
+    as_root.post(
         "/en/admin/visas/ruleset/",
         {"action": "delete_selected", "_selected_action": [in_force.pk, future.pk], "post": "yes"},
     )
     assert RuleSet.objects.filter(pk=in_force.pk).exists()
 
 
-def test_the_tiers_of_a_rule_set_in_force_cannot_change(signed_in):
+def test_the_tiers_of_a_rule_set_in_force_cannot_change(as_root):
     rule_set = _rule_set(TODAY - dt.timedelta(days=1))
     tier = CapacityTier.objects.create(
         rule_set=rule_set, category="citizen", visa_number=1, min_salary=Decimal("5000")
     )
-    data = _form(
-        rule_set,
-        **{
-            "tiers-TOTAL_FORMS": "1",
-            "tiers-INITIAL_FORMS": "1",
-            "tiers-0-id": str(tier.pk),
-            "tiers-0-rule_set": str(rule_set.pk),
-            "tiers-0-category": "citizen",
-            "tiers-0-visa_number": "1",
-            "tiers-0-min_salary": "1",
-        },
-    )
-    assert signed_in.post(f"/en/admin/visas/ruleset/{rule_set.pk}/change/", data).status_code == 403
+    data = _form(rule_set, **_tier_form(tier, min_salary="1"))
+    assert as_root.post(f"/en/admin/visas/ruleset/{rule_set.pk}/change/", data).status_code == 403
     tier.refresh_from_db()
     assert tier.min_salary == Decimal("5000")
 
 
-def test_a_future_rule_set_is_edited_with_an_audit_row_of_old_and_new_values(signed_in, root):
+def test_a_future_rule_set_is_edited_with_an_audit_row_of_old_and_new_values(as_root, root):
     rule_set = _rule_set(TODAY + dt.timedelta(days=10), fee=Decimal("2000.00"))
     tier = CapacityTier.objects.create(
         rule_set=rule_set, category="citizen", visa_number=1, min_salary=Decimal("5000")
@@ -149,17 +150,9 @@ def test_a_future_rule_set_is_edited_with_an_audit_row_of_old_and_new_values(sig
     data = _form(
         rule_set,
         fee="2500.00",
-        **{
-            "tiers-TOTAL_FORMS": "1",
-            "tiers-INITIAL_FORMS": "1",
-            "tiers-0-id": str(tier.pk),
-            "tiers-0-rule_set": str(rule_set.pk),
-            "tiers-0-category": "citizen",
-            "tiers-0-visa_number": "1",
-            "tiers-0-min_salary": "6000",
-        },
+        **_tier_form(tier, min_salary="6000"),
     )
-    response = signed_in.post(f"/en/admin/visas/ruleset/{rule_set.pk}/change/", data)
+    response = as_root.post(f"/en/admin/visas/ruleset/{rule_set.pk}/change/", data)
     assert response.status_code == 302, response.content.decode()[:2000]
     rule_set.refresh_from_db()
     tier.refresh_from_db()
@@ -178,9 +171,9 @@ def test_a_future_rule_set_is_edited_with_an_audit_row_of_old_and_new_values(sig
     }
 
 
-def test_a_future_rule_set_is_deleted_with_what_it_held(signed_in, root):
+def test_a_future_rule_set_is_deleted_with_what_it_held(as_root, root):
     rule_set = _rule_set(TODAY + dt.timedelta(days=10), fee=Decimal("2100.00"))
-    response = signed_in.post(f"/en/admin/visas/ruleset/{rule_set.pk}/delete/", {"post": "yes"})
+    response = as_root.post(f"/en/admin/visas/ruleset/{rule_set.pk}/delete/", {"post": "yes"})
     assert response.status_code == 302
     assert not RuleSet.objects.filter(pk=rule_set.pk).exists()
     deleted = AuditEvent.objects.get(action="admin.record_deleted")
@@ -194,13 +187,13 @@ def test_a_future_rule_set_is_deleted_with_what_it_held(signed_in, root):
 
 @pytest.mark.parametrize("language", ["ar", "en"])
 @pytest.mark.parametrize("days", [0, -1])
-def test_a_new_rule_set_takes_effect_on_a_future_date(signed_in, days, language):
+def test_a_new_rule_set_takes_effect_on_a_future_date(as_root, days, language):
     from django.utils import translation
     from django.utils.html import escape
 
     template = _unsaved_rule_set(TODAY + dt.timedelta(days=days))
     prefix = "" if language == "ar" else f"/{language}"  # Arabic is the default: no prefix
-    response = signed_in.post(f"{prefix}/admin/visas/ruleset/add/", _form(template))
+    response = as_root.post(f"{prefix}/admin/visas/ruleset/add/", _form(template))
     assert response.status_code == 200  # the form again, with the error
     with translation.override(language):
         said = escape(str(MESSAGES[CoreErrorCode.RULE_DATE_NOT_FUTURE]))
@@ -209,9 +202,9 @@ def test_a_new_rule_set_takes_effect_on_a_future_date(signed_in, days, language)
     assert not RuleSet.objects.filter(effective_from=template.effective_from).exists()
 
 
-def test_a_new_future_rule_set_is_added_with_its_values_audited(signed_in, root):
+def test_a_new_future_rule_set_is_added_with_its_values_audited(as_root, root):
     template = _unsaved_rule_set(TODAY + dt.timedelta(days=1), fee=Decimal("2300.00"))
-    response = signed_in.post("/en/admin/visas/ruleset/add/", _form(template))
+    response = as_root.post("/en/admin/visas/ruleset/add/", _form(template))
     assert response.status_code == 302, response.content.decode()[:2000]
     added = AuditEvent.objects.get(action="admin.record_added")
     assert added.actor == root
@@ -237,14 +230,14 @@ def test_the_service_itself_refuses_a_rule_set_in_force(root):
 # --- Service levels and holidays -------------------------------------------------------------
 
 
-def test_a_service_level_change_is_audited_with_old_and_new_values(signed_in, root):
+def test_a_service_level_change_is_audited_with_old_and_new_values(as_root, root):
     level = ServiceLevel.objects.create(
         effective_from=TODAY + dt.timedelta(days=5),
         first_answer_days=3,
         resolution_days=10,
         reopen_days=7,
     )
-    response = signed_in.post(
+    response = as_root.post(
         f"/en/admin/complaints/servicelevel/{level.pk}/change/",
         {
             "effective_from": level.effective_from.isoformat(),
@@ -260,8 +253,8 @@ def test_a_service_level_change_is_audited_with_old_and_new_values(signed_in, ro
     assert event.data["new"] == {"first_answer_days": "2"}
 
 
-def test_a_holiday_added_and_deleted_is_audited(signed_in, root):
-    response = signed_in.post(
+def test_a_holiday_added_and_deleted_is_audited(as_root, root):
+    response = as_root.post(
         "/en/admin/complaints/holiday/add/",
         {"date": "2026-12-02", "name_ar": "اليوم الوطني", "name_en": "National Day"},
     )
@@ -273,7 +266,7 @@ def test_a_holiday_added_and_deleted_is_audited(signed_in, root):
         "name_ar": "اليوم الوطني",
         "name_en": "National Day",
     }
-    signed_in.post(f"/en/admin/complaints/holiday/{holiday.pk}/delete/", {"post": "yes"})
+    as_root.post(f"/en/admin/complaints/holiday/{holiday.pk}/delete/", {"post": "yes"})
     assert not Holiday.objects.exists()
     assert AuditEvent.objects.get(action="admin.record_deleted").data["old"]["name_en"] == (
         "National Day"
@@ -283,9 +276,9 @@ def test_a_holiday_added_and_deleted_is_audited(signed_in, root):
 # --- People's accounts -------------------------------------------------------------------------
 
 
-def test_an_account_changed_in_the_admin_records_the_fields_not_the_values(signed_in, root):
+def test_an_account_changed_in_the_admin_records_the_fields_not_the_values(as_root, root):
     person = UserFactory(username="noura", mobile="+966500000002")
-    page = signed_in.get(f"/en/admin/accounts/user/{person.pk}/change/")
+    page = as_root.get(f"/en/admin/accounts/user/{person.pk}/change/")
     form = page.context["adminform"].form
     data = {
         name: value
@@ -304,7 +297,7 @@ def test_an_account_changed_in_the_admin_records_the_fields_not_the_values(signe
     )
     data.pop("date_joined", None)
     data.pop("last_login", None)
-    response = signed_in.post(f"/en/admin/accounts/user/{person.pk}/change/", data)
+    response = as_root.post(f"/en/admin/accounts/user/{person.pk}/change/", data)
     assert response.status_code == 302, response.context["adminform"].form.errors
     person.refresh_from_db()
     assert person.email == "noura2@example.com"
@@ -315,10 +308,10 @@ def test_an_account_changed_in_the_admin_records_the_fields_not_the_values(signe
     assert "noura" not in str(event.data)
 
 
-def test_a_password_set_by_staff_is_audited_without_the_password(signed_in, root):
+def test_a_password_set_by_staff_is_audited_without_the_password(as_root, root):
     person = UserFactory(username="ahmed")
     new = "Correct-horse-battery-9"
-    response = signed_in.post(
+    response = as_root.post(
         f"/en/admin/accounts/user/{person.pk}/password/",
         {"password1": new, "password2": new, "usable_password": "true"},
     )
@@ -361,7 +354,7 @@ def test_every_admin_that_changes_anything_does_it_through_the_services(root, rf
             assert inline_writes == writes or isinstance(inline, ReadOnlyAdminMixin), inline
 
 
-def test_read_only_admins_share_one_mixin_and_refuse_every_write(signed_in, root):
+def test_read_only_admins_share_one_mixin_and_refuse_every_write(as_root, root):
     from musaned.notifications.models import Notification
     from musaned.payments.models import Bill, PaymentEvent
     from musaned.visas.models import VisaApplication
@@ -370,9 +363,9 @@ def test_read_only_admins_share_one_mixin_and_refuse_every_write(signed_in, root
         model_admin = admin.site._registry[model]
         assert isinstance(model_admin, ReadOnlyAdminMixin), model
         label = model._meta.label_lower.replace(".", "/")
-        assert signed_in.get(f"/en/admin/{label}/add/").status_code == 403, model
+        assert as_root.get(f"/en/admin/{label}/add/").status_code == 403, model
     event = AuditEvent.objects.create(action="x", created_at=timezone.now())
-    assert signed_in.post(f"/en/admin/core/auditevent/{event.pk}/delete/").status_code == 403
+    assert as_root.post(f"/en/admin/core/auditevent/{event.pk}/delete/").status_code == 403
 
 
 def test_staff_in_a_role_without_the_rule_permissions_cannot_add_a_rule_set(client):

@@ -17,15 +17,13 @@ from django.test import Client
 from django.utils.functional import SimpleLazyObject
 
 from musaned.accounts.models import OneTimeCode
-from musaned.accounts.tests.factories import BeneficiaryFactory
+from musaned.accounts.tests.factories import CAPTCHA, PASSWORD
 from musaned.core.cache import CacheUnavailable, cache_available
 from musaned.core.views import server_error
 from musaned.notifications import sms
 
 pytestmark = pytest.mark.django_db
 
-PASSWORD = "Cache-down-pass-2026"
-CAPTCHA = {"captcha_0": "x", "captcha_1": "PASSED"}
 DEAD_CACHE = {
     "default": {
         "BACKEND": "musaned.core.cache.RedisCache",
@@ -36,11 +34,6 @@ DEAD_CACHE = {
 }
 ARABIC_TITLE = "الخدمة متوقفة مؤقتًا"
 ENGLISH_TITLE = "This service is paused for a moment"
-
-
-@pytest.fixture
-def user(db):
-    return BeneficiaryFactory(password=PASSWORD)
 
 
 @pytest.fixture
@@ -105,15 +98,15 @@ def test_pages_render_without_the_cache(client, kill_cache):
         assert response.status_code == 200, path
 
 
-def test_a_signed_in_page_renders_from_the_database(client, user, kill_cache):
-    client.force_login(user)  # while the cache was up
+def test_a_signed_in_page_renders_from_the_database(client, abdullah, kill_cache):
+    client.force_login(abdullah)  # while the cache was up
     kill_cache()
     response = client.get("/services/")
     assert response.status_code == 200
     assert 'action="/logout/"' in response.content.decode()
 
 
-def test_sign_in_answers_the_translated_503_and_sends_nothing(client, user, kill_cache):
+def test_sign_in_answers_the_translated_503_and_sends_nothing(client, abdullah, kill_cache):
     kill_cache()
     arabic = client.post("/login/", {"username": "abdullah", "password": PASSWORD, **CAPTCHA})
     assert _is_503_page(arabic, ARABIC_TITLE, "ar")
@@ -124,7 +117,7 @@ def test_sign_in_answers_the_translated_503_and_sends_nothing(client, user, kill
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_code_step_fails_closed_too(client, user, kill_cache):
+def test_the_code_step_fails_closed_too(client, abdullah, kill_cache):
     started = client.post("/login/", {"username": "abdullah", "password": PASSWORD, **CAPTCHA})
     assert started.status_code == 302 and started["Location"] == "/login/code/"
     code = re.search(r"\b([0-9]{6})\b", sms.outbox[-1].body).group(1)

@@ -281,13 +281,6 @@ def test_a_wrong_code_is_still_refused(client, real_check):
 INQUIRY = {"issued_number": "4000000000", "national_id": "1000000008"}
 
 
-def account():
-    """Abdullah, with an open account and a mobile (so a real request would send an SMS)."""
-    from musaned.accounts.tests.factories import BeneficiaryFactory
-
-    return BeneficiaryFactory()
-
-
 def press(client, url, data, action, key=None):
     key = key or new_key()
     response = client.post(
@@ -361,9 +354,9 @@ def test_an_unknown_action_is_an_ordinary_submit(client):
 
 
 @pytest.mark.parametrize("action", ["refresh", "audio"])
-def test_password_forgot_keeps_the_id_number_and_sends_nothing(client, action, settings):
+def test_password_forgot_keeps_the_id_number_and_sends_nothing(client, action, settings, abdullah):
+    """Abdullah has an open account and a mobile: a real request would send an SMS."""
     settings.MUSANED_RATE_PASSWORD_RESET = "1/h"
-    account()
     old, response = press(client, "/en/password/forgot/", {"national_id": "1000000040"}, action)
     assert_fresh_code_and_no_errors(response, old)
     assert 'value="1000000040"' in response.text
@@ -378,7 +371,7 @@ def test_password_forgot_keeps_the_id_number_and_sends_nothing(client, action, s
 
 @pytest.mark.parametrize("action", ["refresh", "audio"])
 def test_registration_step_two_stays_on_the_step(client, registry, action):
-    from musaned.accounts.tests.conftest import MOHAMMED
+    from musaned.accounts.tests.factories import MOHAMMED
 
     assert client.post("/en/register/identity/", MOHAMMED).status_code == 302
     old, response = press(client, "/en/register/verify/", {}, action)
@@ -389,8 +382,9 @@ def test_registration_step_two_stays_on_the_step(client, registry, action):
 
 
 @pytest.mark.parametrize("action", ["refresh", "audio"])
-def test_login_after_three_failures_keeps_the_username_and_counts_nothing(client, action, settings):
-    account()
+def test_login_after_three_failures_keeps_the_username_and_counts_nothing(
+    client, action, settings, abdullah
+):
     for _ in range(settings.MUSANED_CAPTCHA_AFTER_FAILURES):
         client.post(
             "/en/login/",

@@ -13,8 +13,6 @@ import pytest
 from django.db import OperationalError, connections
 from django.test import Client
 
-from musaned.accounts.models import User
-from musaned.accounts.tests.factories import BeneficiaryFactory
 from musaned.core.tests.test_production import run_production
 
 pytestmark = pytest.mark.django_db
@@ -39,22 +37,19 @@ def database_down():
 
 
 @pytest.fixture
-def signed_in(db):
-    user = BeneficiaryFactory()
-    client = Client(raise_request_exception=False)
-    client.force_login(user)
-    return client
+def signed_in_client(abdullah, signed_in):
+    return signed_in(abdullah, raise_request_exception=False)
 
 
-def test_the_probes_answer_before_the_session_is_read(signed_in, database_down):
+def test_the_probes_answer_before_the_session_is_read(signed_in_client, database_down):
     # A signed-in session cookie used to make /healthz load the session and the user
     # (and then draw the error page): two pool timeouts, a 500.
-    health = signed_in.get("/healthz")
+    health = signed_in_client.get("/healthz")
     assert (health.status_code, health.json()) == (200, {"status": "ok"})
     assert database_down.attempts == 0
     assert health["X-Content-Type-Options"] == "nosniff"
     assert "Set-Cookie" not in health.headers and "no-store" in health["Cache-Control"]
-    ready = signed_in.get("/readyz")
+    ready = signed_in_client.get("/readyz")
     assert ready.status_code == 503
     assert ready.json()["checks"] == {"database": "failed", "cache": "ok"}
     assert database_down.attempts == 1  # the check itself, nothing else
@@ -74,8 +69,10 @@ def test_a_probe_from_an_unknown_host_is_still_refused(settings):
         ("/en/services/", "en", "We cannot reach our records right now."),
     ],
 )
-def test_a_page_answers_the_translated_503_at_once(signed_in, database_down, path, lang, lead):
-    response = signed_in.get(path)
+def test_a_page_answers_the_translated_503_at_once(
+    signed_in_client, database_down, path, lang, lead
+):
+    response = signed_in_client.get(path)
     text = response.content.decode()
     assert response.status_code == 503
     assert int(response["Retry-After"]) > 0
@@ -196,11 +193,9 @@ def test_registration_while_the_registry_does_not_answer_is_a_translated_503(set
     assert "لا يمكننا الوصول إلى سجلاتنا الآن." in response.content.decode()
 
 
-def test_the_api_while_the_registry_does_not_answer_is_json_503(settings, signed_in):
-    from musaned.api.services import api_token_create
-
+def test_the_api_while_the_registry_does_not_answer_is_json_503(settings, abdullah, token_for):
     settings.IDENTITY_REGISTRY_BACKEND = "musaned.core.tests.test_database_down.RegistryDown"
-    _, token = api_token_create(user=User.objects.get(username="abdullah"), name="test")
+    token = token_for(abdullah, "test")
     response = Client(raise_request_exception=False).get(
         "/api/v1/eligibility", HTTP_AUTHORIZATION=f"Bearer {token}"
     )

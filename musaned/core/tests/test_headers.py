@@ -23,9 +23,7 @@ def test_every_answer_turns_the_unused_browser_features_off(client, path):
         assert features.get(feature) == "()", (path, feature, response.headers)
 
 
-def test_a_signed_in_page_and_an_api_error_carry_it_too(client, registry):
-    from musaned.visas.tests.conftest import make_beneficiary
-
-    client.force_login(make_beneficiary("1000000008", "mohammed"))
+def test_a_signed_in_page_and_an_api_error_carry_it_too(client, citizen):
+    client.force_login(citizen)
     assert policy(client.get("/services/"))["camera"] == "()"
     assert policy(client.post("/api/v1/visa-applications", {}))["camera"] == "()"

@@ -13,7 +13,6 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from musaned.accounts.models import User
 from musaned.accounts.tests.factories import BeneficiaryFactory
 from musaned.core.tests.test_access import all_urls
 
@@ -31,21 +30,20 @@ def _client() -> Client:
 
 
 @pytest.fixture
-def clients(db):
+def clients(abdullah, signed_in):
     """Anonymous, a signed-in citizen, and a superuser (who reaches the admin's views)."""
-    citizen = _client()
-    citizen.force_login(BeneficiaryFactory())
-    admin = _client()
-    admin.force_login(
-        BeneficiaryFactory(
-            person="1000000008",
-            username="chief",
-            mobile="+966500000006",
-            is_staff=True,
-            is_superuser=True,
-        )
+    chief = BeneficiaryFactory(
+        person="1000000008",
+        username="chief",
+        mobile="+966500000006",
+        is_staff=True,
+        is_superuser=True,
     )
-    return {"anonymous": _client(), "citizen": citizen, "superuser": admin}
+    return {
+        "anonymous": _client(),
+        "citizen": signed_in(abdullah, raise_request_exception=False),
+        "superuser": signed_in(chief, raise_request_exception=False),
+    }
 
 
 def _with_nul_in_each_parameter():
@@ -183,11 +181,8 @@ def test_a_cookie_or_a_header_with_nul_is_a_400():
     assert _is_refusal(response, "/en/")
 
 
-def test_nul_in_an_api_header_is_a_json_400_and_in_a_json_body_a_422_naming_it(clients):
-    from musaned.api.services import api_token_create
-
-    citizen = User.objects.get(username="abdullah")
-    token = api_token_create(user=citizen, name="guard")[1]
+def test_nul_in_an_api_header_is_a_json_400_and_in_a_json_body_a_422_naming_it(abdullah, token_for):
+    token = token_for(abdullah, "guard")
     client = _client()
     headers = {"Authorization": f"Bearer {token}", "Accept-Language": "en"}
     response = client.post(
@@ -241,10 +236,8 @@ def test_undecodable_bytes_in_the_path_are_a_404(clients, url):
     assert response.status_code == 404, (url, response.status_code)
 
 
-def test_undecodable_bytes_in_an_api_path_are_a_json_404(clients):
-    from musaned.api.services import api_token_create
-
-    token = api_token_create(user=User.objects.get(username="abdullah"), name="guard")[1]
+def test_undecodable_bytes_in_an_api_path_are_a_json_404(abdullah, token_for):
+    token = token_for(abdullah, "guard")
     response = _client().get(
         "/api/v1/visa-applications/%ff", headers={"Authorization": f"Bearer {token}"}
     )

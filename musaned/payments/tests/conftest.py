@@ -1,20 +1,17 @@
-"""Fixtures for the payments tests: a subject type with a recording handler, bills and
-signed callbacks."""
+"""Fixtures for the payments tests: a subject type with a recording handler, and bills.
+The provider's signed callbacks are made by ``fakes.py``."""
 
-import json
 import time
 from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.conf import settings
 from django.utils import timezone
 
-from musaned.accounts.models import User
+from musaned.accounts.tests.factories import UserFactory
 from musaned.payments import handlers, services
 from musaned.payments.models import Bill, BillState, PaymentEvent
-from musaned.payments.signatures import sign
 from musaned.payments.tests import fakes
 
 SUBJECT_TYPE = "accounts.user"
@@ -73,16 +70,10 @@ def recorder():
     handlers.unregister(SUBJECT_TYPE)
 
 
-_people = iter(range(10_000))
-
-
 @pytest.fixture
 def make_user(db):
-    def make(**fields) -> User:
-        n = next(_people)
-        return User.objects.create(username=f"payer{n}", email=f"payer{n}@example.com", **fields)
-
-    return make
+    """A new user (a payer, a stranger, staff): ``make_user(is_staff=True)``."""
+    return UserFactory
 
 
 @pytest.fixture
@@ -105,30 +96,6 @@ def make_bill(recorder, make_user):
 @pytest.fixture
 def bill(make_bill) -> Bill:
     return make_bill()
-
-
-def callback_for(
-    bill: Bill,
-    *,
-    event_id: str = "EVT-0001",
-    amount=None,
-    kind: str = "payment",
-    paid_at=None,
-    timestamp: int | None = None,
-    secret: str | None = None,
-) -> dict:
-    """Keyword arguments of ``bill_payment_callback``: a body signed as the provider signs it."""
-    body = {
-        "event_id": event_id,
-        "bill_number": bill.number,
-        "amount": str(bill.amount if amount is None else amount),
-        "kind": kind,
-        "paid_at": (paid_at or timezone.now()).isoformat(),
-    }
-    raw_body = json.dumps(body).encode()
-    ts = str(int(time.time()) if timestamp is None else timestamp)
-    signature = sign(settings.PAYMENT_WEBHOOK_SECRET if secret is None else secret, ts, raw_body)
-    return {"raw_body": raw_body, "timestamp": ts, "signature": signature}
 
 
 def assert_unchanged(bill: Bill, recorder: Recorder) -> None:

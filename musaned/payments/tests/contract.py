@@ -18,21 +18,18 @@ configuration (URLs, credentials) as it does in production. Bills are made throu
 ``services.bill_create`` with the adapter configured, exactly as the visas app makes them.
 """
 
-import json
-import time
 from datetime import timedelta
 from decimal import Decimal
 from urllib.parse import urlsplit
 
 import pytest
-from django.conf import settings
-from django.contrib.auth.models import Permission
 from django.utils import timezone
 
+from musaned.accounts.tests.factories import StaffFactory, UserFactory
 from musaned.payments import handlers, services
 from musaned.payments.gateway import GatewayError, PaymentGateway
 from musaned.payments.models import Bill, BillState, PaymentEvent, PaymentEventKind
-from musaned.payments.signatures import sign
+from musaned.payments.tests import fakes
 
 SUBJECT_TYPE = "accounts.user"
 REFERENCE_MAX = Bill._meta.get_field("provider_reference").max_length
@@ -96,14 +93,9 @@ class PaymentGatewayContract:
         return gateway
 
     @pytest.fixture
-    def make_bill(self, configured, django_user_model):
-        made = iter(range(1_000_000))
-
+    def make_bill(self, configured):
         def make(amount: str = "2000.00") -> Bill:
-            n = next(made)
-            owner = django_user_model.objects.create(
-                username=f"contract-payer-{n}", email=f"contract-payer-{n}@example.com"
-            )
+            owner = UserFactory()
             return services.bill_create(
                 owner=owner,
                 subject=owner,
@@ -123,21 +115,7 @@ class PaymentGatewayContract:
         self.pay_at_provider(bill)
         bill.refresh_from_db()
         if bill.state == BillState.UNPAID:
-            body = json.dumps(
-                {
-                    "event_id": f"CONTRACT-{bill.number}-PAY",
-                    "bill_number": bill.number,
-                    "amount": str(bill.amount),
-                    "kind": "payment",
-                    "paid_at": timezone.now().isoformat(),
-                }
-            ).encode()
-            stamp = str(int(time.time()))
-            services.bill_payment_callback(
-                raw_body=body,
-                timestamp=stamp,
-                signature=sign(settings.PAYMENT_WEBHOOK_SECRET, stamp, body),
-            )
+            fakes.pay(bill, event_id=f"CONTRACT-{bill.number}-PAY")
             bill.refresh_from_db()
         assert bill.state == BillState.PAID
         return bill
@@ -194,10 +172,9 @@ class PaymentGatewayContract:
         payment_ids = set(PaymentEvent.objects.values_list("provider_event_id", flat=True))
         assert not references & payment_ids
 
-    def test_the_refund_service_goes_through_the_adapter(self, bill, django_user_model):
+    def test_the_refund_service_goes_through_the_adapter(self, bill):
         self.pay(bill)
-        staff = django_user_model.objects.create(username="contract-reviewer", is_staff=True)
-        staff.user_permissions.add(Permission.objects.get(codename="refund_bill"))
+        staff = StaffFactory(username="contract-reviewer", permissions=["refund_bill"])
         refunded = services.bill_refund(bill=bill, actor=staff, reason="Visa declined")
         assert refunded.state == BillState.REFUNDED
         event = PaymentEvent.objects.get(bill=bill, kind=PaymentEventKind.REFUND)

@@ -12,8 +12,8 @@ from musaned.core.models import AuditEvent
 from musaned.payments import services
 from musaned.payments.models import BillState, PaymentEvent
 from musaned.payments.services import PaymentError
-from musaned.payments.signatures import sign
-from musaned.payments.tests.conftest import assert_unchanged, callback_for
+from musaned.payments.tests.conftest import assert_unchanged
+from musaned.payments.tests.fakes import callback_for, signed
 
 
 def rejection(code: str) -> AuditEvent:
@@ -162,11 +162,8 @@ def test_an_empty_secret_accepts_nothing(settings, bill, recorder):
 def test_an_unknown_bill_is_rejected(bill, recorder):
     kwargs = callback_for(bill)
     raw = kwargs["raw_body"].replace(bill.number.encode(), b"123456789015")
-    ts = kwargs["timestamp"]
     with pytest.raises(PaymentError) as caught:
-        services.bill_payment_callback(
-            raw_body=raw, timestamp=ts, signature=sign("test-only-payment-secret", ts, raw)
-        )
+        services.bill_payment_callback(**signed(raw, timestamp=kwargs["timestamp"]))
     assert (caught.value.code, caught.value.status) == ("unknown_bill", 404)
     assert_unchanged(bill, recorder)
     audit = rejection("unknown_bill")
@@ -191,11 +188,8 @@ def test_an_unknown_bill_is_rejected(bill, recorder):
     ],
 )
 def test_a_malformed_body_is_rejected(db, body):
-    ts = str(int(time.time()))
     with pytest.raises(PaymentError) as caught:
-        services.bill_payment_callback(
-            raw_body=body, timestamp=ts, signature=sign("test-only-payment-secret", ts, body)
-        )
+        services.bill_payment_callback(**signed(body))
     assert (caught.value.code, caught.value.status) == ("malformed", 400)
     assert not PaymentEvent.objects.exists()
     assert AuditEvent.objects.filter(action="bill.callback_rejected").count() == 1

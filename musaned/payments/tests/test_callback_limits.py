@@ -4,33 +4,23 @@ answer is the callback's own 400/401 and an audit row, never a 500. (PostgreSQL 
 NUL in ``jsonb``: the rejection's audit row used to fail there.)"""
 
 import json
-import time
 
 import pytest
-from django.conf import settings
 from django.test import Client
 
 from musaned.core.json_input import MAX_DEPTH
 from musaned.core.models import AuditEvent
 from musaned.payments import services
 from musaned.payments.models import PaymentEvent
-from musaned.payments.signatures import SIGNATURE_HEADER, TIMESTAMP_HEADER, sign
+from musaned.payments.tests import fakes
 from musaned.payments.tests.conftest import assert_unchanged
-
-CALLBACK = "/payments/callback/"
+from musaned.payments.tests.fakes import post_callback
 
 
 def _post(raw_body: bytes, *, signed: bool):
-    timestamp = str(int(time.time()))
-    secret = settings.PAYMENT_WEBHOOK_SECRET if signed else "not-the-secret"
-    return Client(raise_request_exception=False).post(
-        CALLBACK,
-        data=raw_body,
-        content_type="application/json",
-        headers={
-            TIMESTAMP_HEADER: timestamp,
-            SIGNATURE_HEADER: sign(secret, timestamp, raw_body),
-        },
+    secret = None if signed else "not-the-secret"
+    return post_callback(
+        Client(raise_request_exception=False), fakes.signed(raw_body, secret=secret)
     )
 
 
@@ -101,11 +91,6 @@ def test_nul_or_a_lone_surrogate_in_the_body_is_refused_and_audited(bill, record
 
 def test_the_service_refuses_a_deep_body_as_malformed(bill, recorder):
     deep = b"[" * 5000 + b"]" * 5000
-    timestamp = str(int(time.time()))
     with pytest.raises(services.PaymentError) as caught:
-        services.bill_payment_callback_apply(
-            raw_body=deep,
-            timestamp=timestamp,
-            signature=sign(settings.PAYMENT_WEBHOOK_SECRET, timestamp, deep),
-        )
+        services.bill_payment_callback_apply(**fakes.signed(deep))
     assert (caught.value.code, caught.value.status) == ("malformed", 400)

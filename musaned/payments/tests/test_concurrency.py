@@ -1,44 +1,24 @@
 """Duplicate callbacks racing each other, on PostgreSQL with real threads (SQLite ignores
 ``select_for_update``)."""
 
-import threading
-
 import pytest
-from django.db import connection
 
+from musaned.core.tests import threads
 from musaned.payments import services
 from musaned.payments.models import BillState, PaymentEvent
-from musaned.payments.tests.conftest import callback_for
+from musaned.payments.tests.fakes import callback_for
 
 THREADS = 10
 
 
 def race(calls: list[dict]) -> tuple[list, list]:
-    """Run one callback per thread, all released at once. Returns (results, errors)."""
-    barrier = threading.Barrier(len(calls))
-    results, errors = [], []
-
-    def run(kwargs):
-        try:
-            barrier.wait()
-            results.append(services.bill_payment_callback_apply(**kwargs).applied)
-        except Exception as exc:
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(kwargs,)) for kwargs in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results, errors
-
-
-@pytest.fixture
-def postgresql():
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL row locks")
+    """One callback per thread, all released at once. Returns (applied?, errors)."""
+    return threads.race(
+        [
+            (lambda kwargs=kwargs: services.bill_payment_callback_apply(**kwargs).applied)
+            for kwargs in calls
+        ]
+    )
 
 
 @pytest.mark.django_db(transaction=True)

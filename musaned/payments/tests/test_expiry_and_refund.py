@@ -13,7 +13,7 @@ from musaned.payments import services
 from musaned.payments.models import BillState, PaymentEvent
 from musaned.payments.services import PaymentError
 from musaned.payments.tests import fakes
-from musaned.payments.tests.conftest import callback_for
+from musaned.payments.tests.fakes import callback_for
 
 
 def test_bills_expire_expires_due_bills_once_and_calls_on_expired_once(make_bill, recorder):

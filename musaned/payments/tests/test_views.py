@@ -1,7 +1,6 @@
 """The callback endpoint over HTTP and the local provider's pages (the simulator)."""
 
 import re
-import time
 from datetime import timedelta
 from unittest import mock
 
@@ -13,27 +12,14 @@ from musaned.core.models import AuditEvent
 from musaned.payments import services, simulator
 from musaned.payments.gateway import get_gateway
 from musaned.payments.models import BillState, PaymentEvent
-from musaned.payments.tests.conftest import assert_unchanged, callback_for
+from musaned.payments.tests.conftest import assert_unchanged
+from musaned.payments.tests.fakes import CALLBACK_URL, callback_for, post_callback, signed
 
 pytestmark = pytest.mark.urls("musaned.payments.tests.urls")
 
-CALLBACK = "/payments/callback/"
-
-
-def post_callback(client, kwargs):
-    return client.post(
-        CALLBACK,
-        data=kwargs["raw_body"],
-        content_type="application/json",
-        headers={
-            "X-Sadad-Timestamp": kwargs["timestamp"],
-            "X-Sadad-Signature": kwargs["signature"],
-        },
-    )
-
 
 def test_the_urls_are_outside_the_language_prefix(bill):
-    assert reverse("payments:callback") == CALLBACK
+    assert reverse("payments:callback") == CALLBACK_URL
     assert reverse("payments:sadad_bill", kwargs={"number": bill.number}) == (
         f"/sadad/bills/{bill.number}/"
     )
@@ -78,26 +64,15 @@ def test_callback_rejections_are_json(client, bill, recorder, change, status, co
 
 
 def test_callback_for_an_unknown_bill_is_404(client, bill, recorder):
-    from musaned.payments.signatures import sign
-
     kwargs = callback_for(bill)
     raw = kwargs["raw_body"].replace(bill.number.encode(), b"123456789015")
-    signature = sign("test-only-payment-secret", kwargs["timestamp"], raw)
-    response = post_callback(client, {**kwargs, "raw_body": raw, "signature": signature})
+    response = post_callback(client, signed(raw, timestamp=kwargs["timestamp"]))
     assert response.status_code == 404
     assert response.json()["code"] == "unknown_bill"
 
 
 def test_callback_with_a_malformed_body_is_400(db, client):
-    from musaned.payments.signatures import sign
-
-    ts = str(int(time.time()))
-    kwargs = {
-        "raw_body": b"{",
-        "timestamp": ts,
-        "signature": sign("test-only-payment-secret", ts, b"{"),
-    }
-    response = post_callback(client, kwargs)
+    response = post_callback(client, signed(b"{"))
     assert response.status_code == 400
     assert response.json()["code"] == "malformed"
 
@@ -118,7 +93,7 @@ def test_callback_answers_500_without_a_traceback_when_on_paid_fails(client, bil
 
 
 def test_callback_refuses_get(client):
-    response = client.get(CALLBACK)
+    response = client.get(CALLBACK_URL)
     assert response.status_code == 405
     assert response.json()["code"] == "method_not_allowed"
 
@@ -211,7 +186,7 @@ def test_the_pay_form_needs_its_csrf_token(bill, recorder):
 
 
 def test_paying_on_the_simulator_delivers_a_real_signed_callback(live_server, settings, bill):
-    settings.PAYMENT_CALLBACK_URL = live_server.url + CALLBACK
+    settings.PAYMENT_CALLBACK_URL = live_server.url + CALLBACK_URL
     recorder_paid = []
     from musaned.payments import handlers
 
@@ -298,7 +273,7 @@ def test_a_failed_delivery_keeps_the_bill_unpaid(settings, bill, recorder):
 def test_a_callback_the_platform_refuses_keeps_the_bill_unpaid(
     live_server, settings, bill, recorder
 ):
-    settings.PAYMENT_CALLBACK_URL = live_server.url + CALLBACK
+    settings.PAYMENT_CALLBACK_URL = live_server.url + CALLBACK_URL
     recorder.fail_on_paid = RuntimeError("the visa could not be updated")  # callback answers 500
     response = Client().post(pay_url(bill))
     assert response.status_code == 502

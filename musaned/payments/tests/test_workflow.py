@@ -16,7 +16,7 @@ from musaned.core.workflow import OWNER, SYSTEM, transition
 from musaned.notifications.models import Notification
 from musaned.payments import services
 from musaned.payments.models import Bill, BillState, PaymentEvent, PaymentEventKind
-from musaned.payments.tests.conftest import callback_for
+from musaned.payments.tests.fakes import callback_for
 from musaned.payments.workflow import MACHINE, OPEN_STATES, TERMINAL_STATES, Action
 
 ALL_PAIRS = list(itertools.product(BillState, Action))

@@ -23,30 +23,17 @@ from musaned.visas.models import (
     VisaApplication,
     VisaState,
 )
-from musaned.visas.tests.conftest import complete_draft
-from musaned.visas.tests.test_services import pay
+from musaned.visas.tests.factories import complete_draft, draft_at_finance, issued_visa
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 LOGIN_PAGES = ("/login/", "/en/login/")
 
 
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 @pytest.fixture
 def issued(citizen):
     """The citizen's visa: submitted, paid by the provider's signed callback, issued."""
-    application = services.visa_application_submit(
-        application=complete_draft(citizen), actor=citizen
-    )
-    pay(bill_for(application))
-    application.refresh_from_db()
-    assert application.state == VisaState.ISSUED
-    return application
+    return issued_visa(citizen)
 
 
 @pytest.fixture
@@ -80,7 +67,7 @@ def owner_scoped_urls(issued, draft) -> list[tuple[str, str, set[int]]]:
     ]
 
 
-def test_the_owner_reaches_every_page_of_their_requests(citizen, issued, draft):
+def test_the_owner_reaches_every_page_of_their_requests(citizen, issued, draft, signed_in):
     client = signed_in(citizen)
     for method, url, expected in owner_scoped_urls(issued, draft):
         response = getattr(client, method)(url)
@@ -91,7 +78,9 @@ def test_the_owner_reaches_every_page_of_their_requests(citizen, issued, draft):
     assert draft.state == VisaState.WITHDRAWN
 
 
-def test_the_owner_downloads_the_evisa_and_documents_as_attachments(citizen, issued, draft):
+def test_the_owner_downloads_the_evisa_and_documents_as_attachments(
+    citizen, issued, draft, signed_in
+):
     client = signed_in(citizen)
     for prefix in ("", "/en"):
         pdf = client.get(f"{prefix}/visas/{issued.reference}/e-visa.pdf")
@@ -103,7 +92,7 @@ def test_the_owner_downloads_the_evisa_and_documents_as_attachments(citizen, iss
         assert document["X-Content-Type-Options"] == "nosniff"
 
 
-def test_another_citizen_gets_404_for_every_page_and_every_write(issued, draft, exempt):
+def test_another_citizen_gets_404_for_every_page_and_every_write(issued, draft, exempt, signed_in):
     stranger = signed_in(exempt)
     for method, url, _owner_gets in owner_scoped_urls(issued, draft):
         response = getattr(stranger, method)(url)
@@ -118,7 +107,7 @@ def test_another_citizen_gets_404_for_every_page_and_every_write(issued, draft, 
     assert bill_for(draft) is None
 
 
-def test_another_citizen_cannot_tell_a_real_request_from_a_missing_one(issued, exempt):
+def test_another_citizen_cannot_tell_a_real_request_from_a_missing_one(issued, exempt, signed_in):
     """A POST to a read-only page is refused the same way whether the request exists or not."""
     stranger = signed_in(exempt)
     for suffix in ("", "e-visa.pdf", "documents/proof/"):
@@ -163,7 +152,9 @@ def test_the_qr_verification_page_is_404_for_a_wrong_token(issued):
 SMUGGLED = {"state": "issued", "fee": "0", "visa_number": "9123456789"}
 
 
-def test_posting_state_fee_owner_or_visa_number_to_the_worker_step_changes_nothing(citizen, exempt):
+def test_posting_state_fee_owner_or_visa_number_to_the_worker_step_changes_nothing(
+    citizen, exempt, signed_in
+):
     draft = complete_draft(citizen)
     response = signed_in(citizen).post(
         f"/visas/{draft.reference}/worker/",
@@ -188,7 +179,7 @@ def test_posting_state_fee_owner_or_visa_number_to_the_worker_step_changes_nothi
 
 
 def test_posting_state_fee_owner_or_visa_number_to_the_finance_step_changes_nothing(
-    citizen, exempt
+    citizen, exempt, signed_in
 ):
     draft = complete_draft(citizen)
     response = signed_in(citizen).post(
@@ -203,13 +194,6 @@ def test_posting_state_fee_owner_or_visa_number_to_the_finance_step_changes_noth
         None,
         citizen.pk,
         None,
-    )
-
-
-def _draft_without_documents(owner) -> VisaApplication:
-    application = services.visa_application_create(owner=owner)
-    return services.visa_application_update(
-        application=application, actor=owner, occupation=Occupation.objects.get(code="housemaid")
     )
 
 
@@ -234,8 +218,10 @@ def _draft_without_documents(owner) -> VisaApplication:
         "path-like-name",
     ],
 )
-def test_a_document_is_refused_by_its_content_and_the_typed_values_stay(citizen, name, content):
-    application = _draft_without_documents(citizen)
+def test_a_document_is_refused_by_its_content_and_the_typed_values_stay(
+    citizen, name, content, signed_in
+):
+    application = draft_at_finance(citizen)
     response = signed_in(citizen).post(
         f"/en/visas/{application.reference}/finance/",
         {
@@ -253,8 +239,8 @@ def test_a_document_is_refused_by_its_content_and_the_typed_values_stay(citizen,
 
 
 @override_settings(MUSANED_MAX_UPLOAD_BYTES=1024)
-def test_a_document_over_the_size_limit_is_refused_and_the_typed_values_stay(citizen):
-    application = _draft_without_documents(citizen)
+def test_a_document_over_the_size_limit_is_refused_and_the_typed_values_stay(citizen, signed_in):
+    application = draft_at_finance(citizen)
     response = signed_in(citizen).post(
         f"/en/visas/{application.reference}/finance/",
         {
@@ -309,7 +295,7 @@ def _applications(owner, count: int) -> None:
 
 @pytest.mark.parametrize("count", [1, 15])
 def test_my_visas_and_the_hub_keep_a_fixed_number_of_queries(
-    exempt, count, django_assert_max_num_queries
+    exempt, count, django_assert_max_num_queries, signed_in
 ):
     _applications(exempt, count)
     client = signed_in(exempt)
@@ -324,6 +310,7 @@ def test_my_visas_and_the_hub_keep_a_fixed_number_of_queries(
 
 def test_an_unpaid_bill_that_expires_puts_the_request_back_to_draft_to_edit_and_submit_again(
     citizen,
+    signed_in,
 ):
     application = services.visa_application_submit(
         application=complete_draft(citizen), actor=citizen

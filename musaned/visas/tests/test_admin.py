@@ -1,27 +1,19 @@
 """Until the back office exists, a reviewer decides quality checks from the admin, through the service."""
 
 import pytest
-from django.contrib.auth.models import Permission
 
+from musaned.accounts.tests.factories import StaffFactory
 from musaned.visas import services
 from musaned.visas.models import VisaApplication, VisaState
-from musaned.visas.tests.conftest import complete_draft
+from musaned.visas.tests.factories import complete_draft, in_quality_check
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def _in_review(owner):
-    application = complete_draft(owner, occupation="home-nurse")
-    return services.visa_application_submit(application=application, actor=owner)
-
-
-def test_reviewer_approves_a_quality_check_from_the_admin(exempt, client, django_user_model):
-    application = _in_review(exempt)
+def test_reviewer_approves_a_quality_check_from_the_admin(exempt, client):
+    application = in_quality_check(exempt)
     assert application.state == VisaState.IN_REVIEW
-    reviewer = django_user_model.objects.create_user(
-        username="reviewer", password="x", is_staff=True
-    )
-    reviewer.user_permissions.add(Permission.objects.get(codename="decide_visaapplication"))
+    reviewer = StaffFactory(username="reviewer", permissions=["decide_visaapplication"])
     client.force_login(reviewer)
     response = client.post(
         "/admin/visas/visaapplication/",
@@ -33,10 +25,9 @@ def test_reviewer_approves_a_quality_check_from_the_admin(exempt, client, django
     assert application.visa_number
 
 
-def test_staff_without_the_permission_cannot_decide(exempt, client, django_user_model):
-    application = _in_review(exempt)
-    staff = django_user_model.objects.create_user(username="clerk", password="x", is_staff=True)
-    staff.user_permissions.add(Permission.objects.get(codename="view_visaapplication"))
+def test_staff_without_the_permission_cannot_decide(exempt, client):
+    application = in_quality_check(exempt)
+    staff = StaffFactory(username="clerk", permissions=["view_visaapplication"])
     client.force_login(staff)
     client.post(
         "/admin/visas/visaapplication/",
@@ -45,11 +36,11 @@ def test_staff_without_the_permission_cannot_decide(exempt, client, django_user_
     assert VisaApplication.objects.get(pk=application.pk).state == VisaState.IN_REVIEW
 
 
-def test_staff_opening_a_visa_in_the_admin_is_audited(exempt, client, django_user_model):
+def test_staff_opening_a_visa_in_the_admin_is_audited(exempt, client):
     from musaned.core.models import AuditEvent
 
     application = complete_draft(exempt)
-    staff = django_user_model.objects.create_superuser(username="root", password="x")
+    staff = StaffFactory(username="root", is_superuser=True)
     client.force_login(staff)
     response = client.get(f"/en/admin/visas/visaapplication/{application.pk}/change/")
     assert response.status_code == 200
@@ -57,26 +48,9 @@ def test_staff_opening_a_visa_in_the_admin_is_audited(exempt, client, django_use
     assert (event.actor, event.target_id) == (staff, str(application.pk))
 
 
-@pytest.fixture
-def roles(db):
-    import importlib
-
-    from django.apps import apps
-
-    importlib.import_module("musaned.complaints.migrations.0003_staff_roles").load(apps, None)
-
-
-def staff_in(django_user_model, role: str):
-    from django.contrib.auth.models import Group
-
-    user = django_user_model.objects.create_user(username=role, password="x", is_staff=True)
-    user.groups.add(Group.objects.get(name=role))
-    return django_user_model.objects.get(pk=user.pk)
-
-
 @pytest.mark.parametrize("role", ["reviewer", "supervisor"])
 def test_reviewers_and_supervisors_list_no_drafts_and_read_no_qr_token(
-    exempt, citizen, client, django_user_model, roles, role
+    exempt, citizen, client, request, role
 ):
     draft = complete_draft(citizen)
     discarded = services.visa_application_withdraw(
@@ -84,7 +58,7 @@ def test_reviewers_and_supervisors_list_no_drafts_and_read_no_qr_token(
     )
     issued = services.visa_application_submit(application=complete_draft(exempt), actor=exempt)
     assert issued.state == VisaState.ISSUED and issued.verification_token
-    client.force_login(staff_in(django_user_model, role))
+    client.force_login(request.getfixturevalue(role))
 
     listing = client.get("/en/admin/visas/visaapplication/").content.decode()
     assert issued.reference in listing

@@ -1,79 +1,26 @@
 """Parallel submissions against the visa limit and duplicate payment callbacks, with real
 threads on PostgreSQL (SQLite ignores ``select_for_update``, so these tests skip there)."""
 
-import json
-import threading
-import time
 from decimal import Decimal
 
 import pytest
 from django.conf import settings
-from django.db import connection
 
 from musaned.core.errors import InvalidTransition
 from musaned.core.models import AuditEvent
+from musaned.core.tests.threads import race
 from musaned.payments.models import Bill, BillState, PaymentEvent
 from musaned.payments.selectors import bill_for
 from musaned.payments.services import bill_payment_callback
-from musaned.payments.signatures import sign
+from musaned.payments.tests.fakes import callback_for
 from musaned.visas import services
 from musaned.visas.models import ArrivalPoint, Nationality, Occupation, VisaApplication, VisaState
 from musaned.visas.services import VisaError, VisaErrorCode
-from musaned.visas.tests.conftest import complete_draft
+from musaned.visas.tests.factories import complete_draft
 
 THREADS = 10
 
-
-@pytest.fixture(autouse=True)
-def postgresql():
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL row locks")
-
-
-def race(functions) -> tuple[list, list]:
-    """Run each function in its own thread, all released together by a barrier.
-
-    Returns (results, errors). Each thread closes its own database connection.
-    """
-    barrier = threading.Barrier(len(functions))
-    results, errors = [], []
-    lock = threading.Lock()
-
-    def run(function):
-        try:
-            barrier.wait(timeout=30)
-            result = function()
-            with lock:
-                results.append(result)
-        except Exception as exc:
-            with lock:
-                errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(function,)) for function in functions]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "a thread hung"
-    return results, errors
-
-
-def signed_callback(bill, *, event_id: str, paid_at: str) -> dict:
-    """The keyword arguments of ``bill_payment_callback``: the provider's signed payment."""
-    body = json.dumps(
-        {
-            "event_id": event_id,
-            "bill_number": bill.number,
-            "amount": str(bill.amount),
-            "kind": "payment",
-            "paid_at": paid_at,
-        }
-    ).encode()
-    timestamp = str(int(time.time()))
-    signature = sign(settings.PAYMENT_WEBHOOK_SECRET, timestamp, body)
-    return {"raw_body": body, "timestamp": timestamp, "signature": signature}
+pytestmark = pytest.mark.usefixtures("postgresql")
 
 
 def give_active_visas(owner, count: int) -> None:
@@ -130,7 +77,7 @@ def test_ten_concurrent_copies_of_one_payment_callback_give_one_payment_and_one_
         application=complete_draft(citizen), actor=citizen
     )
     bill = bill_for(application)
-    signed = signed_callback(bill, event_id="EVT-VISA-COPIES", paid_at="2026-11-25T10:00:00Z")
+    signed = callback_for(bill, event_id="EVT-VISA-COPIES", paid_at="2026-11-25T10:00:00Z")
 
     results, errors = race([(lambda: bill_payment_callback(**signed)) for _ in range(THREADS)])
 
@@ -212,7 +159,7 @@ def test_a_payment_and_the_expiry_job_racing_on_one_bill_end_one_way_without_dea
     )
     bill = bill_for(application)
     paid_in_time = (bill.due_at - dt.timedelta(minutes=1)).isoformat()
-    signed = signed_callback(bill, event_id="EVT-RACE-EXPIRY", paid_at=paid_in_time)
+    signed = callback_for(bill, event_id="EVT-RACE-EXPIRY", paid_at=paid_in_time)
 
     results, errors = race(
         [

@@ -8,43 +8,26 @@ from pathlib import Path
 import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from django.utils import timezone
 
-from musaned.api.services import api_token_create
-from musaned.api.tests.conftest import Api
-from musaned.api.tests.test_api import DRAFT
 from musaned.core import workflow
 from musaned.core.models import AuditEvent
 from musaned.core.tests import documents
 from musaned.core.uploads import UploadErrorCode, UploadRefused
 from musaned.visas import services
 from musaned.visas.errors import VisaErrorCode, VisaLimitReached
-from musaned.visas.models import Occupation, VisaApplication, VisaState
-from musaned.visas.tests.conftest import complete_draft
+from musaned.visas.models import VisaApplication, VisaState
+from musaned.visas.tests.factories import DRAFT, complete_draft, draft_at_finance
 
 pytestmark = pytest.mark.django_db
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def on_disk(name: str) -> bool:
     return Path(default_storage.path(name)).exists()
 
 
-def pdf(name: str = "statement.pdf", note: str = "") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, documents.minimal_pdf(note), content_type="application/pdf")
-
-
-def draft_at_finance(owner) -> VisaApplication:
-    application = services.visa_application_create(owner=owner)
-    return services.visa_application_update(
-        application=application, actor=owner, occupation=Occupation.objects.get(code="housemaid")
-    )
+def pdf(note: str) -> SimpleUploadedFile:
+    return documents.pdf_upload("statement.pdf", note=note)
 
 
 FINANCE = {"proof_type": "bank", "bank_balance": "65000"}
@@ -63,7 +46,7 @@ FINANCE = {"proof_type": "bank", "bank_balance": "65000"}
     ids=["javascript", "decompression-bomb", "embedded-file"],
 )
 def test_the_finance_step_refuses_an_unsafe_pdf_next_to_the_field_and_keeps_the_amounts(
-    citizen, make, message
+    citizen, make, message, signed_in
 ):
     application = draft_at_finance(citizen)
     response = signed_in(citizen).post(
@@ -77,7 +60,9 @@ def test_the_finance_step_refuses_an_unsafe_pdf_next_to_the_field_and_keeps_the_
     assert not application.proof_document
 
 
-def test_the_finance_step_refuses_eicar_in_arabic_when_a_scanner_is_on(citizen, settings):
+def test_the_finance_step_refuses_eicar_in_arabic_when_a_scanner_is_on(
+    citizen, settings, signed_in
+):
     settings.UPLOAD_SCANNER_BACKEND = "musaned.core.tests.test_uploads.EicarScanner"
     application = draft_at_finance(citizen)
     response = signed_in(citizen).post(
@@ -92,7 +77,7 @@ def test_the_finance_step_refuses_eicar_in_arabic_when_a_scanner_is_on(citizen, 
     assert not application.proof_document
 
 
-def test_a_photo_of_the_statement_is_stored_as_the_fresh_file_we_wrote(citizen):
+def test_a_photo_of_the_statement_is_stored_as_the_fresh_file_we_wrote(citizen, signed_in):
     application = draft_at_finance(citizen)
     photo = documents.jpeg_with_exif(gps=True)
     response = signed_in(citizen).post(
@@ -128,12 +113,12 @@ def test_a_replaced_proof_is_removed_from_storage_after_commit(
 ):
     application = draft_at_finance(citizen)
     first = services.visa_application_update(
-        application=application, actor=citizen, proof_document=pdf(note="first")
+        application=application, actor=citizen, proof_document=pdf("first")
     ).proof_document.name
     assert on_disk(first)
     with django_capture_on_commit_callbacks(execute=False) as pending:
         replaced = services.visa_application_update(
-            application=application, actor=citizen, proof_document=pdf(note="second")
+            application=application, actor=citizen, proof_document=pdf("second")
         )
     second = replaced.proof_document.name
     assert second != first and on_disk(second)
@@ -145,7 +130,9 @@ def test_a_replaced_proof_is_removed_from_storage_after_commit(
     assert replaced.proof_document_type == "application/pdf"
 
 
-def test_the_web_replacing_a_proof_leaves_one_file(citizen, django_capture_on_commit_callbacks):
+def test_the_web_replacing_a_proof_leaves_one_file(
+    citizen, django_capture_on_commit_callbacks, signed_in
+):
     application = draft_at_finance(citizen)
     client = signed_in(citizen)
     names = []
@@ -153,7 +140,7 @@ def test_the_web_replacing_a_proof_leaves_one_file(citizen, django_capture_on_co
         with django_capture_on_commit_callbacks(execute=True):
             client.post(
                 f"/en/visas/{application.reference}/finance/",
-                FINANCE | {"proof_document": pdf(note=note)},
+                FINANCE | {"proof_document": pdf(note)},
             )
         application.refresh_from_db()
         names.append(application.proof_document.name)
@@ -164,7 +151,7 @@ def test_the_web_replacing_a_proof_leaves_one_file(citizen, django_capture_on_co
 def test_a_failed_replacement_keeps_the_old_file_and_leaves_no_new_one(citizen, monkeypatch):
     application = draft_at_finance(citizen)
     old = services.visa_application_update(
-        application=application, actor=citizen, proof_document=pdf(note="old")
+        application=application, actor=citizen, proof_document=pdf("old")
     ).proof_document.name
     folder = Path(default_storage.path(old)).parent
     before = sorted(folder.iterdir())
@@ -175,7 +162,7 @@ def test_a_failed_replacement_keeps_the_old_file_and_leaves_no_new_one(citizen, 
     monkeypatch.setattr(workflow, "audit", broken_audit)  # the one transition's audit row
     with pytest.raises(RuntimeError):
         services.visa_application_update(
-            application=application, actor=citizen, proof_document=pdf(note="new")
+            application=application, actor=citizen, proof_document=pdf("new")
         )
     application.refresh_from_db()
     assert application.proof_document.name == old
@@ -223,9 +210,9 @@ def test_the_sixth_draft_is_refused_by_the_service(citizen, settings):
     services.visa_application_create(owner=citizen)
 
 
-def test_an_api_token_cannot_make_hundreds_of_drafts(citizen, settings):
+def test_an_api_token_cannot_make_hundreds_of_drafts(citizen, settings, api, token_for):
     settings.MUSANED_MAX_DRAFTS_PER_ACCOUNT = 3
-    client = Api(api_token_create(user=citizen, name="script")[1])
+    client = api(token_for(citizen, "script"))
     answers = [client.post("/visa-applications", DRAFT, key=f"k{n}") for n in range(10)]
     assert [a.status_code for a in answers] == [201] * 3 + [409] * 7
     assert answers[-1].json() == {
@@ -235,7 +222,7 @@ def test_an_api_token_cannot_make_hundreds_of_drafts(citizen, settings):
         "fields": {},
     }
     assert VisaApplication.objects.filter(owner=citizen).count() == 3
-    arabic = Api(api_token_create(user=citizen, name="ar")[1], language="ar")
+    arabic = api(token_for(citizen, "ar"), language="ar")
     refused = arabic.post("/visa-applications", DRAFT, key="ar-1")
     assert refused.status_code == 409
     assert refused.json()["message"] == (
@@ -243,7 +230,9 @@ def test_an_api_token_cannot_make_hundreds_of_drafts(citizen, settings):
     )
 
 
-def test_new_requests_a_day_are_capped_on_the_web_and_the_cap_resets(citizen, settings):
+def test_new_requests_a_day_are_capped_on_the_web_and_the_cap_resets(
+    citizen, settings, signed_in, api, token_for
+):
     settings.MUSANED_NEW_REQUESTS_PER_DAY = 2
     client = signed_in(citizen)
     for _ in range(2):  # start a request, discard it, start another …
@@ -258,7 +247,7 @@ def test_new_requests_a_day_are_capped_on_the_web_and_the_cap_resets(citizen, se
         "tomorrow." in refused.text
     )
     assert not VisaApplication.objects.filter(owner=citizen, state=VisaState.DRAFT).exists()
-    api = Api(api_token_create(user=citizen, name="script")[1])
+    api = api(token_for(citizen, "script"))
     by_api = api.post("/visa-applications", DRAFT, key="day-1")
     assert by_api.status_code == 409
     assert by_api.json()["code"] == "too_many_new_requests"
@@ -269,7 +258,7 @@ def test_new_requests_a_day_are_capped_on_the_web_and_the_cap_resets(citizen, se
     assert "/worker/" in client.post("/en/visas/new/")["Location"]
 
 
-def test_the_web_refusal_is_in_arabic(citizen, settings):
+def test_the_web_refusal_is_in_arabic(citizen, settings, signed_in):
     settings.MUSANED_NEW_REQUESTS_PER_DAY = 1
     services.visa_application_withdraw(
         application=services.visa_application_create(owner=citizen), actor=citizen

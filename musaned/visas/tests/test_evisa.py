@@ -18,7 +18,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 from PIL import Image
 
-from musaned.accounts.models import User
+from musaned.accounts.tests.factories import UserFactory
 from musaned.identity.hijri import GREGORIAN_MONTHS, HIJRI_MONTHS, gregorian_to_hijri
 from musaned.visas.evisa import evisa_filename, render_evisa_pdf
 from musaned.visas.models import ArrivalPoint, Nationality, Occupation, VisaApplication
@@ -38,9 +38,8 @@ def needs(tool: str):
 
 @pytest.fixture
 def application(db):
-    owner = User.objects.create_user(
+    owner = UserFactory(
         username="evisa-owner",
-        password="Long-enough-passphrase-2026",
         national_id="1000000008",
         id_type="citizen",
         first_name="محمد",

@@ -11,8 +11,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from musaned.core.models import AuditEvent
-from musaned.visas import services
-from musaned.visas.tests.conftest import complete_draft
+from musaned.visas.tests.factories import issued_visa
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -20,7 +19,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def visa(exempt):
     """Noura's issued visa (fee exempt, so issued on submit)."""
-    application = services.visa_application_submit(application=complete_draft(exempt), actor=exempt)
+    application = issued_visa(exempt)
     assert application.issued_number
     return application
 

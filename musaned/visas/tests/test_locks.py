@@ -8,11 +8,10 @@ import datetime as dt
 import pytest
 
 from musaned.core import locks
-from musaned.identity.models import RegistryPerson
 from musaned.payments.selectors import bill_for
+from musaned.payments.tests.fakes import pay
 from musaned.visas import services
-from musaned.visas.tests.conftest import complete_draft
-from musaned.visas.tests.test_services import pay
+from musaned.visas.tests.factories import complete_draft, traffic_violations
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -101,10 +100,9 @@ def test_a_recheck_locks_the_owner_before_the_application(citizen, locked):
     application = services.visa_application_submit(
         application=complete_draft(citizen), actor=citizen
     )
-    person = RegistryPerson.objects.filter(national_id=citizen.national_id)
-    person.update(unpaid_traffic_violations=True)
+    traffic_violations(citizen, unpaid=True)
     pay(bill_for(application))  # rejected by the rules
-    person.update(unpaid_traffic_violations=False)
+    traffic_violations(citizen, unpaid=False)
     locked.clear()
     application = services.visa_application_recheck(application=application, actor=citizen)
     assert application.state == "issued"

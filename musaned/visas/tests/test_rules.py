@@ -6,7 +6,7 @@ import time_machine
 
 from musaned.visas import rules
 from musaned.visas.models import CapacityTier, Nationality, RuleSet
-from musaned.visas.tests.conftest import complete_draft
+from musaned.visas.tests.factories import complete_draft
 
 pytestmark = pytest.mark.django_db
 

@@ -1,57 +1,34 @@
 """Applying, paying, the automatic decision, re-check, cancellation with refund."""
 
 import datetime as dt
-import json
-import time
 from decimal import Decimal
 from unittest import mock
 
 import pytest
 import time_machine
-from django.conf import settings
 from django.utils import timezone
 
+from musaned.accounts.tests.factories import StaffFactory
 from musaned.core.errors import InvalidTransition
 from musaned.core.models import AuditEvent
-from musaned.identity.models import RegistryPerson
 from musaned.notifications import sms
 from musaned.notifications.models import Notification
 from musaned.payments.models import PaymentEvent
 from musaned.payments.selectors import bill_for
-from musaned.payments.services import bill_payment_callback
-from musaned.payments.signatures import sign
+from musaned.payments.tests.fakes import pay
 from musaned.visas import services
 from musaned.visas.errors import VisaError
 from musaned.visas.models import VisaApplication, VisaState
 from musaned.visas.presenters import timeline_for
-from musaned.visas.tests.conftest import complete_draft
+from musaned.visas.tests.factories import (
+    complete_draft,
+    issued_visa,
+    submitted,
+    traffic_violations,
+)
 from musaned.visas.workflow import MACHINE
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def pay(bill, *, event_id="evt-1", amount=None):
-    body = json.dumps(
-        {
-            "event_id": event_id,
-            "bill_number": bill.number,
-            "amount": str(amount if amount is not None else bill.amount),
-            "kind": "payment",
-            "paid_at": "2026-11-25T10:00:00Z",
-        }
-    ).encode()
-    timestamp = str(int(time.time()))
-    return bill_payment_callback(
-        raw_body=body,
-        timestamp=timestamp,
-        signature=sign(settings.PAYMENT_WEBHOOK_SECRET, timestamp, body),
-    )
-
-
-def submitted(owner, **overrides):
-    return services.visa_application_submit(
-        application=complete_draft(owner, **overrides), actor=owner
-    )
 
 
 def test_eligible_citizen_pays_and_the_visa_is_issued_at_once(citizen):
@@ -100,9 +77,7 @@ def test_document_occupation_goes_to_quality_check_and_a_reviewer_decides(
     pay(bill_for(application))
     application.refresh_from_db()
     assert application.state == VisaState.IN_REVIEW
-    reviewer = django_user_model.objects.create_user(
-        username="reviewer", password="x", is_staff=True
-    )
+    reviewer = StaffFactory(username="reviewer")
     with pytest.raises(VisaError):
         services.visa_application_review(application=application, actor=reviewer, approve=True)
     reviewer.user_permissions.add(Permission.objects.get(codename="decide_visaapplication"))
@@ -117,16 +92,12 @@ def test_rejection_can_be_fixed_and_rechecked_without_paying_again(citizen):
     application = submitted(citizen)
     bill = bill_for(application)
     # The traffic system reports a violation after submission: the decision rejects.
-    RegistryPerson.objects.filter(national_id=citizen.national_id).update(
-        unpaid_traffic_violations=True
-    )
+    traffic_violations(citizen, unpaid=True)
     pay(bill)
     application.refresh_from_db()
     assert application.state == VisaState.REJECTED
     assert application.fix_by == timezone.localdate() + dt.timedelta(days=4)
-    RegistryPerson.objects.filter(national_id=citizen.national_id).update(
-        unpaid_traffic_violations=False
-    )
+    traffic_violations(citizen, unpaid=False)
     application = services.visa_application_recheck(application=application, actor=citizen)
     assert application.state == VisaState.ISSUED
     assert bill_for(application).number == bill.number  # no new bill
@@ -134,9 +105,7 @@ def test_rejection_can_be_fixed_and_rechecked_without_paying_again(citizen):
 
 def test_recheck_after_the_fix_window_is_refused(citizen):
     application = submitted(citizen)
-    RegistryPerson.objects.filter(national_id=citizen.national_id).update(
-        unpaid_traffic_violations=True
-    )
+    traffic_violations(citizen, unpaid=True)
     pay(bill_for(application))
     application.refresh_from_db()
     with (
@@ -151,9 +120,7 @@ def test_recheck_after_the_fix_window_is_refused(citizen):
 
 
 def test_cancelling_an_issued_visa_refunds_the_fee_and_cannot_be_undone(citizen):
-    application = submitted(citizen)
-    pay(bill_for(application))
-    application.refresh_from_db()
+    application = issued_visa(citizen)
     application = services.visa_cancel(application=application, actor=citizen)
     assert application.state == VisaState.CANCELLED
     assert bill_for(application).state == "refunded"
@@ -187,9 +154,7 @@ def test_a_failure_between_paid_and_issued_leaves_neither_half(citizen):
 
 
 def test_expiry_job_expires_issued_visas_once(citizen):
-    application = submitted(citizen)
-    pay(bill_for(application))
-    application.refresh_from_db()
+    application = issued_visa(citizen)
     later = application.expires_on + dt.timedelta(days=1)
     assert services.visas_expire(today=later) == 1
     assert services.visas_expire(today=later) == 0
@@ -198,9 +163,7 @@ def test_expiry_job_expires_issued_visas_once(citizen):
 
 def test_a_rejected_request_shows_the_failing_rule_and_how_to_fix_it(citizen, client):
     application = submitted(citizen)
-    RegistryPerson.objects.filter(national_id=citizen.national_id).update(
-        unpaid_traffic_violations=True
-    )
+    traffic_violations(citizen, unpaid=True)
     pay(bill_for(application))
     client.force_login(citizen)
     page = client.get(f"/en/visas/{application.reference}/").text
@@ -209,17 +172,14 @@ def test_a_rejected_request_shows_the_failing_rule_and_how_to_fix_it(citizen, cl
     assert f'action="/en/visas/{application.reference}/recheck/"' in page
 
 
-def test_the_owners_timeline_has_the_rows_lines_and_not_what_staff_did_for_themselves(
-    citizen, django_user_model
-):
+def test_the_owners_timeline_has_the_rows_lines_and_not_what_staff_did_for_themselves(citizen):
     from django.db import transaction
 
     from musaned.core.audit import audit
     from musaned.visas.workflow import MACHINE
 
-    application = submitted(citizen)
-    pay(bill_for(application))
-    staff = django_user_model.objects.create_user(username="clerk", password="x", is_staff=True)
+    application = issued_visa(citizen)
+    staff = StaffFactory(username="clerk")
     with transaction.atomic():
         audit("backoffice.visa_viewed", actor=staff, target=application)
     entries = timeline_for(application)
@@ -243,8 +203,7 @@ def test_the_owners_timeline_has_the_rows_lines_and_not_what_staff_did_for_thems
 
 def test_a_visa_past_its_expiry_date_offers_no_cancel_and_says_why(citizen, client):
     """The expiry job has not run yet: the cancel row's guard refuses, so no button."""
-    application = submitted(citizen)
-    pay(bill_for(application))
+    application = issued_visa(citizen)
     VisaApplication.objects.filter(pk=application.pk).update(
         expires_on=timezone.localdate() - dt.timedelta(days=1)
     )

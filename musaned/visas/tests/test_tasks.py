@@ -7,11 +7,10 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from musaned.payments.selectors import bill_for
 from musaned.visas import evisa, services
-from musaned.visas.models import EvisaDocument, VisaApplication, VisaState
+from musaned.visas.models import EvisaDocument, VisaState
 from musaned.visas.tasks import render_evisa, verify_url
-from musaned.visas.tests.test_services import pay, submitted
+from musaned.visas.tests.factories import issued_visa, submitted
 
 # Real commits: the task is enqueued when the issuing transaction commits.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -33,14 +32,6 @@ def draws(monkeypatch):
     return drawn
 
 
-def issue(owner) -> VisaApplication:
-    application = submitted(owner)
-    pay(bill_for(application))
-    application.refresh_from_db()
-    assert application.state == VisaState.ISSUED
-    return application
-
-
 def download(owner, application, prefix=""):
     client = Client()
     client.force_login(owner)
@@ -58,7 +49,7 @@ def stored_bytes(application) -> bytes:
 
 def test_issuing_a_visa_draws_and_stores_its_pdf(citizen, draws, settings):
     settings.MUSANED_SITE_URL = SITE
-    application = issue(citizen)
+    application = issued_visa(citizen)
     document = EvisaDocument.objects.get(application=application)
     assert document.state == VisaState.ISSUED
     assert document.file.name.startswith("visas/evisa/") and document.file.name.endswith(".pdf")
@@ -70,7 +61,7 @@ def test_issuing_a_visa_draws_and_stores_its_pdf(citizen, draws, settings):
 
 def test_the_download_serves_the_stored_pdf_without_drawing(citizen, draws, settings):
     settings.MUSANED_SITE_URL = SITE
-    application = issue(citizen)
+    application = issued_visa(citizen)
     draws.clear()
     for prefix in ("", "/en"):
         assert download(citizen, application, prefix) == stored_bytes(application)
@@ -79,14 +70,14 @@ def test_the_download_serves_the_stored_pdf_without_drawing(citizen, draws, sett
 
 def test_running_the_task_again_draws_nothing(citizen, draws, settings):
     settings.MUSANED_SITE_URL = SITE
-    application = issue(citizen)
+    application = issued_visa(citizen)
     assert render_evisa.call(application.pk) == "already stored"
     assert len(draws) == 1 and EvisaDocument.objects.count() == 1
 
 
 def test_when_the_worker_is_behind_the_download_draws_and_stores(citizen, draws):
     # No MUSANED_SITE_URL (the test settings): nothing was drawn at issue.
-    application = issue(citizen)
+    application = issued_visa(citizen)
     assert draws == [] and not EvisaDocument.objects.exists()
 
     first = download(citizen, application)
@@ -100,7 +91,7 @@ def test_when_the_worker_is_behind_the_download_draws_and_stores(citizen, draws)
 
 def test_a_lost_file_is_drawn_again(citizen, draws, settings):
     settings.MUSANED_SITE_URL = SITE
-    application = issue(citizen)
+    application = issued_visa(citizen)
     default_storage.delete(EvisaDocument.objects.get(application=application).file.name)
     assert download(citizen, application).startswith(b"%PDF")
     assert len(draws) == 2
@@ -109,7 +100,7 @@ def test_a_lost_file_is_drawn_again(citizen, draws, settings):
 
 def test_a_cancelled_visa_gets_a_new_pdf_and_the_old_file_goes(citizen, draws, settings):
     settings.MUSANED_SITE_URL = SITE
-    application = issue(citizen)
+    application = issued_visa(citizen)
     issued_file = EvisaDocument.objects.get(application=application).file.name
     services.visa_cancel(application=application, actor=citizen)
     document = EvisaDocument.objects.get(application=application)
@@ -121,7 +112,7 @@ def test_a_cancelled_visa_gets_a_new_pdf_and_the_old_file_goes(citizen, draws, s
 
 
 def test_a_stored_pdf_of_an_older_state_is_never_served(citizen, draws):
-    application = issue(citizen)
+    application = issued_visa(citizen)
     download(citizen, application)  # stored for "issued"
     services.visa_cancel(application=application, actor=citizen)  # not drawn: no site URL
     assert download(citizen, application) == stored_bytes(application)
@@ -140,7 +131,7 @@ def test_a_task_for_a_visa_without_an_evisa_does_nothing(citizen, draws, setting
 def test_the_download_writes_nothing_and_leaves_the_storing_to_the_worker(citizen, draws, settings):
     """Issue 11: a GET draws in memory when nothing is stored, and only asks the worker."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
-    application = issue(citizen)  # queued for a worker that has not run yet
+    application = issued_visa(citizen)  # queued for a worker that has not run yet
     client = Client()
     client.force_login(citizen)
     with CaptureQueriesContext(connection) as queries:

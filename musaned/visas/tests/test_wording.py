@@ -8,7 +8,7 @@ from django.utils import translation
 
 from musaned.visas import rules, services
 from musaned.visas.services import VisaError
-from musaned.visas.tests.conftest import complete_draft
+from musaned.visas.tests.factories import complete_draft
 
 pytestmark = pytest.mark.django_db
 

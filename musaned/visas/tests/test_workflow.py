@@ -10,15 +10,14 @@ import datetime as dt
 import itertools
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.utils import timezone
 
+from musaned.accounts.tests.factories import StaffFactory
 from musaned.core.errors import InvalidTransition
 from musaned.core.models import AuditEvent
 from musaned.core.workflow import OWNER, SYSTEM, transition
 from musaned.visas import services
 from musaned.visas.models import VisaApplication, VisaState
-from musaned.visas.tests.conftest import make_beneficiary
 from musaned.visas.workflow import (
     ACTIVE_STATES,
     EDITABLE_STATES,
@@ -44,15 +43,11 @@ def table_only(monkeypatch):
 
 
 @pytest.fixture
-def people(citizen, exempt, django_user_model):
-    reviewer = django_user_model.objects.create_user(
-        username="reviewer", password="x", is_staff=True
-    )
-    reviewer.user_permissions.add(Permission.objects.get(codename="decide_visaapplication"))
+def people(citizen, exempt):
     return {
         "owner": citizen,
         "system": None,
-        "reviewer": django_user_model.objects.get(pk=reviewer.pk),
+        "reviewer": StaffFactory(username="reviewer", permissions=["decide_visaapplication"]),
         "stranger": exempt,
     }
 
@@ -151,15 +146,12 @@ def test_the_buttons_are_the_rows_the_person_may_take_now(people):
     assert actions_of(rejected, owner) == {}
 
 
-def test_a_reviewer_without_the_permission_is_refused(people, django_user_model):
+def test_a_reviewer_without_the_permission_is_refused(people, resident):
     application = _at(services.visa_application_create(owner=people["owner"]), VisaState.IN_REVIEW)
-    colleague = django_user_model.objects.create_user(
-        username="colleague", password="x", is_staff=True
-    )
+    colleague = StaffFactory(username="colleague")
     with pytest.raises(InvalidTransition):
         transition(obj=application, action=Action.APPROVE, actor=colleague)
-    other = make_beneficiary("2000000006", "ahmed")
     with pytest.raises(InvalidTransition):
-        transition(obj=application, action=Action.APPROVE, actor=other)
+        transition(obj=application, action=Action.APPROVE, actor=resident)
     application.refresh_from_db()
     assert application.state == VisaState.IN_REVIEW
