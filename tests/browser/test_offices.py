@@ -12,7 +12,8 @@ from django.apps import apps
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from tests.browser.conftest import PASSWORD, beneficiary, sign_in
+from musaned.accounts.tests.factories import PASSWORD
+from tests.browser.conftest import beneficiary, sign_in
 
 pytestmark = [pytest.mark.browser]
 

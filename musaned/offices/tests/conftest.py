@@ -13,13 +13,11 @@ from django.test import Client
 from django.utils import timezone
 
 from musaned.accounts.models import User
+from musaned.accounts.tests.factories import PASSWORD, BeneficiaryFactory
 from musaned.offices import services
 from musaned.offices.models import City, Office
 from musaned.offices.selectors import invitations_for
 from musaned.visas.models import Nationality, Occupation
-from musaned.visas.tests.conftest import make_beneficiary
-
-PASSWORD = "Long-enough-passphrase-2026"
 
 
 @pytest.fixture(autouse=True)
@@ -53,22 +51,22 @@ def officer(db):
 
 @pytest.fixture
 def manager(registry):
-    return make_beneficiary("1000000040", "abdullah")  # mobile +966500000005
+    return BeneficiaryFactory(person="1000000040", username="abdullah")  # mobile +966500000005
 
 
 @pytest.fixture
 def employee(registry):
-    return make_beneficiary("2000000006", "ahmed")  # mobile +966500000006
+    return BeneficiaryFactory(person="2000000006", username="ahmed")  # mobile +966500000006
 
 
 @pytest.fixture
 def other_manager(registry):
-    return make_beneficiary("1000000024", "fahad")
+    return BeneficiaryFactory(person="1000000024", username="fahad")
 
 
 @pytest.fixture
 def beneficiary(registry):
-    return make_beneficiary("1000000008", "mohammed")
+    return BeneficiaryFactory(person="1000000008", username="mohammed")
 
 
 def client_for(user, *, second_factor: bool = True) -> Client:

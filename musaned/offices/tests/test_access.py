@@ -118,9 +118,9 @@ def test_an_employee_reads_but_does_not_manage(offices, employee):
 
 
 def test_invitations_are_only_for_the_person_invited(offices, beneficiary, registry):
-    from musaned.visas.tests.conftest import make_beneficiary
+    from musaned.accounts.tests.factories import BeneficiaryFactory
 
-    invited = make_beneficiary("1000000016", "noura")  # mobile +966500000002
+    invited = BeneficiaryFactory(person="1000000016", username="noura")  # mobile +966500000002
     client = client_for(invited)
     assert client.get("/office/invitations/").status_code == 200
     assert client_for(beneficiary).get("/office/invitations/").status_code == 404
