@@ -32,6 +32,14 @@ class ServiceLevel(BaseModel):
     first_answer_days = models.PositiveSmallIntegerField(_("first answer within (working days)"))
     resolution_days = models.PositiveSmallIntegerField(_("resolution within (working days)"))
     reopen_days = models.PositiveSmallIntegerField(_("may be reopened within (days)"), default=7)
+    office_answer_days = models.PositiveSmallIntegerField(
+        _("a recruitment office answers within (working days)"),
+        default=5,
+        help_text=_(
+            "A complaint about an office goes to the office first; when this many working"
+            " days pass without its answer, the complaint moves to the ministry."
+        ),
+    )
 
     class Meta:
         ordering = ["-effective_from"]
@@ -58,11 +66,15 @@ class ContactPreference(models.TextChoices):
 
 
 class ComplaintState(models.TextChoices):
-    """submitted: waiting to be taken · in_review: an officer works on it ·
+    """with_office: about a recruitment office, waiting for the office's answer (the
+    amicable phase) · office_answered: the office answered; the beneficiary accepts it or
+    asks the ministry · submitted: waiting to be taken · in_review: an officer works on it ·
     waiting: the officer asked the beneficiary for information · escalated: late,
     or sent up, for a supervisor · resolved: answered; may be reopened for a while
     · closed: final · rejected: out of scope, with the reason."""
 
+    WITH_OFFICE = "with_office", _("With the office")
+    OFFICE_ANSWERED = "office_answered", _("The office answered")
     SUBMITTED = "submitted", _("Submitted")
     IN_REVIEW = "in_review", _("In review")
     WAITING = "waiting", _("Waiting for you")
@@ -88,6 +100,14 @@ class Complaint(BaseModel):
         blank=True,
         related_name="complaints",
     )
+    office = models.ForeignKey(
+        "offices.Office",
+        verbose_name=_("recruitment office"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="complaints",
+    )
     subject = models.CharField(_("subject"), max_length=150)
     description = models.TextField(_("description"), max_length=5000)
     contact_preference = models.CharField(
@@ -108,6 +128,8 @@ class Complaint(BaseModel):
     first_answer_due = models.DateTimeField(_("first answer due"))
     resolution_due = models.DateTimeField(_("resolution due"))
     first_answered_at = models.DateTimeField(_("first answered at"), null=True, blank=True)
+    office_answer_due = models.DateTimeField(_("the office's answer due"), null=True, blank=True)
+    office_answered_at = models.DateTimeField(_("the office answered at"), null=True, blank=True)
     waiting_since = models.DateTimeField(
         _("waiting for the beneficiary since"), null=True, blank=True
     )
@@ -131,6 +153,8 @@ class Complaint(BaseModel):
             models.Index(fields=["state", "first_answer_due"]),
             models.Index(fields=["state", "resolution_due"]),
             models.Index(fields=["owner", "created_at"]),
+            models.Index(fields=["office", "created_at"]),
+            models.Index(fields=["state", "office_answer_due"]),
         ]
         permissions = [
             ("handle_complaint", _("Can take, answer and resolve complaints")),
@@ -153,6 +177,7 @@ class MessageKind(models.TextChoices):
 
     REPLY = "reply", _("Reply from the beneficiary")
     ANSWER = "answer", _("Answer")
+    OFFICE_ANSWER = "office_answer", _("The office's answer")
     INFO_REQUEST = "info_request", _("Request for information")
     RESOLUTION = "resolution", _("Resolution")
     REJECTION = "rejection", _("Reason for rejection")
