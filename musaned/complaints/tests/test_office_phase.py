@@ -10,7 +10,7 @@ import re
 import pytest
 import time_machine
 from django.core.management import call_command
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from musaned.accounts.tests.factories import BeneficiaryFactory
 from musaned.complaints.models import Complaint, ComplaintState, MessageKind
@@ -315,3 +315,39 @@ def test_only_the_owner_accepts_or_asks_the_ministry(citizen, office, manager, s
         transition(obj=complaint, action=Action.ACCEPT_ANSWER, actor=manager)
     complaint.refresh_from_db()
     assert complaint.state == ComplaintState.OFFICE_ANSWERED
+
+
+def test_the_scorecard_counts_the_complaints_of_the_last_twelve_months_by_hand(
+    citizen, office, manager, officer
+):
+    """Five complaints name the office this year (two resolved: one accepted, one by the
+    ministry; one closed after its resolution counts as resolved), one thirteen months
+    ago (outside the period), one names another office."""
+    now = timezone.now()
+    with time_machine.travel(now - dt.timedelta(days=396)):
+        about_office(citizen, office, subject="Old")
+    accepted = answered(about_office(citizen, office), manager)
+    transition(obj=accepted, action=Action.ACCEPT_ANSWER, actor=citizen)
+    by_ministry = answered(about_office(citizen, office), manager)
+    by_ministry = transition(obj=by_ministry, action=Action.ASK_MINISTRY, actor=citizen)
+    by_ministry = transition(obj=by_ministry, action=Action.TAKE, actor=officer)
+    transition(obj=by_ministry, action=Action.RESOLVE, actor=officer, message="Refunded.")
+    closed = answered(about_office(citizen, office), manager)
+    closed = transition(obj=closed, action=Action.ACCEPT_ANSWER, actor=citizen)
+    Complaint.objects.filter(pk=closed.pk).update(state=ComplaintState.CLOSED)
+    answered(about_office(citizen, office), manager)  # waiting for the beneficiary
+    about_office(citizen, office)  # waiting for the office
+    elsewhere = register_office(staff_member("licensing4"), name="Elsewhere")
+    about_office(citizen, elsewhere)
+
+    period = scorecard.last_twelve_months()
+    counted = public_office(uid=office.uid, period=period)
+    mine = [c for c in Complaint.objects.all() if c.office_id == office.pk]
+    in_period = [c for c in mine if c.created_at.date() >= period.start]
+    by_hand_resolved = [c for c in in_period if c.state in ("resolved", "closed")]
+    assert (len(in_period), len(by_hand_resolved)) == (5, 3)
+    assert (counted.complaints_filed, counted.complaints_resolved) == (5, 3)
+    with translation.override("en"):
+        shown = {f.key: f for f in scorecard.figures(counted, period)}
+    assert shown["complaints-resolved"].value == 60  # 3 of 5, in per cent
+    assert shown["complaints-resolved"].count == 5
