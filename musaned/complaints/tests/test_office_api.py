@@ -130,7 +130,7 @@ def test_the_office_answer_due_is_given_in_utc_while_the_office_has_it(people, c
         ("en", "Choose the recruitment office the complaint is about.", NOT_A_CHOICE),
         (
             "ar",
-            "اختر مكتب الاستقدام الذي تتعلق به الشكوى.",
+            "اختر مكتب الاستقدام الذي تشكو منه.",
             "اختر خيارًا صحيحًا. الخيار المحدد ليس من الخيارات المتاحة.",
         ),
     ],
@@ -348,7 +348,7 @@ def test_the_office_reads_states_in_its_own_words(people, client_for):
     arabic = client_for(people["manager"], language="ar").get("/office/complaints").json()
     assert {row["number"]: row["state_label"] for row in arabic} == {
         waiting.number: "بانتظار ردك",
-        answered_one.number: "أجبت، والقرار للمستفيد",
+        answered_one.number: "رددتَ؛ والقرار للمستفيد",
     }
     assert set(english[0]) == {
         "number",
