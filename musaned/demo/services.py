@@ -125,18 +125,8 @@ def demo_seed() -> User:
             _beneficiary(user["national_id"], user["username"], user["password"])
         for national_id in [*DEMO_OFFICE_MANAGERS, *DEMO_COMPLAINANTS]:
             _beneficiary(national_id, f"demo{national_id}", None)
-        demo_offices(officer=_staff(role="licensing officer"))
-        # Until complaint_submit takes the office a complaint names (issue 12 item 5),
-        # the ready account's complaint names none; then demo_office_complaints files it
-        # and the offices' history instead.
-        if not account.complaints.exists():
-            complaint_submit(
-                owner=account,
-                category="worker",
-                subject="مكتب الاستقدام لا يرد على الاتصالات",
-                description="دفعت رسوم المكتب قبل ثلاثة أسابيع ولم يتواصل معي أحد منذ ذلك الحين.",
-                contact_preference="sms",
-            )
+        listed = demo_offices(officer=_staff(role="licensing officer"))
+        demo_office_complaints(offices=listed, officer=_staff(role="complaints officer"))
     return account
 
 

@@ -140,3 +140,43 @@ def test_the_seed_command_prints_the_office_accounts():
     assert "/licensing/" in out and "licensing / Musaned-licensing-2026" in out
     for national_id in account_holders():
         assert f"  {national_id}  " not in out  # not offered for registration
+
+
+def test_the_offices_have_a_complaint_history_their_scorecards_count():
+    from musaned.complaints.selectors import complaints_for_office
+    from musaned.demo.offices import DEMO_COMPLAINTS
+    from musaned.offices import scorecard, selectors
+
+    seed()
+    complaints = Complaint.objects.filter(office__isnull=False)
+    assert complaints.count() == len(DEMO_COMPLAINTS) == Complaint.objects.count()
+    by_office = {}
+    for complaint in complaints.select_related("office"):
+        by_office.setdefault(complaint.office.licence_number, []).append(complaint.state)
+    assert {number: sorted(states) for number, states in by_office.items()} == {
+        "DEMO-RYD-0001": ["office_answered", "resolved", "resolved", "with_office"],
+        "DEMO-JED-0002": ["in_review", "resolved", "resolved", "submitted"],
+        "DEMO-DMM-0003": ["resolved", "submitted"],
+        "DEMO-MED-0004": ["resolved", "with_office"],
+        "DEMO-AHB-0005": ["resolved"],
+    }
+    # The ready account's complaint waits for the demo office: the walk-through starts there.
+    ready = User.objects.get(username=DEMO_ACCOUNT["username"]).complaints.get()
+    assert (ready.state, ready.office.licence_number) == ("with_office", "DEMO-RYD-0001")
+    manager = User.objects.get(username="manager")
+    assert ready in complaints_for_office(actor=manager)
+    assert ComplaintMessage.objects.filter(kind="office_answer").count() == 8
+    # The scorecards show the counts.
+    period = scorecard.last_twelve_months()
+    first = Office.objects.get(licence_number="DEMO-RYD-0001")
+    figures = {
+        f.key: f
+        for f in scorecard.figures(selectors.public_office(uid=first.uid, period=period), period)
+    }
+    assert (figures["complaints-resolved"].value, figures["complaints-resolved"].count) == (50, 4)
+    jeddah = Office.objects.get(licence_number="DEMO-JED-0002")
+    figures = {
+        f.key: f
+        for f in scorecard.figures(selectors.public_office(uid=jeddah.uid, period=period), period)
+    }
+    assert figures["penalty-points"].value == 6 and figures["warnings"].value == 1
