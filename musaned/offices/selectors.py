@@ -103,7 +103,7 @@ def directory(
     return offices.order_by(name, "pk")
 
 
-def with_scorecards(offices: Iterable[Office], *, period: scorecard.Period) -> list[Office]:
+def with_scorecards(offices: Iterable[Any], *, period: scorecard.Period) -> list[Any]:
     """``offices`` (a page of the directory) with their scorecard counts, in one query for
     the page: the directory sorts and pages without them (by name or price), so the
     database counts the figures of the page's offices only, not of every office before
