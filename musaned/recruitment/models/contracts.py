@@ -66,7 +66,8 @@ class Contract(BaseModel):
     the accepted offer with the terms in force. What was agreed is kept on the row (the
     worker, salary, price, VAT, the terms' version); ``document_hash`` is the SHA-256 of
     the contract's document (``musaned/recruitment/documents.py``), which both signatures
-    hold. The money is in the ledger (``LedgerEntry``), never on the row."""
+    hold; ``document`` is that document, as it was made (what the pages and the PDF show).
+    The money is in the ledger (``LedgerEntry``), never on the row."""
 
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     number = models.CharField(_("contract number"), max_length=CONTRACT_NUMBER_LENGTH, unique=True)
@@ -104,6 +105,7 @@ class Contract(BaseModel):
     vat_rate = models.DecimalField(_("VAT rate"), max_digits=5, decimal_places=4)
     vat = models.DecimalField(_("VAT (SAR)"), max_digits=10, decimal_places=2)
     total = models.DecimalField(_("total with VAT (SAR)"), max_digits=12, decimal_places=2)
+    document = models.JSONField(_("the contract's document"), default=dict)
     document_hash = models.CharField(_("document SHA-256"), max_length=64)
     state = models.CharField(
         _("status"),

@@ -185,7 +185,8 @@ class RequestOfficeState(models.TextChoices):
 
 
 class RequestOffice(BaseModel):
-    """One office a request was sent to, with its own window and state."""
+    """One office a request was sent to, with its own window and state. ``due_at`` is set
+    when the request is sent (a request waiting for its visa is not with the offices yet)."""
 
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     request = models.ForeignKey(
@@ -200,7 +201,7 @@ class RequestOffice(BaseModel):
         choices=RequestOfficeState.choices,
         default=RequestOfficeState.WAITING,
     )
-    due_at = models.DateTimeField(_("answer by"))
+    due_at = models.DateTimeField(_("answer by"), null=True, blank=True)
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     decline_reason = models.TextField(_("the office's reason"), max_length=1000, blank=True)
 
