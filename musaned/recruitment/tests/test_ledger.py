@@ -175,6 +175,6 @@ def test_postgresql_itself_refuses_to_change_an_entry_or_commit_an_unbalanced_po
                     amount=D("5.00"),
                     memo="forged",
                 )
-            ]  # fmt: skip
+            ]
         )
     assert LedgerEntry.objects.filter(contract=contract).count() == 2
