@@ -58,7 +58,7 @@ def test_the_clocks_on_two_machines_at_once_move_each_contract_once(
             dt.datetime.combine(paid_on + dt.timedelta(days=days), dt.time(3))
         )
         with time_machine.travel(moment, tick=False):
-            results, errors = race([recruitment_clocks_run, recruitment_clocks_run])
+            _results, errors = race([recruitment_clocks_run, recruitment_clocks_run])
         assert errors == []
         assert AuditEvent.objects.filter(action=action).count() == 2
 

@@ -129,9 +129,11 @@ def test_once_both_signed_the_bill_of_the_total_is_issued_and_its_payment_holds_
 
 def test_signing_after_the_time_to_respond_is_refused(mohammed, manager, office):
     contract = accepted(mohammed, manager, office)
-    with time_machine.travel(contract.respond_by, tick=False):
-        with pytest.raises(RecruitmentError) as refused:
-            contracts.contract_sign_as_office(contract=contract, actor=manager)
+    with (
+        time_machine.travel(contract.respond_by, tick=False),
+        pytest.raises(RecruitmentError) as refused,
+    ):
+        contracts.contract_sign_as_office(contract=contract, actor=manager)
     assert refused.value.code == "time_passed"
 
 
