@@ -607,7 +607,7 @@ def fill(
 ) -> None:
     from zoneinfo import ZoneInfo
 
-    from musaned.complaints.clocks import add_working_days
+    from musaned.core.clocks import add_working_days
 
     riyadh = ZoneInfo("Asia/Riyadh")
     now = dt.datetime.now(dt.UTC)

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "musaned.api",
     "musaned.complaints",
     "musaned.offices",
+    "musaned.recruitment",
     "musaned.backoffice",
     "musaned.demo",
 ]

@@ -79,6 +79,7 @@ class CodePurpose(models.TextChoices):
     ACTIVATION = "activation", _("account activation")
     LOGIN = "login", _("sign-in")
     PASSWORD_RESET = "password_reset", _("password reset")
+    SIGNATURE = "signature", _("signing a contract")
 
 
 def hash_code(code: str) -> str:

@@ -1,14 +1,7 @@
 from django.contrib import admin
 
-from musaned.complaints.models import Holiday, ServiceLevel
+from musaned.complaints.models import ServiceLevel
 from musaned.core.admin import AuditedChangeMixin
-
-
-@admin.register(Holiday)
-class HolidayAdmin(AuditedChangeMixin, admin.ModelAdmin):
-    """Public holidays: every add, change and delete is audited with old and new values."""
-
-    list_display = ["date", "name_en", "name_ar"]
 
 
 @admin.register(ServiceLevel)

@@ -1,4 +1,5 @@
-"""Complaints, their service-level settings and the public-holiday table."""
+"""Complaints and their service-level settings (the public holidays the working-day clocks
+skip are in ``musaned/core/models.py``, ``Holiday``)."""
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -7,22 +8,6 @@ from django.utils.translation import gettext_lazy as _
 
 from musaned.core.models import BaseModel
 from musaned.core.uploads import SIGNATURES
-
-
-class Holiday(models.Model):
-    """A public holiday: not a working day for the service-level clocks."""
-
-    date = models.DateField(_("date"), unique=True)
-    name_ar = models.CharField(_("name (Arabic)"), max_length=100)
-    name_en = models.CharField(_("name (English)"), max_length=100)
-
-    class Meta:
-        ordering = ["date"]
-        verbose_name = _("public holiday")
-        verbose_name_plural = _("public holidays")
-
-    def __str__(self) -> str:
-        return f"{self.date:%Y-%m-%d} {self.name_en}"
 
 
 class ServiceLevel(BaseModel):

@@ -20,7 +20,6 @@ from django.utils.translation import ngettext, ngettext_lazy
 
 from musaned.accounts.models import User
 from musaned.complaints import permissions
-from musaned.complaints.clocks import add_working_days, holidays_from
 from musaned.complaints.errors import ComplaintErrorCode as Code
 from musaned.complaints.errors import complaint_error
 from musaned.complaints.models import (
@@ -35,6 +34,7 @@ from musaned.complaints.selectors import overdue_q
 from musaned.complaints.workflow import Action, attach
 from musaned.core import locks
 from musaned.core.audit import audit
+from musaned.core.clocks import add_working_days, holidays_from
 from musaned.core.errors import InvalidTransition
 from musaned.core.numbering import unique_number
 from musaned.core.workflow import Formatted, transition

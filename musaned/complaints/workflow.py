@@ -27,7 +27,6 @@ from django.utils.translation import gettext_lazy as _
 
 from musaned.accounts.models import User
 from musaned.complaints import permissions
-from musaned.complaints.clocks import add_working_days, holidays_from
 from musaned.complaints.errors import ComplaintErrorCode as Code
 from musaned.complaints.errors import complaint_error
 from musaned.complaints.models import (
@@ -37,6 +36,7 @@ from musaned.complaints.models import (
     ComplaintState,
     MessageKind,
 )
+from musaned.core.clocks import add_working_days, holidays_from
 from musaned.core.errors import ApplicationError
 from musaned.core.uploads import check_upload
 from musaned.core.workflow import (

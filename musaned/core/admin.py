@@ -21,7 +21,7 @@ from django.forms import BaseModelFormSet, ModelForm
 from django.http import HttpRequest, HttpResponse
 
 from musaned.core import services
-from musaned.core.models import AuditEvent
+from musaned.core.models import AuditEvent, Holiday
 
 if TYPE_CHECKING:
     _Base = admin.ModelAdmin[Any]
@@ -207,3 +207,11 @@ class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_filter = ["action", "target_type"]
     search_fields = ["action", "target_id"]
     date_hierarchy = "created_at"
+
+
+@admin.register(Holiday)
+class HolidayAdmin(AuditedChangeMixin, admin.ModelAdmin):
+    """Public holidays (the working-day clocks skip them): every add, change and delete is
+    audited with old and new values."""
+
+    list_display = ["date", "name_en", "name_ar"]

@@ -5,11 +5,19 @@ lock is taken here, in one order, from the widest record to the narrowest:
 
 1. ``accounts.user`` — the person (limits that count a person's records lock them first)
 2. ``offices.office`` — a recruitment office
-3. ``visas.visaapplication`` — a visa request
-4. ``payments.bill`` — a bill (after what it pays for: the subject's handler runs inside)
-5. ``complaints.complaint`` — a complaint
-6. ``accounts.onetimecode`` — a one-time code
-7. ``notifications.notification`` — an outbox row
+3. ``visas.visaapplication`` — a visa request (a visa decision then moves the recruitment
+   request that waits for it)
+4. ``recruitment.recruitmentrequest`` — a recruitment request
+5. ``recruitment.requestoffice`` — the request as one office received it
+6. ``recruitment.offer`` — an office's offer (after its request: accepting one withdraws
+   the others)
+7. ``accounts.onetimecode`` — a one-time code (before the contract it signs: the
+   signature is written once the code matched, in the code's transaction)
+8. ``recruitment.contract`` — a recruitment contract (after its request and offer, which
+   its cancellation moves too)
+9. ``payments.bill`` — a bill (after what it pays for: the subject's handler runs inside)
+10. ``complaints.complaint`` — a complaint
+11. ``notifications.notification`` — an outbox row
 
 A service that needs several rows asks for them together (``lock_all``), or one after
 another in this order. Locks last until the outermost transaction ends; SQLite has no
@@ -29,9 +37,13 @@ ORDER: tuple[str, ...] = (
     "accounts.user",
     "offices.office",
     "visas.visaapplication",
+    "recruitment.recruitmentrequest",
+    "recruitment.requestoffice",
+    "recruitment.offer",
+    "accounts.onetimecode",
+    "recruitment.contract",
     "payments.bill",
     "complaints.complaint",
-    "accounts.onetimecode",
     "notifications.notification",
 )
 

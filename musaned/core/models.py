@@ -1,4 +1,5 @@
-"""Shared model bases and the append-only audit log."""
+"""Shared model bases, the append-only audit log and the public holidays of the working-day
+clocks (``musaned/core/clocks.py``)."""
 
 from typing import Any
 
@@ -60,3 +61,21 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError("Audit events cannot be deleted.")
+
+
+class Holiday(models.Model):
+    """A public holiday: not a working day for the working-day clocks (complaints' service
+    levels, recruitment offices' windows to answer a request). The table was the
+    complaints app's until the offices' windows needed it too (core migration 0003)."""
+
+    date = models.DateField(_("date"), unique=True)
+    name_ar = models.CharField(_("name (Arabic)"), max_length=100)
+    name_en = models.CharField(_("name (English)"), max_length=100)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("public holiday")
+        verbose_name_plural = _("public holidays")
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.name_en}"

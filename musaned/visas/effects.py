@@ -24,7 +24,7 @@ from musaned.core.workflow import Actor, Step
 from musaned.payments.models import BillState
 from musaned.payments.selectors import bill_for
 from musaned.payments.services import bill_create, bill_refund
-from musaned.visas import rules
+from musaned.visas import rules, uses
 from musaned.visas.errors import VisaErrorCode, visa_error
 from musaned.visas.models import RuleSet, VisaApplication
 from musaned.visas.tasks import evisa_render_later
@@ -107,6 +107,11 @@ def not_past_expiry(application: VisaApplication, actor: Actor) -> ApplicationEr
     if application.expires_on is not None and application.expires_on < timezone.localdate():
         return visa_error(VisaErrorCode.EXPIRED)
     return None
+
+
+def not_in_use(application: VisaApplication, actor: Actor) -> ApplicationError | None:
+    """A visa a recruitment request or contract counts on is not cancelled (``uses.py``)."""
+    return visa_error(VisaErrorCode.IN_USE) if uses.in_use(application) else None
 
 
 # --- Effects ----------------------------------------------------------------------------------
@@ -268,6 +273,19 @@ def add_months(day: dt.date, months: int) -> dt.date:
         except ValueError:
             continue
     raise AssertionError("unreachable")
+
+
+def tell_uses(step: Step[VisaApplication]) -> None:
+    """The apps that wait for this visa's decision hear of it (``uses.py``), with the
+    reasons of a refusal: the rules that did not pass, or the reviewer's reason."""
+    reasons = [
+        {"rule": verdict.rule, "title": str(verdict.title), "message": str(verdict.message)}
+        for verdict in step.payload.get("verdicts") or ()
+        if verdict.status in (rules.Status.FAIL, rules.Status.NEEDS_INFO)
+    ]
+    if step.reason:
+        reasons.append({"rule": "review", "title": "", "message": step.reason})
+    uses.tell_decided(step.obj, reasons)
 
 
 def draw_evisa(step: Step[VisaApplication]) -> None:

@@ -24,6 +24,7 @@ class VisaErrorCode(StrEnum):
     TOO_MANY_DRAFTS = "too_many_drafts"
     TOO_MANY_NEW_REQUESTS = "too_many_new_requests"
     REASON_REQUIRED = "reason_required"
+    IN_USE = "in_use"
 
 
 class VisaError(ApplicationError):
@@ -42,6 +43,7 @@ C = VisaErrorCode
 ERROR_CLASSES: dict[VisaErrorCode, type[VisaError]] = {
     C.TOO_MANY_DRAFTS: VisaLimitReached,
     C.TOO_MANY_NEW_REQUESTS: VisaLimitReached,
+    C.IN_USE: VisaLimitReached,
 }
 
 MESSAGES: Messages[VisaErrorCode] = {
@@ -66,6 +68,10 @@ MESSAGES: Messages[VisaErrorCode] = {
         "count",
     ),
     C.REASON_REQUIRED: _("Give the reason for the rejection."),
+    C.IN_USE: _(
+        "This visa is used by a recruitment request or contract, so it cannot be cancelled "
+        "now. Cancel the request first."
+    ),
 }
 
 

@@ -28,6 +28,7 @@ from musaned.visas.effects import (
     give_numbers,
     issue_bill,
     needs_reason,
+    not_in_use,
     not_past_expiry,
     note_amount_paid,
     note_bill,
@@ -37,6 +38,7 @@ from musaned.visas.effects import (
     record_verdicts,
     refund_fee,
     set_fix_by,
+    tell_uses,
 )
 from musaned.visas.models import VisaApplication, VisaState
 from musaned.visas.permissions import DECIDE_VISA_APPLICATIONS
@@ -142,6 +144,7 @@ MACHINE: Machine[VisaApplication] = Machine(
             S.WITHDRAWN,
             OWNER,
             effects=(discard_documents,),
+            after_save=(tell_uses,),
             timeline=_("Draft discarded"),
             button=_("Discard this draft"),
         ),
@@ -168,7 +171,7 @@ MACHINE: Machine[VisaApplication] = Machine(
             S.ISSUED,
             SYSTEM,  # the rules engine: every rule passes
             effects=(record_verdicts, give_numbers),
-            after_save=(draw_evisa,),
+            after_save=(draw_evisa, tell_uses),
             notice=ISSUED,
             timeline=_("Visa issued automatically"),
         ),
@@ -187,6 +190,7 @@ MACHINE: Machine[VisaApplication] = Machine(
             S.REJECTED,
             SYSTEM,  # the rules engine: a rule does not pass
             effects=(record_verdicts, set_fix_by, note_failed_rules),
+            after_save=(tell_uses,),
             notice=REJECTED,
             timeline=_("Not approved by the rules"),
         ),
@@ -196,7 +200,7 @@ MACHINE: Machine[VisaApplication] = Machine(
             S.ISSUED,
             REVIEWER,
             effects=(give_numbers,),
-            after_save=(draw_evisa,),
+            after_save=(draw_evisa, tell_uses),
             notice=ISSUED,
             timeline=_("Approved in quality check; visa issued"),
             button=_("Approve: the visa is issued"),
@@ -207,6 +211,7 @@ MACHINE: Machine[VisaApplication] = Machine(
             S.REJECTED,
             REVIEWER,
             effects=(needs_reason, set_fix_by),
+            after_save=(tell_uses,),
             notice=REJECTED,
             timeline=_("Rejected in quality check"),
             button=_("Reject: the beneficiary may fix it and ask for a re-check"),
@@ -226,7 +231,7 @@ MACHINE: Machine[VisaApplication] = Machine(
             A.CANCEL,
             S.CANCELLED,
             OWNER,
-            guards=(not_past_expiry,),
+            guards=(not_past_expiry, not_in_use),
             after_save=(draw_evisa, refund_fee),
             notice=CANCELLED,
             timeline=_("Visa cancelled"),

@@ -35,6 +35,10 @@ CODE_TEXT = {
         "Musaned: your password reset code is %(code)s. It expires in 10 minutes. "
         "If you did not ask for it, call 920002866."
     ),
+    CodePurpose.SIGNATURE: _(
+        "Musaned: your code to sign your recruitment contract is %(code)s. It expires in "
+        "10 minutes. Never share it with anyone."
+    ),
 }
 
 

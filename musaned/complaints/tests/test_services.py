@@ -13,11 +13,11 @@ from django.utils import timezone
 from musaned.accounts.tests.factories import StaffFactory
 from musaned.complaints import services
 from musaned.complaints.errors import ComplaintError, ComplaintHeldByAnother
-from musaned.complaints.models import Complaint, ComplaintState, Holiday
+from musaned.complaints.models import Complaint, ComplaintState
 from musaned.complaints.tests.factories import file_complaint
 from musaned.complaints.workflow import MACHINE, Action
 from musaned.core.errors import InvalidTransition
-from musaned.core.models import AuditEvent
+from musaned.core.models import AuditEvent, Holiday
 from musaned.core.tests.documents import pdf_upload
 from musaned.core.workflow import OFFICE, OWNER, SYSTEM, transition
 

@@ -11,10 +11,10 @@ from django.contrib.auth.models import Permission
 from django.utils import timezone
 
 from musaned.accounts.tests.factories import StaffFactory, UserFactory
-from musaned.complaints.models import Holiday, ServiceLevel
+from musaned.complaints.models import ServiceLevel
 from musaned.core.admin import AuditedChangeMixin, ReadOnlyAdminMixin
 from musaned.core.errors import MESSAGES, CoreErrorCode
-from musaned.core.models import AuditEvent
+from musaned.core.models import AuditEvent, Holiday
 from musaned.visas.models import CapacityTier, RuleSet
 
 pytestmark = pytest.mark.django_db
@@ -256,7 +256,7 @@ def test_a_service_level_change_is_audited_with_old_and_new_values(as_root, root
 
 def test_a_holiday_added_and_deleted_is_audited(as_root, root):
     response = as_root.post(
-        "/en/admin/complaints/holiday/add/",
+        "/en/admin/core/holiday/add/",
         {"date": "2026-12-02", "name_ar": "اليوم الوطني", "name_en": "National Day"},
     )
     assert response.status_code == 302
@@ -267,7 +267,7 @@ def test_a_holiday_added_and_deleted_is_audited(as_root, root):
         "name_ar": "اليوم الوطني",
         "name_en": "National Day",
     }
-    as_root.post(f"/en/admin/complaints/holiday/{holiday.pk}/delete/", {"post": "yes"})
+    as_root.post(f"/en/admin/core/holiday/{holiday.pk}/delete/", {"post": "yes"})
     assert not Holiday.objects.exists()
     assert AuditEvent.objects.get(action="admin.record_deleted").data["old"]["name_en"] == (
         "National Day"

@@ -1,10 +1,11 @@
-"""Service-level clocks in working days: Sunday to Thursday, less the public holidays
-that staff keep in the ``Holiday`` table."""
+"""Clocks in working days: Sunday to Thursday, less the public holidays that staff keep in
+the ``Holiday`` table (``musaned/core/models.py``). The complaints' service levels and the
+recruitment offices' windows to answer a request both count with them."""
 
 import datetime as dt
 from collections.abc import Iterable
 
-from musaned.complaints.models import Holiday
+from musaned.core.models import Holiday
 
 # Monday is 0 in Python: Friday (4) and Saturday (5) are the Saudi weekend.
 WEEKEND = frozenset({4, 5})

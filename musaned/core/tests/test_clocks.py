@@ -1,6 +1,6 @@
 import datetime as dt
 
-from musaned.complaints.clocks import add_working_days, is_working_day, working_days_between
+from musaned.core.clocks import add_working_days, is_working_day, working_days_between
 
 SUNDAY = dt.datetime(2026, 11, 22, 10, 0, tzinfo=dt.UTC)  # a Sunday
 

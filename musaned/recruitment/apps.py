@@ -1,0 +1,32 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class RecruitmentConfig(AppConfig):
+    name = "musaned.recruitment"
+    label = "recruitment"
+    verbose_name = _("Recruitment")
+
+    def ready(self) -> None:
+        """What the apps below learn of recruitment, as each asks to be told: paying a
+        contract's bill moves the contract (payments' handlers); a visa's decision moves
+        the requests waiting for it, and a visa a request holds is not cancelled (visas'
+        uses); the offices' scorecard counts the contracts (offices' sources)."""
+        from django.urls import reverse
+
+        from musaned.offices import sources
+        from musaned.payments import handlers
+        from musaned.recruitment import selectors
+        from musaned.recruitment.scorecard import ContractsOfOffices
+        from musaned.recruitment.services.contracts import contract_paid
+        from musaned.recruitment.services.requests import request_visa_decided
+        from musaned.visas import uses
+
+        def return_url(bill) -> str:
+            # The contract's own page comes with the journey's pages; until then the payer
+            # goes back to their e-services.
+            return reverse("accounts:hub")
+
+        handlers.register("recruitment.contract", on_paid=contract_paid, return_url=return_url)
+        uses.register("recruitment", in_use=selectors.visa_in_use, decided=request_visa_decided)
+        sources.use_contracts(ContractsOfOffices())

@@ -1,0 +1,300 @@
+"""Reads of the recruitment journey, scoped to the person asking in the query: a request
+is its owner's; a request an office received, and its offers, are that office's people's;
+a contract and its statement are its beneficiary's, its office's people's and staff's
+holding ``recruitment.view_all_contracts``. Anyone else gets the same ``not_found``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet, Subquery, Sum
+from django.utils import timezone
+
+from musaned.accounts.models import User
+from musaned.offices.models import Office, OfficeMembership, OfficePrice, PriceState
+from musaned.offices.workflow import LISTED_STATES
+from musaned.recruitment import permissions
+from musaned.recruitment.errors import RecruitmentErrorCode, recruitment_error
+from musaned.recruitment.models import (
+    VISA_HOLDING_STATES,
+    Account,
+    Contract,
+    ContractTerms,
+    LedgerEntry,
+    Offer,
+    RecruitmentRequest,
+    RequestOffice,
+    RequestState,
+)
+from musaned.recruitment.postings import ZERO
+from musaned.visas.models import Nationality, Occupation, VisaApplication, VisaState
+
+M = TypeVar("M", bound=Model)
+
+
+def _uid(value: Any) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(value))
+    except (TypeError, ValueError, AttributeError):
+        return None
+
+
+def _by_uid(rows: QuerySet[M], value: Any) -> M | None:
+    """The row of ``rows`` with the opaque id ``value`` (``None``: not there, or not an id)."""
+    uid = _uid(value)
+    return None if uid is None else rows.filter(uid=uid).first()
+
+
+def not_found() -> Exception:
+    return recruitment_error(RecruitmentErrorCode.NOT_FOUND)
+
+
+# --- Terms and visas ----------------------------------------------------------------------
+
+
+def terms_in_force(day: dt.date | None = None) -> ContractTerms:
+    """The version of the standard contract in force on ``day`` (today); ``no_terms``
+    when none is."""
+    terms = (
+        ContractTerms.objects.filter(effective_from__lte=day or timezone.localdate())
+        .order_by("-effective_from")
+        .first()
+    )
+    if terms is None:
+        raise recruitment_error(RecruitmentErrorCode.NO_TERMS)
+    return terms
+
+
+def visa_in_use(application: VisaApplication) -> bool:
+    """A request (or the contract of an accepted one) holds this visa now."""
+    return RecruitmentRequest.objects.filter(
+        visa_id=application.pk, state__in=VISA_HOLDING_STATES
+    ).exists()
+
+
+def usable_visa(
+    *, owner: User, occupation: Occupation, nationality: Nationality, worker_gender: str
+) -> VisaApplication | None:
+    """The owner's issued, unexpired visa for this occupation, nationality and gender that
+    no request holds (the oldest first: it expires first), or ``None``."""
+    held = RecruitmentRequest.objects.filter(visa=OuterRef("pk"), state__in=VISA_HOLDING_STATES)
+    return (
+        VisaApplication.objects.filter(
+            owner=owner,
+            state=VisaState.ISSUED,
+            occupation=occupation,
+            nationality=nationality,
+            worker_gender=worker_gender,
+            expires_on__gte=timezone.localdate(),
+        )
+        .exclude(Exists(held))
+        .order_by("expires_on", "pk")
+        .first()
+    )
+
+
+# --- Offices --------------------------------------------------------------------------------
+
+
+def offices_recruiting(*, nationality: Nationality, occupation: Occupation) -> QuerySet[Office]:
+    """The offices that take requests now for this nationality and occupation: active,
+    recruiting both, with an offered price for them (``listed_price``, before VAT, and
+    ``listed_days`` to arrival are annotated)."""
+    prices = OfficePrice.objects.filter(
+        office=OuterRef("pk"),
+        nationality=nationality,
+        occupation=occupation,
+        state=PriceState.ACTIVE,
+    )
+    return (
+        Office.objects.filter(
+            state__in=LISTED_STATES, nationalities=nationality, occupations=occupation
+        )
+        .annotate(
+            listed_price=Subquery(prices.values("amount")[:1]),
+            listed_days=Subquery(prices.values("days_to_arrival")[:1]),
+        )
+        .filter(listed_price__isnull=False)
+        .select_related("city")
+    )
+
+
+def listed_price(*, office: Office, nationality_id: int, occupation_id: int) -> OfficePrice | None:
+    return OfficePrice.objects.filter(
+        office=office,
+        nationality_id=nationality_id,
+        occupation_id=occupation_id,
+        state=PriceState.ACTIVE,
+    ).first()
+
+
+def office_of(actor: User | None) -> Office | None:
+    """The office ``actor`` works for now, or ``None``."""
+    if actor is None or actor.pk is None:
+        return None
+    membership = (
+        OfficeMembership.objects.filter(user_id=actor.pk, ended_at__isnull=True)
+        .select_related("office")
+        .first()
+    )
+    return membership.office if membership else None
+
+
+# --- Requests and offers --------------------------------------------------------------------
+
+
+def requests_for(*, actor: User) -> QuerySet[RecruitmentRequest]:
+    """The actor's own requests, newest first, with what a list shows."""
+    return (
+        RecruitmentRequest.objects.filter(owner=actor)
+        .select_related("occupation", "nationality", "visa")
+        .order_by("-created_at", "-id")
+    )
+
+
+def request_get_for(*, actor: User, uid: Any) -> RecruitmentRequest:
+    """One of the actor's requests by its opaque id; anyone else's is ``not_found``."""
+    request = _by_uid(requests_for(actor=actor), uid)
+    if request is None:
+        raise not_found()
+    return request
+
+
+def offers_to_compare(*, actor: User, request: RecruitmentRequest) -> QuerySet[Offer]:
+    """The offers of the actor's request, side by side (salary, experience, languages,
+    age, price, days), in one query."""
+    return (
+        Offer.objects.filter(request=request, request__owner=actor)
+        .select_related("office", "nationality")
+        .order_by("price", "created_at", "id")
+    )
+
+
+def offer_get_for_owner(*, actor: User, request: RecruitmentRequest, uid: Any) -> Offer:
+    offer = _by_uid(offers_to_compare(actor=actor, request=request), uid)
+    if offer is None:
+        raise not_found()
+    return offer
+
+
+def incoming_for_office(*, actor: User) -> QuerySet[RequestOffice]:
+    """The requests the actor's office received (not those still waiting for their visa:
+    the office sees a request once it is sent), newest first."""
+    office = office_of(actor)
+    if office is None:
+        return RequestOffice.objects.none()
+    return (
+        RequestOffice.objects.filter(office=office, due_at__isnull=False)
+        .exclude(request__state=RequestState.AWAITING_VISA)
+        .select_related("request", "request__occupation", "request__nationality")
+        .order_by("-due_at", "-id")
+    )
+
+
+def incoming_get_for(*, actor: User, uid: Any) -> RequestOffice:
+    """One request the actor's office received, by the opaque id of its row for the office."""
+    found = _by_uid(incoming_for_office(actor=actor), uid)
+    if found is None:
+        raise not_found()
+    return found
+
+
+def offers_of_office(*, actor: User, received: RequestOffice) -> QuerySet[Offer]:
+    return Offer.objects.filter(
+        request_id=received.request_id, office_id=received.office_id, office=office_of(actor)
+    ).order_by("created_at", "id")
+
+
+def offer_get_for_office(*, actor: User, uid: Any) -> Offer:
+    office = office_of(actor)
+    offer = (
+        _by_uid(Offer.objects.filter(office=office).select_related("request"), uid)
+        if office is not None
+        else None
+    )
+    if offer is None:
+        raise not_found()
+    return offer
+
+
+# --- Contracts and their statements ---------------------------------------------------------
+
+
+def contracts_for(*, actor: User) -> QuerySet[Contract]:
+    """Every contract ``actor`` may read: their own as beneficiary, their office's, and,
+    for staff holding ``recruitment.view_all_contracts``, all."""
+    rows = Contract.objects.select_related("office", "occupation", "worker_nationality", "terms")
+    if actor.is_active and actor.is_staff and actor.has_perm(permissions.VIEW_ALL):
+        return rows
+    office = office_of(actor)
+    where = Q(beneficiary=actor)
+    if office is not None:
+        where |= Q(office=office)
+    return rows.filter(where)
+
+
+def contract_get_for(*, actor: User, uid: Any) -> Contract:
+    contract = _by_uid(contracts_for(actor=actor), uid)
+    if contract is None:
+        raise not_found()
+    return contract
+
+
+def balances(contract: Contract) -> dict[str, Decimal]:
+    """Each account's balance for the contract (accounts without entries are 0)."""
+    rows = (
+        LedgerEntry.objects.filter(contract=contract)
+        .order_by()
+        .values("account")
+        .annotate(total=Sum("amount"))
+    )
+    found = {row["account"]: Decimal(row["total"]).quantize(Decimal("0.01")) for row in rows}
+    return {account: found.get(account, ZERO) for account in Account.values}
+
+
+@dataclass(frozen=True)
+class Statement:
+    """A contract's money, as a read of its entries: every line, each account's balance,
+    and the check that all of it sums to zero."""
+
+    contract: Contract
+    entries: list[LedgerEntry]
+    balances: dict[str, Decimal]
+
+    @property
+    def balanced(self) -> bool:
+        return sum(self.balances.values(), ZERO) == 0
+
+    @property
+    def paid(self) -> Decimal:
+        return -self.balances[Account.BENEFICIARY]
+
+    @property
+    def held(self) -> Decimal:
+        return self.balances[Account.HELD]
+
+    @property
+    def released(self) -> Decimal:
+        return self.balances[Account.OFFICE]
+
+    @property
+    def owed_back(self) -> Decimal:
+        return self.balances[Account.REFUND]
+
+    @property
+    def charged_to_guarantee(self) -> Decimal:
+        return -self.balances[Account.OFFICE_GUARANTEE]
+
+
+def statement_for(*, actor: User, contract: Contract) -> Statement:
+    """The statement of a contract the actor may read (``contract_get_for`` first)."""
+    contract = contract_get_for(actor=actor, uid=contract.uid)
+    entries = list(LedgerEntry.objects.filter(contract=contract).order_by("created_at", "id"))
+    totals: dict[str, Decimal] = {account: ZERO for account in Account.values}
+    for entry in entries:
+        totals[entry.account] += entry.amount
+    return Statement(contract=contract, entries=entries, balances=totals)
