@@ -32,7 +32,7 @@ class WishForm(WorkerForm):
     (as in the visa's first step: a gender the occupation is not open to is refused, and
     residents may not recruit their own nationality), and the wishes the offices read."""
 
-    arrival_point = None  # the visa asks for it; the request does not
+    arrival_point = None  # type: ignore[assignment]  # the visa asks for it; the request does not
 
     min_age = _number(_("Youngest age"), low=MIN_AGE, high=MAX_AGE)
     max_age = _number(
@@ -92,7 +92,7 @@ class OfficeChoiceForm(Form):
     """Step 2: one office, or up to three, of those recruiting this nationality and
     occupation now (the page lists them with their price and scorecard)."""
 
-    offices = forms.ModelMultipleChoiceField(
+    offices: forms.ModelMultipleChoiceField[Any] = forms.ModelMultipleChoiceField(
         label=_("Offices"),
         queryset=None,
         to_field_name="uid",
@@ -123,7 +123,8 @@ class OfficeChoiceForm(Form):
 
     def chosen_uids(self) -> set[str]:
         """The offices ticked (valid or not), to keep them ticked when the page comes back."""
-        return {str(value) for value in self.data.getlist(self.add_prefix("offices"))}
+        data: Any = self.data
+        return {str(value) for value in data.getlist(self.add_prefix("offices"))}
 
 
 class DeclineForm(Form):

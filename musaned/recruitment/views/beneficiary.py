@@ -175,10 +175,10 @@ def request_new(request):
         return render(request, "recruitment/new.html", {"disability_path": True})
     if "occupation" not in request.GET or "change" in request.GET:
         # The first step, empty, or filled in with the wishes sent ("Change your wishes").
-        form = WishForm(
+        first = WishForm(
             initial=_initial(request.GET), owner_nationality=person.resident_nationality
         )
-        return _wishes_page(request, form)
+        return _wishes_page(request, first)
     wish_form = WishForm(request.GET, owner_nationality=person.resident_nationality)
     if not wish_form.is_valid():
         return _wishes_page(request, wish_form, status=400)
@@ -188,6 +188,7 @@ def request_new(request):
         nationality=wishes["nationality"], occupation=wishes["occupation"], period=period
     )
     status = 200
+    form: OfficeChoiceForm
     if request.method == "POST":
         form = OfficeChoiceForm(request.POST, offices=offices)
         if form.is_valid():
