@@ -33,7 +33,7 @@ from musaned.recruitment.models import (
     RecruitmentRequest,
     RequestState,
 )
-from musaned.recruitment.services import contracts
+from musaned.recruitment.services import contracts, offers
 from musaned.recruitment.services.clocks import recruitment_clocks_run
 from musaned.recruitment.tests.factories import (
     accepted,
@@ -80,9 +80,15 @@ def query(**overrides) -> str:
     return urlencode(wishes(**overrides), doseq=True)
 
 
-def in_language(response, lang: str, direction: str) -> None:
+def in_language(
+    response, lang: str, direction: str, *, arabic: str = "", english: str = ""
+) -> None:
+    """The page answers in ``lang`` with its direction, saying ``arabic`` or ``english``."""
     assert response.status_code == 200, response.status_code
-    assert f'<html lang="{lang}" dir="{direction}">' in html(response)
+    text = html(response)
+    assert f'<html lang="{lang}" dir="{direction}">' in text
+    said = arabic if lang == "ar" else english
+    assert said in text, said
 
 
 # --- "Recruit a worker" -------------------------------------------------------------------
@@ -93,7 +99,7 @@ def test_recruit_a_worker_asks_for_the_worker_and_says_the_disability_path(
     signed_in, mohammed, office, prefix, lang, direction
 ):
     page = signed_in(mohammed).get(f"{prefix}/recruitment/new/")
-    in_language(page, lang, direction)
+    in_language(page, lang, direction, arabic="استقدام عامل", english="Recruit a worker")
     text = html(page)
     assert 'name="occupation"' in text and 'name="worker_gender"' in text
     assert 'name="languages"' in text and 'name="religion"' in text
@@ -121,7 +127,7 @@ def test_the_offices_recruiting_the_wish_show_their_price_with_vat_and_scorecard
         licensing, manager=other_manager, name="Kenya Only", nationalities=("KEN",), price="8000"
     )
     page = signed_in(mohammed).get(f"{prefix}/recruitment/new/?{query()}")
-    in_language(page, lang, direction)
+    in_language(page, lang, direction, arabic="اختر المكاتب", english="Choose the offices")
     text = html(page)
     assert str(office.uid) in text
     assert (office.name_en if lang == "en" else office.name_ar) in text
@@ -252,7 +258,7 @@ def test_the_offers_are_compared_side_by_side(
 ):
     request, first, second = two_offers
     page = signed_in(mohammed).get(f"{prefix}/recruitment/{request.uid}/")
-    in_language(page, lang, direction)
+    in_language(page, lang, direction, arabic="مقارنة العروض", english="The offers side by side")
     text = html(page)
     assert "Maria Santos Reyes" in text and "Ana Cruz" in text
     assert "1,500" in text and "1,700" in text  # the monthly salaries
@@ -341,7 +347,7 @@ def test_my_recruitment_requests_lists_each_with_its_clock(
 ):
     request = sent_request(mohammed, [office])
     page = signed_in(mohammed).get(f"{prefix}/recruitment/")
-    in_language(page, lang, direction)
+    in_language(page, lang, direction, arabic="طلبات الاستقدام", english="My recruitment requests")
     assert request.number in html(page)
     if lang == "en":
         assert "Offers due by" in html(page)
@@ -361,7 +367,7 @@ def test_the_contract_page_shows_the_standard_contract_from_its_terms(
     signed_in, mohammed, contract, prefix, lang, direction
 ):
     page = signed_in(mohammed).get(f"{prefix}/recruitment/contracts/{contract.uid}/")
-    in_language(page, lang, direction)
+    in_language(page, lang, direction, arabic="الطرفان", english="The parties")
     text = html(page)
     terms = contract.document["terms"]
     assert contract.number in text and contract.passport_number in text
@@ -487,7 +493,7 @@ def test_the_statement_lists_the_entries_and_balances(
 ):
     contract = arrived(paid_contract(mohammed, manager, office), manager)
     page = signed_in(mohammed).get(f"{prefix}/recruitment/contracts/{contract.uid}/statement/")
-    in_language(page, lang, direction)
+    in_language(page, lang, direction, arabic="كشف حساب العقد", english="Statement of contract")
     text = html(page)
     assert "-13,225" in text and "9,257.50" in text  # paid; 70 % released on arrival
     assert "3,967.50" in text  # still held until the trial ends
@@ -622,7 +628,7 @@ def test_my_contracts_lists_each_with_its_stage_and_clock(
 ):
     running = paid_contract(mohammed, manager, office)
     page = signed_in(mohammed).get(f"{prefix}/recruitment/contracts/")
-    in_language(page, lang, direction)
+    in_language(page, lang, direction, arabic="عقودي", english="My contracts")
     text = html(page)
     assert running.number in text and running.worker_name in text
     if lang == "en":
@@ -770,3 +776,63 @@ def test_the_comparison_costs_the_same_queries_however_many_offers(
     with django_assert_max_num_queries(one):
         page = client.get(url)
     assert html(page).count("/photo/") == 7
+
+
+def headed_in(client, urls, prefix: str, lang: str, direction: str) -> None:
+    """Each page answers 200 in ``lang`` with its direction, its heading in that script."""
+    for url in urls:
+        response = client.get(f"{prefix}{url}")
+        assert response.status_code == 200, (url, response.status_code)
+        text = html(response)
+        assert f'<html lang="{lang}" dir="{direction}">' in text, url
+        heading = re.search(r"<h1>(.*?)</h1>", text, re.S).group(1)
+        script = r"[\u0600-\u06FF]" if lang == "ar" else r"[A-Za-z]{3}"
+        assert re.search(script, re.sub(r"<[^>]+>|[0-9]", "", heading)), (url, heading)
+
+
+@pytest.mark.parametrize(("prefix", "lang", "direction"), LANGUAGES)
+def test_every_page_before_the_contract_answers_in_arabic_and_english(
+    signed_in, mohammed, employee, office, prefix, lang, direction
+):
+    waiting = sent_request(mohammed, [office])
+    offer = offer_from(employee, waiting, office)
+    client = signed_in(mohammed)
+    headed_in(
+        client,
+        [
+            "/recruitment/new/",
+            f"/recruitment/new/?{query()}",
+            "/recruitment/",
+            f"/recruitment/{waiting.uid}/",
+            f"/recruitment/{waiting.uid}/cancel/",
+            f"/recruitment/{waiting.uid}/offers/{offer.uid}/accept/",
+        ],
+        prefix, lang, direction,
+    )  # fmt: skip
+    unsigned = offers.offer_accept(offer=offer, actor=mohammed)
+    headed_in(
+        client,
+        [
+            "/recruitment/contracts/",
+            f"/recruitment/contracts/{unsigned.uid}/",
+            f"/recruitment/contracts/{unsigned.uid}/sign/",
+            f"/recruitment/contracts/{unsigned.uid}/cancel/",
+        ],
+        prefix, lang, direction,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(("prefix", "lang", "direction"), LANGUAGES)
+def test_every_page_after_arrival_answers_in_arabic_and_english(
+    signed_in, mohammed, manager, office, prefix, lang, direction
+):
+    contract = arrived(paid_contract(mohammed, manager, office), manager)
+    headed_in(
+        signed_in(mohammed),
+        [
+            f"/recruitment/contracts/{contract.uid}/",
+            f"/recruitment/contracts/{contract.uid}/statement/",
+            f"/recruitment/contracts/{contract.uid}/trial-failure/",
+        ],
+        prefix, lang, direction,
+    )  # fmt: skip
