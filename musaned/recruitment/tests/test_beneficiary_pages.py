@@ -207,11 +207,11 @@ def test_no_office_chosen_or_four_are_refused_keeping_the_choice(
     client = signed_in(mohammed)
     url = f"/en/recruitment/new/?{query()}"
     none = client.post(url, {})
-    assert none.status_code == 400 and "Choose one office, or up to 3." in html(none)
+    assert none.status_code == 400 and "Choose from one to 3 offices." in html(none)
     four = [str(o.uid) for o in (office, other_office, *more)]
     too_many = client.post(url, {"offices": four})
     text = html(too_many)
-    assert too_many.status_code == 400 and "Choose one office, or up to 3." in text
+    assert too_many.status_code == 400 and "Choose from one to 3 offices." in text
     for uid in four:
         assert re.search(rf'value="{uid}"[^>]*checked', text)
     assert not RecruitmentRequest.objects.exists()
