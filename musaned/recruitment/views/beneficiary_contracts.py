@@ -21,6 +21,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_ratelimit.decorators import ratelimit
 
@@ -100,6 +101,11 @@ class Stage:
     current: bool = False
 
 
+# A stage's line where the state's own label says what comes next ("Signed; waiting for
+# payment"): the stages list says what was done.
+STAGE_LABELS = {ContractState.SIGNED: _lazy("Signed by both parties")}
+
+
 def _stages(contract: Contract, evidence: dict[str, Any]) -> list[Stage]:
     """The stage order of ``workflow/contract.py`` (signed, paid, the office's stages
     with their evidence, the arrival, the trial, completed), each with its date."""
@@ -125,7 +131,7 @@ def _stages(contract: Contract, evidence: dict[str, Any]) -> list[Stage]:
         stages.append(
             Stage(
                 state=state,
-                label=str(ContractState(state).label),
+                label=str(STAGE_LABELS.get(state) or ContractState(state).label),
                 at=at,
                 evidence=evidence.get(state),
                 current=current,
