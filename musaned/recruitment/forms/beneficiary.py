@@ -4,6 +4,7 @@ Each checks what a person typed; the services decide (``musaned/recruitment/serv
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django import forms
@@ -88,11 +89,28 @@ class WishForm(WorkerForm):
         }
 
 
+class OfficesField(forms.ModelMultipleChoiceField):
+    """The offices ticked, by their opaque ids: anything that is not one of the offices
+    listed is "choose from the offices listed" (not the UUID field's own wording)."""
+
+    def _check_values(self, value: Any) -> Any:
+        for key in value:
+            try:
+                uuid.UUID(str(key))
+            except ValueError:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": key},
+                ) from None
+        return super()._check_values(value)  # type: ignore[misc]  # Django's, not in the stubs
+
+
 class OfficeChoiceForm(Form):
     """Step 2: one office, or up to three, of those recruiting this nationality and
     occupation now (the page lists them with their price and scorecard)."""
 
-    offices: forms.ModelMultipleChoiceField[Any] = forms.ModelMultipleChoiceField(
+    offices: OfficesField = OfficesField(
         label=_("Offices"),
         queryset=None,
         to_field_name="uid",

@@ -836,3 +836,28 @@ def test_every_page_after_arrival_answers_in_arabic_and_english(
         ],
         prefix, lang, direction,
     )  # fmt: skip
+
+
+def test_nonsense_in_addresses_and_forms_is_a_404_or_a_form_error_never_a_500(
+    signed_in, mohammed, manager, office
+):
+    contract = arrived(paid_contract(mohammed, manager, office), manager)
+    client = signed_in(mohammed)
+    c = f"/en/recruitment/contracts/{contract.uid}"
+    for url in (
+        "/en/recruitment/not-a-uid/",
+        "/en/recruitment/contracts/not-a-uid/",
+        f"/en/recruitment/{contract.request.uid}/offers/not-a-uid/photo/",
+        f"{c}/evidence/no_such_stage/",
+    ):
+        assert client.get(url).status_code == 404, url
+    garbage = client.get("/en/recruitment/new/?occupation=x&nationality=&worker_gender=Q")
+    assert garbage.status_code == 400 and 'name="occupation"' in html(garbage)
+    page_two = client.get(f"/en/recruitment/new/?{query()}&page=zz")
+    assert page_two.status_code == 200
+    odd = client.post(f"/en/recruitment/new/?{query()}", {"offices": ["not-a-uid"]})
+    assert odd.status_code == 400 and "Choose from the offices listed." in html(odd)
+    rating = client.post(f"{c}/rate/", {"rating": "abc", "state": "completed"})
+    assert rating.status_code == 400
+    contract.refresh_from_db()
+    assert contract.state == ContractState.ARRIVED and contract.rating is None

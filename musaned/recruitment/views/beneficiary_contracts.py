@@ -103,7 +103,7 @@ class Stage:
 
 # A stage's line where the state's own label says what comes next ("Signed; waiting for
 # payment"): the stages list says what was done.
-STAGE_LABELS = {ContractState.SIGNED: _lazy("Signed by both parties")}
+STAGE_LABELS: dict[str, Any] = {ContractState.SIGNED: _lazy("Signed by both parties")}
 
 
 def _stages(contract: Contract, evidence: dict[str, Any]) -> list[Stage]:
