@@ -23,9 +23,14 @@ class RecruitmentConfig(AppConfig):
         from musaned.visas import uses
 
         def return_url(bill) -> str:
-            # The contract's own page comes with the journey's pages; until then the payer
-            # goes back to their e-services.
-            return reverse("accounts:hub")
+            # The payer comes back to the contract's page (the beneficiary's own).
+            from musaned.recruitment.models import Contract
+
+            uid = Contract.objects.filter(pk=int(bill.subject_id)).values_list("uid", flat=True)
+            found = uid.first()
+            if found is None:
+                return reverse("accounts:hub")
+            return reverse("recruitment:contract", kwargs={"uid": found})
 
         handlers.register("recruitment.contract", on_paid=contract_paid, return_url=return_url)
         uses.register("recruitment", in_use=selectors.visa_in_use, decided=request_visa_decided)

@@ -15,22 +15,25 @@ from django.db.models import Exists, Model, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 
 from musaned.accounts.models import User
+from musaned.offices import scorecard
 from musaned.offices.models import Office, OfficeMembership, OfficePrice, PriceState
+from musaned.offices.selectors import name_field
 from musaned.offices.workflow import LISTED_STATES
-from musaned.recruitment import permissions
+from musaned.recruitment import permissions, postings
 from musaned.recruitment.errors import RecruitmentErrorCode, recruitment_error
 from musaned.recruitment.models import (
     VISA_HOLDING_STATES,
     Account,
     Contract,
     ContractTerms,
+    DeliveryClock,
     LedgerEntry,
     Offer,
     RecruitmentRequest,
     RequestOffice,
     RequestState,
+    StageEvidence,
 )
-from musaned.recruitment.postings import ZERO
 from musaned.visas.models import Nationality, Occupation, VisaApplication, VisaState
 
 M = TypeVar("M", bound=Model)
@@ -253,7 +256,7 @@ def balances(contract: Contract) -> dict[str, Decimal]:
         .annotate(total=Sum("amount"))
     )
     found = {row["account"]: Decimal(row["total"]).quantize(Decimal("0.01")) for row in rows}
-    return {account: found.get(account, ZERO) for account in Account.values}
+    return {account: found.get(account, postings.ZERO) for account in Account.values}
 
 
 @dataclass(frozen=True)
@@ -267,7 +270,7 @@ class Statement:
 
     @property
     def balanced(self) -> bool:
-        return sum(self.balances.values(), ZERO) == 0
+        return sum(self.balances.values(), postings.ZERO) == 0
 
     @property
     def paid(self) -> Decimal:
@@ -294,7 +297,115 @@ def statement_for(*, actor: User, contract: Contract) -> Statement:
     """The statement of a contract the actor may read (``contract_get_for`` first)."""
     contract = contract_get_for(actor=actor, uid=contract.uid)
     entries = list(LedgerEntry.objects.filter(contract=contract).order_by("created_at", "id"))
-    totals: dict[str, Decimal] = {account: ZERO for account in Account.values}
+    totals: dict[str, Decimal] = {account: postings.ZERO for account in Account.values}
     for entry in entries:
         totals[entry.account] += entry.amount
     return Statement(contract=contract, entries=entries, balances=totals)
+
+
+# --- The beneficiary's pages ----------------------------------------------------------------
+# "My contracts" and a contract's page are the beneficiary's own: the office's people and
+# staff read contracts through ``contracts_for`` on their own pages, never through these.
+
+
+def offices_to_choose(
+    *, nationality: Nationality, occupation: Occupation, period: scorecard.Period
+) -> QuerySet[Office]:
+    """The offices a request may go to (``offices_recruiting``), each with its scorecard
+    counts over ``period`` (``musaned/offices/scorecard.py``), the lowest listed price
+    first. One query, however many offices."""
+    return scorecard.annotate(
+        offices_recruiting(nationality=nationality, occupation=occupation), period
+    ).order_by("listed_price", "listed_days", name_field(), "pk")
+
+
+def recipients_of(*, actor: User, request: RecruitmentRequest) -> QuerySet[RequestOffice]:
+    """The offices the actor's request went to, with their answers, in the order chosen."""
+    return (
+        RequestOffice.objects.filter(request=request, request__owner=actor)
+        .select_related("office")
+        .order_by("created_at", "id")
+    )
+
+
+def contracts_of_beneficiary(*, actor: User) -> QuerySet[Contract]:
+    """The actor's own contracts, as the beneficiary, newest first, with what a list shows."""
+    return (
+        Contract.objects.filter(beneficiary=actor)
+        .select_related("office", "occupation", "worker_nationality", "terms", "arrival_point")
+        .order_by("-created_at", "-id")
+    )
+
+
+def contract_get_for_beneficiary(*, actor: User, uid: Any) -> Contract:
+    """One of the actor's own contracts by its opaque id; anyone else's (their office's
+    contract, or a staff member's reading) is ``not_found`` here."""
+    contract = _by_uid(contracts_of_beneficiary(actor=actor), uid)
+    if contract is None:
+        raise not_found()
+    return contract
+
+
+def contract_of_request(*, actor: User, request: RecruitmentRequest) -> Contract | None:
+    """The contract made from the actor's request (its accepted offer), if any."""
+    return contracts_of_beneficiary(actor=actor).filter(request=request).first()
+
+
+def evidence_for_beneficiary(*, actor: User, contract: Contract) -> QuerySet[StageEvidence]:
+    """What the office showed for each stage of the actor's contract, in stage order."""
+    return (
+        StageEvidence.objects.filter(contract=contract, contract__beneficiary=actor)
+        .select_related("arrival_point")
+        .order_by("created_at", "id")
+    )
+
+
+@dataclass(frozen=True)
+class Quote:
+    """What ending a contract now would post, as the row's effect computes it
+    (``workflow/contract.py``: ``own_cancellation``, ``late_cancellation``,
+    ``trial_failure``), before anyone confirms: ``outcome`` is ``None`` when nothing was
+    paid (or the schedule says nothing for the day: ``no_schedule``); ``late`` when the
+    office is late (the claim), with the compensation ``percent``; ``day`` of the
+    delivery clock (or of the trial)."""
+
+    outcome: postings.Cancellation | None
+    percent: Decimal | None
+    day: int | None
+    late: bool = False
+    no_schedule: bool = False
+
+
+def cancellation_quote(contract: Contract, today: dt.date | None = None) -> Quote:
+    """What the beneficiary's cancellation of ``contract`` would give back today."""
+    today = today or timezone.localdate()
+    terms = contract.terms
+    day = contract.day_of_clock(today)
+    if contract.clock == DeliveryClock.NOT_STARTED or day is None:
+        return Quote(outcome=None, percent=None, day=None)
+    held = postings.balance_of(balances(contract), Account.HELD)
+    if contract.clock in (DeliveryClock.EXTENSION, DeliveryClock.OVERDUE):
+        percent = (
+            terms.late_compensation_percent
+            if contract.clock == DeliveryClock.OVERDUE
+            else terms.extension_compensation_percent
+        )
+        outcome = postings.late_cancellation(total=contract.total, held=held, percent=percent)
+        return Quote(outcome=outcome, percent=percent, day=day, late=True)
+    kept = terms.cancellation_percent(day)
+    if kept is None:
+        return Quote(outcome=None, percent=None, day=day, no_schedule=True)
+    outcome = postings.own_cancellation(total=contract.total, held=held, percent=kept)
+    return Quote(outcome=outcome, percent=kept, day=day)
+
+
+def trial_failure_quote(contract: Contract, today: dt.date | None = None) -> Quote:
+    """What the beneficiary would get back if they reported today that the trial failed."""
+    served = contract.day_of_trial(today or timezone.localdate())
+    if served is None:
+        return Quote(outcome=None, percent=None, day=None)
+    held = postings.balance_of(balances(contract), Account.HELD)
+    outcome = postings.trial_failure(
+        total=contract.total, held=held, trial_days=contract.terms.trial_days, days_served=served
+    )
+    return Quote(outcome=outcome, percent=None, day=served)
