@@ -81,7 +81,7 @@ def demo_seed() -> User:
         if created_account and not account.complaints.exists():
             complaint_submit(
                 owner=account,
-                category="office",
+                category="worker",
                 subject="مكتب الاستقدام لا يرد على الاتصالات",
                 description="دفعت رسوم المكتب قبل ثلاثة أسابيع ولم يتواصل معي أحد منذ ذلك الحين.",
                 contact_preference="sms",

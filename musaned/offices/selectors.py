@@ -121,6 +121,21 @@ def public_office(*, uid: Any, period: scorecard.Period) -> Office:
     return office
 
 
+def register_choices() -> list[tuple[str, str]]:
+    """Every office of the register, whatever its state (a complaint may be about a
+    suspended office, or one that lost its licence), as ``(opaque id, "name — city")``
+    by name in the reader's language: the list a complaint chooses from."""
+    name = name_field()
+    rows = Office.objects.order_by(name, "pk").values_list("uid", name, f"city__{name}")
+    return [(str(uid), f"{office} — {city}") for uid, office, city in rows]
+
+
+def office_in_register(*, uid: Any) -> Office | None:
+    """The office of the register with this opaque id, or ``None``."""
+    key = _uid(uid)
+    return Office.objects.filter(uid=key).first() if key is not None else None
+
+
 def public_offices(*, uids: Iterable[Any], period: scorecard.Period) -> list[Office]:
     """Up to three listed offices for the comparison, in the order asked."""
     keys = [key for key in (_uid(u) for u in uids) if key is not None][:3]

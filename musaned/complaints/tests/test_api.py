@@ -57,7 +57,7 @@ def test_file_list_and_read(citizen, django_assert_max_num_queries, client_for):
     assert created.status_code == 201, created.text
     body = created.json()
     assert body["number"].startswith("7") and len(body["number"]) == 12
-    assert (body["category"], body["category_label"]) == ("office", "A recruitment office")
+    assert (body["category"], body["category_label"]) == ("worker", "A worker")
     assert (body["state"], body["state_label"]) == ("submitted", "Submitted")
     assert body["subject"] == COMPLAINT["subject"]
     assert body["description"] == COMPLAINT["description"]
@@ -131,7 +131,7 @@ def test_the_read_shows_the_conversation_and_files_in_the_callers_language(
         }
     ]
     arabic = client_for(citizen, language="ar").get(f"/complaints/{complaint.number}").json()
-    assert (arabic["state_label"], arabic["category_label"]) == ("بانتظار ردك", "مكتب استقدام")
+    assert (arabic["state_label"], arabic["category_label"]) == ("بانتظار ردك", "عامل")
     assert arabic["attachments"][0]["url"] == (
         f"/complaints/{complaint.number}/attachments/{attachment.pk}/"
     )

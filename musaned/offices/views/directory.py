@@ -9,6 +9,8 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 
 from musaned.core.errors import NotFound
@@ -96,8 +98,15 @@ def office_page(request, uid):
             "occupations": office.occupations.all(),
             "period": period,
             "complaints_named": sources.complaints() is not None,
+            "complain_url": _filing_url(office),
         },
     )
+
+
+def _filing_url(office) -> str:
+    """The link to file a complaint about ``office`` (once complaints can name one)."""
+    name = sources.filing_url()
+    return f"{reverse(name)}?{urlencode({'office': office.uid})}" if name else ""
 
 
 @login_not_required
