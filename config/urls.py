@@ -47,6 +47,7 @@ urlpatterns += i18n_patterns(
     path("", include("musaned.complaints.urls")),
     path("", include("musaned.offices.urls")),
     path("", include("musaned.recruitment.urls")),  # the beneficiary's recruitment pages
+    path("", include("musaned.recruitment.office_urls")),
     path("backoffice/", include("musaned.backoffice.urls")),
     # Staff sign in like everyone else, with the second factor; the admin's own
     # password-only form is never offered.

@@ -20,7 +20,8 @@ has no such records yet; it never shows a made-up figure.
   it only then.
 
 - **Contracts** (the recruitment app, issue 13): an object with the ``ContractSource``
-  methods below; ``use_contracts(source)``.
+  methods below; ``use_contracts(source, portal_sections=[…])`` (the office's recruitment
+  pages in the portal's menu).
 
 Each source gives *expressions* that count per office (``OuterRef("pk")``): the directory
 annotates its one query with them, so a page of offices costs the same queries however
@@ -90,8 +91,15 @@ def use_complaints(
         _registered.portal_sections.append(portal_section)
 
 
-def use_contracts(source: ContractSource) -> None:
+def use_contracts(
+    source: ContractSource, *, portal_sections: Iterable[tuple[str, Any]] = ()
+) -> None:
+    """Count contracts in the scorecard (and show the recruitment app's portal sections:
+    ``(url name, label)`` each, in order)."""
     _registered.contracts = source
+    for section in portal_sections:
+        if section not in _registered.portal_sections:
+            _registered.portal_sections.append(section)
 
 
 def complaints() -> ComplaintSource | None:

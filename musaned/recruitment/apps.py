@@ -34,4 +34,11 @@ class RecruitmentConfig(AppConfig):
 
         handlers.register("recruitment.contract", on_paid=contract_paid, return_url=return_url)
         uses.register("recruitment", in_use=selectors.visa_in_use, decided=request_visa_decided)
-        sources.use_contracts(ContractsOfOffices())
+        sources.use_contracts(
+            ContractsOfOffices(),
+            # The office's side of the journey in its portal (views/office.py).
+            portal_sections=[
+                ("recruitment_office:incoming", _("Recruitment requests")),
+                ("recruitment_office:contracts", _("Recruitment contracts")),
+            ],
+        )
