@@ -17,20 +17,16 @@ import time_machine
 from django.test import TestCase
 from django.utils import timezone
 
-from musaned.accounts.tests.factories import BeneficiaryFactory, StaffFactory
-from musaned.api.models import IdempotencyRecord
+from musaned.accounts.tests.factories import StaffFactory
 from musaned.core.models import AuditEvent
 from musaned.core.tests.documents import PDF, png_bytes
 from musaned.notifications import sms
-from musaned.recruitment import permissions
 from musaned.recruitment.models import (
     Contract,
     ContractState,
     Offer,
     OfferState,
     RecruitmentRequest,
-    RequestOfficeState,
-    RequestState,
     Signature,
 )
 from musaned.recruitment.schemas import Stage
@@ -101,6 +97,21 @@ def client_for(api, token_for):
 def staff(recruitment_data):
     """Ministry staff who may read every contract (on the back office's pages)."""
     return StaffFactory(username="auditor", permissions=["view_all_contracts"])
+
+
+def visa(owner):
+    """An issued visa, with the balance a citizen's third visa needs (paid with an event id
+    of its own)."""
+    from musaned.payments.selectors import bill_for
+    from musaned.payments.tests.fakes import pay
+    from musaned.visas.tests.factories import submitted
+
+    application = submitted(owner, bank_balance=Decimal("500000"))
+    bill = bill_for(application)
+    pay(bill, event_id=f"EVT-{bill.number}")
+    application.refresh_from_db()
+    assert application.state == "issued", application.state
+    return application
 
 
 def sms_code(user) -> str:
@@ -392,3 +403,480 @@ def test_the_office_takes_an_offer_back_and_declines_a_request(
     assert waiting == []
     assert len(client_for(john).get("/office/recruitment/requests?state=declined").json()) == 1
     assert client_for(john).get("/office/recruitment/requests?state=nope").status_code == 422
+
+
+# ---------------------------------------------------------------------------- access matrix
+
+BENEFICIARY, OFFICE = "beneficiary", "office"
+
+
+def _cv():
+    return cv_json()
+
+
+# (method, path, body, side, the first allowed caller's status). ``{request}`` and the
+# rest are filled from the world below; a body that is a function is called each time.
+ROUTES = [
+    ("get", "/recruitment/requests", None, BENEFICIARY, 200),
+    ("post", "/recruitment/requests", "new-request", BENEFICIARY, 201),
+    ("get", "/recruitment/requests/{request}", None, BENEFICIARY, 200),
+    ("post", "/recruitment/requests/{request}/cancel", None, BENEFICIARY, 200),
+    ("get", "/recruitment/requests/{request}/offers", None, BENEFICIARY, 200),
+    ("post", "/recruitment/requests/{request}/offers/{offer}/accept", None, BENEFICIARY, 201),
+    ("post", "/recruitment/requests/{request}/decline", {"reason": "No"}, BENEFICIARY, 200),
+    ("get", "/recruitment/contracts", None, BENEFICIARY, 200),
+    ("get", "/recruitment/contracts/{contract}", None, BENEFICIARY, 200),
+    ("get", "/recruitment/contracts/{contract}/statement", None, BENEFICIARY, 200),
+    ("post", "/recruitment/contracts/{contract}/signature-code", None, BENEFICIARY, 201),
+    # No code was sent for this token: the code is refused, not the caller.
+    ("post", "/recruitment/contracts/{contract}/sign", {"code": "123456"}, BENEFICIARY, 422),
+    ("post", "/recruitment/contracts/{contract}/hand-over", None, BENEFICIARY, 409),
+    ("post", "/recruitment/contracts/{contract}/cancel", {}, BENEFICIARY, 200),
+    ("post", "/recruitment/contracts/{contract}/trial-failure", {"reason": "x"}, BENEFICIARY, 409),
+    ("post", "/recruitment/contracts/{contract}/rating", {"rating": 5}, BENEFICIARY, 409),
+    ("get", "/office/recruitment/requests", None, OFFICE, 200),
+    ("get", "/office/recruitment/requests/{received}", None, OFFICE, 200),
+    ("post", "/office/recruitment/requests/{received}/offers", _cv, OFFICE, 201),
+    ("post", "/office/recruitment/requests/{received}/decline", {"reason": "x"}, OFFICE, 409),
+    ("post", "/office/recruitment/offers/{offer}/retract", None, OFFICE, 200),
+    ("get", "/office/recruitment/contracts", None, OFFICE, 200),
+    ("get", "/office/recruitment/contracts/{contract}", None, OFFICE, 200),
+    ("get", "/office/recruitment/contracts/{contract}/statement", None, OFFICE, 200),
+    (
+        "post",
+        "/office/recruitment/contracts/{contract}/stages",
+        {"stage": "link_visa", "number": "1"},
+        OFFICE,
+        409,
+    ),
+    ("post", "/office/recruitment/contracts/{contract}/hand-over", None, OFFICE, 409),
+]
+WRITES = [route for route in ROUTES if route[0] == "post"]
+
+
+def test_the_matrix_covers_every_recruitment_route():
+    from musaned.api.api import api
+
+    paths = api.get_openapi_schema()["paths"]
+    declared = {
+        (method, path.removeprefix("/api/v1"))
+        for path, operations in paths.items()
+        if "/recruitment/" in path
+        for method in operations
+    }
+    assert declared == {(method, path.replace("{request}", "{id}").replace("{received}", "{id}")
+                         .replace("{contract}", "{id}").replace("{offer}/accept", "{offer_id}/accept")
+                         .replace("offers/{offer}/retract", "offers/{id}/retract"))
+                        for method, path, *_ in ROUTES}  # fmt: skip
+
+
+def test_the_stages_the_api_takes_are_the_tables():
+    assert [stage.value for stage in Stage] == [str(row.action) for row in STAGE_ROWS]
+
+
+@pytest.fixture
+def world(mohammed, sarah, manager, employee, other_manager, office, other_office, staff):
+    """Mohammed's request with an offer of Noor's, and his contract with Noor (from another
+    request); the people who may and may not touch them."""
+    visa(mohammed), visa(mohammed)
+    request = sent_request(mohammed, [office], visa=False)
+    offer = offer_from(manager, request, office)
+    contract = accepted(mohammed, manager, office, visa=False)
+    return {
+        "ids": {
+            "request": str(request.uid),
+            "offer": str(offer.uid),
+            "received": str(received_by(request, office).uid),
+            "contract": str(contract.uid),
+        },
+        "the_office": office,
+        BENEFICIARY: [mohammed],
+        OFFICE: [manager, employee],
+        "others": {
+            BENEFICIARY: [sarah, manager, employee, other_manager, staff],
+            OFFICE: [mohammed, sarah, other_manager, staff],
+        },
+        "other_office": other_manager,
+    }
+
+
+def snapshot() -> tuple:
+    """Everything a write would change."""
+    from musaned.accounts.models import OneTimeCode
+    from musaned.recruitment.models import StageEvidence
+
+    return (
+        AuditEvent.objects.exclude(action__startswith="api").count(),
+        sorted(RecruitmentRequest.objects.values_list("pk", "state")),
+        sorted(Offer.objects.values_list("pk", "state")),
+        sorted(Contract.objects.values_list("pk", "state", "rating")),
+        StageEvidence.objects.count(),
+        OneTimeCode.objects.count(),
+    )
+
+
+def _send(client, method, path, body, world, key):
+    if body == "new-request":
+        body = request_json(world["the_office"])
+    elif callable(body):
+        body = body()
+    if method == "get":
+        return client.get(path)
+    return client.post(path, body, key=key)
+
+
+@pytest.mark.parametrize(
+    ("method", "template", "body", "side", "allowed"),
+    ROUTES,
+    ids=[f"{m} {p}" for m, p, *_ in ROUTES],
+)
+def test_access_matrix(method, template, body, side, allowed, world, api, client_for):
+    path = template.format(**world["ids"])
+    ids = set(world["ids"].values())
+    listing = "{" not in template
+    before = snapshot()
+
+    # Anonymous: 401, whatever the route.
+    anonymous = _send(api(), method, path, body, world, key="anon")
+    assert anonymous.status_code == 401 and anonymous["WWW-Authenticate"] == "Bearer"
+
+    # Everyone else: the same 404 as for a record that does not exist, or a list without
+    # the record. (Anyone may make a request of their own.)
+    if template != "/recruitment/requests" or method == "get":
+        for n, person in enumerate(world["others"][side]):
+            answer = _send(client_for(person), method, path, body, world, key=f"other-{n}")
+            member_elsewhere = side == OFFICE and person is world["other_office"]
+            if listing and (side == BENEFICIARY or member_elsewhere):
+                assert answer.status_code == 200, (person, answer.text)
+                assert not ids & {row["id"] for row in answer.json()}, person
+            else:
+                assert answer.status_code == 404, (person, answer.text)
+                assert answer.json()["code"] == "not_found"
+        assert snapshot() == before
+
+    # The record's own people.
+    callers = world[side] if method == "get" else world[side][:1]
+    for n, person in enumerate(callers):
+        answer = _send(client_for(person), method, path, body, world, key=f"own-{n}")
+        assert answer.status_code == allowed, (person, answer.text)
+        if method == "get" and listing:
+            assert ids & {row["id"] for row in answer.json()}
+    if allowed == 409:
+        assert answer.json()["code"] in ("invalid_transition", "not_yet", "not_rateable")
+        assert snapshot() == before  # a refused step changes nothing
+
+
+@pytest.mark.parametrize(
+    ("method", "template", "body", "side", "allowed"),
+    WRITES,
+    ids=[p for _m, p, *_ in WRITES],
+)
+def test_every_write_needs_an_idempotency_key(
+    method, template, body, side, allowed, world, client_for
+):
+    before = snapshot()
+    client = client_for(world[side][0])
+    path = template.format(**world["ids"])
+    for key in (None, "", " ", "k" * 101):
+        answer = _send(client, method, path, body, world, key=key)
+        assert answer.status_code == 400, (key, answer.text)
+        assert answer.json()["code"] == "idempotency_key_required"
+    assert snapshot() == before
+
+
+# ---------------------------------------------------------------------------- idempotency
+
+
+def test_a_retried_write_is_answered_once(mohammed, manager, office, client_for):
+    from musaned.accounts.models import OneTimeCode
+    from musaned.visas.tests.factories import issued_visa
+
+    issued_visa(mohammed)
+    me, boss = client_for(mohammed), client_for(manager)
+    first = me.post("/recruitment/requests", request_json(office), key="same")
+    again = me.post("/recruitment/requests", request_json(office), key="same")
+    assert first.status_code == 201 and (again.status_code, again.json()) == (201, first.json())
+    assert RecruitmentRequest.objects.count() == 1
+    other = me.post("/recruitment/requests", request_json(office, min_age=30), key="same")
+    assert other.status_code == 422 and other.json()["code"] == "idempotency_key_reused"
+
+    received = RecruitmentRequest.objects.get().recipients.get()
+    cv = cv_json()
+    path = f"/office/recruitment/requests/{received.uid}/offers"
+    sent = [boss.post(path, cv, key="offer") for _ in range(3)]
+    assert {a.status_code for a in sent} == {201} and sent[0].json() == sent[2].json()
+    assert Offer.objects.count() == 1
+
+    contract = Offer.objects.get()
+    request = RecruitmentRequest.objects.get()
+    taken = me.post(f"/recruitment/requests/{request.uid}/offers/{contract.uid}/accept", key="a")
+    contract = Contract.objects.get(uid=taken.json()["id"])
+    codes = [
+        me.post(f"/recruitment/contracts/{contract.uid}/signature-code", key="c") for _ in "ab"
+    ]
+    assert [a.status_code for a in codes] == [201, 201] and codes[0].json() == codes[1].json()
+    assert OneTimeCode.objects.filter(user=mohammed, purpose="signature").count() == 1
+
+
+def test_ten_copies_of_one_accept_make_one_contract(mohammed, manager, office, client_for):
+    request = sent_request(mohammed, [office])
+    offer = offer_from(manager, request, office)
+    other = offer_from(manager, request, office)
+    me = client_for(mohammed)
+    path = f"/recruitment/requests/{request.uid}/offers/{offer.uid}/accept"
+    same = [me.post(path, key="accept") for _ in range(10)]
+    assert {a.status_code for a in same} == {201}
+    assert all(a.json() == same[0].json() for a in same)
+    assert Contract.objects.count() == 1
+
+    # Ten different keys: the first made the contract already; the others are refused.
+    again = [me.post(path, key=f"accept-{n}") for n in range(10)]
+    assert {a.status_code for a in again} == {409}
+    assert again[0].json()["code"] == "invalid_transition"
+    second = me.post(f"/recruitment/requests/{request.uid}/offers/{other.uid}/accept", key="b")
+    assert second.status_code == 409
+    assert Contract.objects.count() == 1 and Offer.objects.filter(state="accepted").count() == 1
+    assert AuditEvent.objects.filter(action="contract.created").count() == 1
+
+
+# ---------------------------------------------------------------------------- query counts
+
+
+def _queries(django_assert_max_num_queries, call, *, at_most: int):
+    with django_assert_max_num_queries(at_most) as seen:
+        answer = call()
+    assert answer.status_code == 200, answer.text
+    return len(seen.captured_queries), answer.json()
+
+
+def test_the_lists_cost_the_same_queries_however_many_rows(
+    mohammed, manager, employee, office, other_office, client_for, django_assert_max_num_queries
+):
+    from musaned.recruitment.services import contracts
+
+    me, desk = client_for(mohammed), client_for(employee)
+    visa(mohammed), visa(mohammed)
+    request = sent_request(mohammed, [office, other_office], visa=False)
+    offer_from(manager, request, office)
+    contract = accepted(mohammed, manager, office, visa=False)
+    lists = {
+        "requests": lambda: me.get("/recruitment/requests"),
+        "offers": lambda: me.get(f"/recruitment/requests/{request.uid}/offers"),
+        "contracts": lambda: me.get("/recruitment/contracts"),
+        "incoming": lambda: desk.get("/office/recruitment/requests"),
+        "office contracts": lambda: desk.get("/office/recruitment/contracts"),
+    }
+    for call in lists.values():
+        call()  # the token's last use is fresh now
+    few = {
+        name: _queries(django_assert_max_num_queries, call, at_most=8)
+        for name, call in lists.items()
+    }
+    for _n in range(4):
+        offer_from(employee, request, office)
+        # A contract cancelled before payment lets its visa go to the next request.
+        contracts.contract_cancel(contract=contract, actor=mohammed)
+        contract = accepted(mohammed, manager, office, others=[other_office], visa=False)
+    for name, call in lists.items():
+        _count, rows = _queries(django_assert_max_num_queries, call, at_most=few[name][0])
+        assert len(rows) >= len(few[name][1]) + 4, name
+
+
+# ---------------------------------------------------------------------------- hostile input
+
+
+def test_hostile_input_is_refused_and_never_a_server_error(mohammed, manager, office, client_for):
+    request = sent_request(mohammed, [office])
+    offer_from(manager, request, office)
+    me = client_for(mohammed)
+    decline = f"/recruitment/requests/{request.uid}/decline"
+
+    nul = me.post(decline, {"reason": "no\u0000thanks"}, key="nul")
+    assert nul.status_code == 422
+    assert nul.json()["fields"] == {"reason": ["Null characters are not allowed."]}
+    lone = me.client.post(
+        f"/api/v1{decline}",
+        '{"reason": "\\ud800"}',
+        content_type="application/json",
+        HTTP_IDEMPOTENCY_KEY="lone",
+        **me.headers,
+    )
+    assert lone.status_code == 422 and "reason" in lone.json()["fields"]
+    for n, raw in enumerate(['{"reason": ', "[1, 2]", '"text"', "null", "{" * 40 + "}" * 40]):
+        answer = me.client.post(
+            f"/api/v1{decline}",
+            raw,
+            content_type="application/json",
+            HTTP_IDEMPOTENCY_KEY=f"raw-{n}",
+            **me.headers,
+        )
+        assert answer.status_code in (400, 422), (raw, answer.text)
+        assert answer.json()["code"] in ("malformed", "too_deep", "invalid")
+    for value in ([], {}, 5, True, "x" * 1001):
+        answer = me.post(decline, {"reason": value}, key=f"type-{value!r}"[:90])
+        assert answer.status_code == 422 and "reason" in answer.json()["fields"]
+    for bad in ("x", "1", "' OR 1=1 --", "9" * 500, "%00", "00000000-0000-0000-0000-000000000000"):
+        assert me.get(f"/recruitment/requests/{bad}").status_code == 404
+        assert me.get(f"/recruitment/contracts/{bad}/statement").status_code == 404
+        assert client_for(manager).get(f"/office/recruitment/contracts/{bad}").status_code == 404
+    for query in ("limit=0", "limit=101", "offset=-1", "limit=x", "offset=99999999999999999999"):
+        assert me.get(f"/recruitment/requests?{query}").status_code == 422, query
+    rating = me.post(f"/recruitment/contracts/{request.uid}/rating", {"rating": 10**40}, key="r")
+    assert rating.status_code == 422
+    big = request_json(office, min_age=10**30, min_experience_years=-1)
+    answer = me.post("/recruitment/requests", big, key="big")
+    assert answer.status_code == 422 and {"min_age", "min_experience_years"} <= set(
+        answer.json()["fields"]
+    )
+    assert request.decline_reason == "" and RecruitmentRequest.objects.get().state == "offered"
+
+
+def test_errors_and_labels_come_in_the_callers_language(mohammed, manager, office, client_for):
+    request = sent_request(mohammed, [office])
+    arabic = client_for(mohammed, language="ar")
+    missing = arabic.post(f"/recruitment/requests/{request.uid}/decline", {}, key="ar-1")
+    assert missing.json()["fields"] == {"reason": ["هذا الحقل مطلوب."]}
+    assert missing.json()["message"] == "بعض القيم غير صحيحة."
+    unknown = arabic.get("/recruitment/contracts/00000000-0000-0000-0000-000000000000")
+    assert (unknown.status_code, unknown.json()["message"]) == (404, "غير موجود.")
+    wrong = arabic.post("/recruitment/requests", request_json(office, nationality="XXX"), key="x")
+    assert wrong.json()["fields"]["nationality"] == [
+        "اختر خيارًا صحيحًا. الخيار المحدد ليس من الخيارات المتاحة."
+    ]
+    read = arabic.get(f"/recruitment/requests/{request.uid}").json()
+    assert read["offices"][0]["office"]["name"] == office.name_ar
+    assert read["occupation"]["name"] == request.occupation.name_ar
+    english = client_for(mohammed).post(f"/recruitment/requests/{request.uid}/decline", {}, key="e")
+    assert english.json()["fields"] == {"reason": ["This field is required."]}
+
+
+# ---------------------------------------------------------------------------- signing
+
+
+def test_signing_needs_the_code_sent_to_this_token(
+    mohammed, manager, office, client_for, api, token_for
+):
+    contract = accepted(mohammed, manager, office)
+    me = client_for(mohammed)
+    path = f"/recruitment/contracts/{contract.uid}"
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        assert me.post(f"{path}/signature-code", key="code-1").status_code == 201
+    code = sms_code(mohammed)
+    too_soon = me.post(f"{path}/signature-code", key="code-2")
+    assert too_soon.status_code == 422 and too_soon.json()["code"] == "code_too_soon"
+
+    wrong = me.post(f"{path}/sign", {"code": "000000" if code != "000000" else "111111"}, key="w")
+    assert wrong.status_code == 422 and wrong.json()["code"] == "code_invalid"
+    elsewhere = client_for(mohammed).post(f"{path}/sign", {"code": code}, key="other-token")
+    assert elsewhere.status_code == 422 and elsewhere.json()["code"] == "code_expired"
+    assert not Signature.objects.exists()
+
+    done = me.post(f"{path}/sign", {"code": code}, key="sign")
+    assert done.status_code == 200, done.text
+    assert done.json()["state"] == "signed_by_beneficiary"
+    assert done.json()["signatures"][0]["role"] == "beneficiary"
+    assert Signature.objects.get().document_hash == contract.document_hash
+    twice = me.post(f"{path}/sign", {"code": code}, key="sign-2")
+    assert twice.status_code == 409 and twice.json()["code"] == "invalid_transition"
+    later = me.post(f"{path}/signature-code", key="code-3")
+    assert later.status_code == 409  # signed already: nothing left to sign
+
+
+# ---------------------------------------------------------------------------- the money
+
+
+def _paid(mohammed, manager, office, **request):
+    return paid(signed(mohammed, manager, accepted(mohammed, manager, office, **request)))
+
+
+@pytest.mark.parametrize(("day", "clock", "percent"), [(95, "extension", 15), (121, "overdue", 20)])
+def test_a_late_contract_is_cancelled_with_its_compensation_in_the_statement(
+    day, clock, percent, mohammed, manager, office, client_for
+):
+    contract = _paid(mohammed, manager, office)
+    path = f"/recruitment/contracts/{contract.uid}"
+    with time_machine.travel(timezone.now() + dt.timedelta(days=day), tick=False):
+        recruitment_clocks_run()
+        me = client_for(mohammed)
+        late = me.get(path).json()
+        assert late["clock"] == clock and late["day_of_clock"] == day
+        assert late["actions"] == ["claim"]  # POST …/cancel claims, the office being late
+        ended = me.post(f"{path}/cancel", {"reason": "The office is late"}, key="late")
+        assert ended.status_code == 200, ended.text
+        assert ended.json()["state"] == ContractState.CANCELLED_LATE
+        statement = me.get(f"{path}/statement").json()
+    total = contract.total
+    compensation = (total * percent / 100).quantize(Decimal("0.01"))
+    assert Decimal(statement["owed_back"]) == total + compensation
+    assert Decimal(statement["charged_to_guarantee"]) == compensation
+    assert Decimal(statement["held"]) == 0 and statement["balanced"] is True
+    kinds = [e["kind"] for e in statement["entries"]]
+    assert "compensation" in kinds and "refunded" in kinds
+
+
+def test_a_cancellation_in_time_keeps_the_schedule_and_a_failed_trial_refunds(
+    mohammed, manager, employee, office, client_for
+):
+    me = client_for(mohammed)
+    contract = _paid(mohammed, manager, office)
+    ended = me.post(f"/recruitment/contracts/{contract.uid}/cancel", {}, key="own")
+    assert ended.status_code == 200 and ended.json()["state"] == "cancelled"
+    statement = me.get(f"/recruitment/contracts/{contract.uid}/statement").json()
+    assert Decimal(statement["owed_back"]) == contract.total  # day 0: nothing kept
+    assert statement["balanced"]
+
+    # The cancelled contract let its visa go: the next request takes it.
+    again = _paid(mohammed, manager, office, visa=False)
+    contract = moved_to(again, employee, ContractState.ARRIVED)
+    path = f"/recruitment/contracts/{contract.uid}"
+    with time_machine.travel(timezone.now() + dt.timedelta(days=30), tick=False):
+        failed = client_for(mohammed).post(
+            f"{path}/trial-failure", {"reason": "She wants to go home"}, key="trial"
+        )
+        assert failed.status_code == 200, failed.text
+        assert failed.json()["state"] == "trial_failed"
+        rated = client_for(mohammed).post(f"{path}/rating", {"rating": 2}, key="rate")
+        assert rated.status_code == 200 and rated.json()["rating"] == 2
+        again = client_for(mohammed).post(f"{path}/rating", {"rating": 5}, key="rate-2")
+        assert again.status_code == 409 and again.json()["code"] == "not_rateable"
+        statement = client_for(mohammed).get(f"{path}/statement").json()
+    assert Decimal(statement["owed_back"]) > 0 and statement["balanced"]
+
+
+def test_the_stages_go_in_the_tables_order_with_their_evidence(
+    mohammed, manager, employee, office, other_office, client_for
+):
+    contract = _paid(mohammed, manager, office)
+    desk = client_for(employee)
+    path = f"/office/recruitment/contracts/{contract.uid}/stages"
+    early = desk.post(path, {"stage": "arrive", "arrival_date": "2026-01-01"}, key="early")
+    assert early.status_code == 409 and early.json()["code"] == "invalid_transition"
+    wrong = desk.post(path, {"stage": "link_visa", "number": "123"}, key="wrong-visa")
+    assert wrong.status_code == 422 and wrong.json()["code"] == "visa_number_mismatch"
+    none = desk.post(path, {"stage": "link_visa"}, key="none")
+    assert none.status_code == 422 and none.json()["code"] == "evidence_required"
+    unknown = desk.post(path, {"stage": "teleport"}, key="teleport")
+    assert unknown.status_code == 422 and "stage" in unknown.json()["fields"]
+    linked = desk.post(path, {"stage": "link_visa", "number": contract.visa.visa_number}, key="v")
+    assert linked.status_code == 201 and linked.json()["state"] == "visa_linked"
+    again = desk.post(path, {"stage": "link_visa", "number": contract.visa.visa_number}, key="v2")
+    assert again.status_code == 409
+    desk.post(path, {"stage": "travel_documents", "number": "T-1"}, key="t")
+    desk.post(path, {"stage": "medical", "number": "M-1"}, key="m")
+    past = desk.post(
+        path, {"stage": "book_ticket", "flight_number": "SV1", "flight_date": "2020-01-01"}, key="p"
+    )
+    assert past.status_code == 422 and past.json()["code"] == "flight_date_past"
+    today = timezone.localdate().isoformat()
+    desk.post(path, {"stage": "book_ticket", "flight_number": "SV1", "flight_date": today}, key="b")
+    nowhere = desk.post(
+        path, {"stage": "arrive", "arrival_date": today, "arrival_point": "XXX"}, key="x"
+    )
+    assert nowhere.status_code == 422 and "arrival_point" in nowhere.json()["fields"]
+    landed = desk.post(
+        path, {"stage": "arrive", "arrival_date": today, "arrival_point": "JED"}, key="a"
+    )
+    assert landed.status_code == 201 and landed.json()["arrival_point"]["code"] == "JED"
+    # The office hands over from its side too.
+    handed = desk.post(f"/office/recruitment/contracts/{contract.uid}/hand-over", key="h")
+    assert handed.status_code == 200 and handed.json()["state"] == "in_trial"
