@@ -208,8 +208,9 @@ def _reasons(reasons: Any) -> list[dict]:
     ]
 
 
-def request_out(request: RecruitmentRequest, *, offers_received: int) -> dict:
-    """A request, with the offices it went to (``recipients`` prefetched with each office)."""
+def request_out(request: RecruitmentRequest) -> dict:
+    """A request, with the offices it went to and how many offers came (what
+    ``requests_with_offices`` reads with it)."""
     visa = request.visa
     return {
         "id": str(request.uid),
@@ -229,7 +230,7 @@ def request_out(request: RecruitmentRequest, *, offers_received: int) -> dict:
         "closed_at": request.closed_at,
         "decline_reason": request.decline_reason,
         "rejection_reasons": _reasons(request.rejection_reasons),
-        "offers_received": offers_received,
+        "offers_received": request.offers_received,  # type: ignore[attr-defined]
         "offices": [
             {
                 "office": _office(received.office),
@@ -260,7 +261,7 @@ def request_detail_out(request: RecruitmentRequest, actor: User) -> dict:
         .first()
     )
     return {
-        **request_out(found, offers_received=found.offers_received),  # type: ignore[attr-defined]
+        **request_out(found),
         "actions": [str(row.action) for row in REQUEST_MACHINE.actions_for(found, actor)],
         "contract": str(contract) if contract else None,
     }
@@ -457,9 +458,7 @@ def statement_out(contract: Contract, actor: User) -> dict:
 def list_requests(request, limit: int = LIMIT, offset: int = OFFSET):
     """Newest first, each with the offices it went to; page with ``limit`` and ``offset``."""
     rows = requests_with_offices(selectors.requests_for(actor=request.auth))
-    return [
-        request_out(r, offers_received=r.offers_received) for r in rows[offset : offset + limit]
-    ]
+    return [request_out(r) for r in rows[offset : offset + limit]]
 
 
 @router.post(

@@ -880,3 +880,60 @@ def test_the_stages_go_in_the_tables_order_with_their_evidence(
     # The office hands over from its side too.
     handed = desk.post(f"/office/recruitment/contracts/{contract.uid}/hand-over", key="h")
     assert handed.status_code == 200 and handed.json()["state"] == "in_trial"
+
+
+# ---------------------------------------------------------------------------- at once (PostgreSQL)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_ten_simultaneous_copies_of_one_accept_make_one_contract(
+    postgresql, mohammed, manager, office, api, token_for
+):
+    from musaned.core.tests import threads
+
+    request = sent_request(mohammed, [office])
+    offer = offer_from(manager, request, office)
+    raw = token_for(mohammed)
+    path = f"/recruitment/requests/{request.uid}/offers/{offer.uid}/accept"
+
+    answers, errors = threads.race([lambda: api(raw).post(path, key="one-accept")] * 10)
+    assert errors == []
+    bodies = [(a.status_code, a.json()) for a in answers]
+    assert all(body == bodies[0] for body in bodies) and bodies[0][0] == 201
+    assert Contract.objects.count() == 1
+
+    # Ten different keys at once, on a second offer's request: one contract, nine 409s.
+    from musaned.recruitment.services import contracts
+
+    contracts.contract_cancel(contract=Contract.objects.get(), actor=mohammed)
+    again = sent_request(mohammed, [office], visa=False)
+    second = offer_from(manager, again, office)
+    path = f"/recruitment/requests/{again.uid}/offers/{second.uid}/accept"
+    calls = [lambda n=n: api(raw).post(path, key=f"copy-{n}") for n in range(10)]
+    answers, errors = threads.race(calls)
+    assert errors == []
+    assert sorted(a.status_code for a in answers) == [201] + [409] * 9
+    assert Contract.objects.filter(request=again).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_beneficiaries_accepting_the_same_worker_at_once_get_one_contract(
+    postgresql, mohammed, sarah, manager, office, api, token_for
+):
+    from musaned.core.tests import threads
+
+    passport = "P7777777"
+    paths = []
+    for person in (mohammed, sarah):
+        visa(person)
+        request = sent_request(person, [office], visa=False)
+        offer = offer_from(manager, request, office, passport_number=passport)
+        paths.append(
+            (token_for(person), f"/recruitment/requests/{request.uid}/offers/{offer.uid}/accept")
+        )
+    answers, errors = threads.race([lambda t=t, p=p: api(t).post(p, key="take") for t, p in paths])
+    assert errors == []
+    assert sorted(a.status_code for a in answers) == [201, 409]
+    refused = next(a for a in answers if a.status_code == 409)
+    assert refused.json()["code"] in ("worker_taken", "invalid_transition")
+    assert Contract.objects.count() == 1
