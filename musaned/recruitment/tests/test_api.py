@@ -6,9 +6,7 @@ that do not grow with the rows, and hostile input answered, never a 500."""
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import itertools
 import re
 from decimal import Decimal
 
@@ -19,7 +17,7 @@ from django.utils import timezone
 
 from musaned.accounts.tests.factories import StaffFactory
 from musaned.core.models import AuditEvent
-from musaned.core.tests.documents import PDF, png_bytes
+from musaned.core.tests.documents import PDF
 from musaned.notifications import sms
 from musaned.recruitment.models import (
     Contract,
@@ -31,6 +29,7 @@ from musaned.recruitment.models import (
 )
 from musaned.recruitment.schemas import Stage
 from musaned.recruitment.services.clocks import recruitment_clocks_run
+from musaned.recruitment.tests.api_helpers import cv_json, photo_json, request_json
 from musaned.recruitment.tests.factories import (
     accepted,
     moved_to,
@@ -43,44 +42,6 @@ from musaned.recruitment.tests.factories import (
 from musaned.recruitment.workflow.contract import STAGE_ROWS
 
 pytestmark = pytest.mark.django_db
-
-_passports = itertools.count(1)
-
-
-def photo_json(data: bytes | None = None, content_type: str = "image/png") -> dict:
-    raw = png_bytes() if data is None else data
-    return {"content_type": content_type, "data": base64.b64encode(raw).decode()}
-
-
-def cv_json(**overrides) -> dict:
-    """A worker's CV as an office's software sends it."""
-    return {
-        "full_name": "Maria Santos Reyes",
-        "passport_number": f"Q{next(_passports):07d}",
-        "nationality": "PHL",
-        "date_of_birth": "1994-05-17",
-        "religion": "christian",
-        "marital_status": "single",
-        "languages": ["fil", "en"],
-        "experience_years": 4,
-        "experience_kind": "Housemaid in Riyadh, 2019-2023",
-        "skills": "Cooking, childcare",
-        "monthly_salary": "1500",
-        "price": "11500",
-        "days_to_arrival": 45,
-        "photo": photo_json(),
-        **overrides,
-    }
-
-
-def request_json(office, **overrides) -> dict:
-    return {
-        "occupation": "housemaid",
-        "nationality": "PHL",
-        "worker_gender": "F",
-        "offices": [str(office.uid)],
-        **overrides,
-    }
 
 
 @pytest.fixture
