@@ -113,7 +113,8 @@ def contract_create(*, request: RecruitmentRequest, offer: Offer, actor: User) -
 
 def _may(contract: Contract, action: str, actor: User) -> None:
     """Refuse now (409, or the row's guard) what the table would refuse, before a code is
-    sent or used."""
+    sent or used (read afresh: the caller's copy may be stale)."""
+    contract = Contract.objects.select_related("office", "terms").get(pk=contract.pk)
     row = CONTRACT_MACHINE.row(contract.state, action)
     if row is None or not CONTRACT_MACHINE.may(row, contract, actor):
         raise InvalidTransition("invalid_transition", CONTRACT_MACHINE.refused_message(contract))

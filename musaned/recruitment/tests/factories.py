@@ -24,8 +24,8 @@ from musaned.payments.tests.fakes import pay
 from musaned.recruitment.models import Contract, ContractState, Offer, RecruitmentRequest
 from musaned.recruitment.services import contracts, offers, requests
 from musaned.recruitment.workflow.contract import Action
-from musaned.visas.models import ArrivalPoint, Nationality, Occupation
-from musaned.visas.tests.factories import issued_visa
+from musaned.visas.models import ArrivalPoint, Nationality, Occupation, VisaState
+from musaned.visas.tests.factories import submitted
 
 _numbers = itertools.count(1)
 _passports = itertools.count(1000)
@@ -82,6 +82,18 @@ def register_office(
     return Office.objects.get(pk=office.pk)
 
 
+def held_visa(beneficiary):
+    """An issued visa for a female housemaid from the Philippines, its fee paid by the
+    provider's callback (each bill its own event id)."""
+    visa = submitted(beneficiary)
+    if visa.state == VisaState.AWAITING_PAYMENT:
+        bill = bill_for(visa)
+        pay(bill, event_id=f"EVT-{bill.number}")
+        visa.refresh_from_db()
+    assert visa.state == VisaState.ISSUED, visa.state
+    return visa
+
+
 def wish(**overrides) -> dict:
     """What a beneficiary asks for: a female housemaid from the Philippines."""
     return {
@@ -96,7 +108,7 @@ def sent_request(beneficiary, offices, *, visa=True, **overrides) -> Recruitment
     """A request sent to ``offices``; with ``visa`` the beneficiary holds an issued visa
     that fits first (the offices answer within 2 working days)."""
     if visa:
-        issued_visa(beneficiary)
+        held_visa(beneficiary)
     return requests.request_make(actor=beneficiary, offices=list(offices), **wish(**overrides))
 
 
@@ -187,16 +199,21 @@ def stage_evidence(contract: Contract, action: str) -> dict:
     }.get(action, {})
 
 
-STAGES = (Action.LINK_VISA, Action.TRAVEL_DOCUMENTS, Action.MEDICAL, Action.BOOK_TICKET)
-
-
 def moved_to(contract: Contract, person, state: str) -> Contract:
-    """The office records the stages, in the table's order, up to ``state``."""
-    for action in (*STAGES, Action.ARRIVE):
+    """The office records the stages, in the table's order, from where the contract is up
+    to ``state``."""
+    from musaned.recruitment.workflow.contract import STAGE_ROWS
+
+    for row in STAGE_ROWS:
         if contract.state == state:
             break
+        if row.source != contract.state:
+            continue
         contract = contracts.contract_stage_record(
-            contract=contract, actor=person, action=action, **stage_evidence(contract, action)
+            contract=contract,
+            actor=person,
+            action=row.action,
+            **stage_evidence(contract, row.action),
         )
     assert contract.state == state, contract.state
     return contract
