@@ -705,6 +705,7 @@ def test_errors_and_labels_come_in_the_callers_language(mohammed, manager, offic
         "اختر خيارًا صحيحًا. الخيار المحدد ليس من الخيارات المتاحة."
     ]
     read = arabic.get(f"/recruitment/requests/{request.uid}").json()
+    assert read["state_label"] == "أُرسل إلى المكاتب"
     assert read["offices"][0]["office"]["name"] == office.name_ar
     assert read["occupation"]["name"] == request.occupation.name_ar
     english = client_for(mohammed).post(f"/recruitment/requests/{request.uid}/decline", {}, key="e")
