@@ -62,6 +62,7 @@ from musaned.recruitment.schemas import (
     CodeSentOut,
     ContractDetailOut,
     ContractOut,
+    DocumentOut,
     IncomingDetailOut,
     IncomingOut,
     IncomingState,
@@ -447,6 +448,17 @@ def statement_out(contract: Contract, actor: User) -> dict:
     }
 
 
+def document_out(contract: Contract) -> dict:
+    """The contract's document as it was made, and its fingerprint: anyone may check that
+    the SHA-256 of its canonical JSON is the ``document_hash`` both signatures hold."""
+    return {
+        "contract": str(contract.uid),
+        "number": contract.number,
+        "document_hash": contract.document_hash,
+        "document": contract.document,
+    }
+
+
 # ============================================================================ the beneficiary
 
 
@@ -604,6 +616,15 @@ def get_contract(request, id: str):
 def contract_statement(request, id: str):
     contract = own_contract(actor=request.auth, id=id)
     return Status(200, statement_out(contract, request.auth))
+
+
+@router.get(
+    "/recruitment/contracts/{id}/document",
+    response=answers(200, DocumentOut, *READ_ONE),
+    summary="What one of my contracts says (its parties, worker, money and terms) and its hash",
+)
+def contract_document(request, id: str):
+    return Status(200, document_out(own_contract(actor=request.auth, id=id)))
 
 
 @router.post(
@@ -875,6 +896,15 @@ def get_office_contract(request, id: str):
 def office_contract_statement(request, id: str):
     contract = office_contract(request, id)
     return Status(200, statement_out(contract, request.auth))
+
+
+@office_router.get(
+    "/office/recruitment/contracts/{id}/document",
+    response=answers(200, DocumentOut, *READ_ONE),
+    summary="What one of my office's contracts says, and its hash",
+)
+def office_contract_document(request, id: str):
+    return Status(200, document_out(office_contract(request, id)))
 
 
 @office_router.post(

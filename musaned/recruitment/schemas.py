@@ -4,6 +4,7 @@ docs/api.md, "Recruitment"). Every id is an opaque one (a UUID), never a databas
 import datetime as dt
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
 from ninja import Field, Schema
 
@@ -340,6 +341,17 @@ class StatementOut(Schema):
     charged_to_guarantee: Decimal
     balances: dict[str, Decimal]
     entries: list[EntryOut]
+
+
+class DocumentOut(Schema):
+    contract: str
+    number: str
+    document_hash: str = Field(
+        ..., description="SHA-256 of the document's canonical JSON (keys sorted, no spaces, UTF-8)."
+    )
+    document: dict[str, Any] = Field(
+        ..., description="What was agreed, in both languages: what both signatures hold."
+    )
 
 
 class CodeSentOut(Schema):

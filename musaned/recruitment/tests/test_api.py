@@ -7,6 +7,8 @@ that do not grow with the rows, and hostile input answered, never a 500."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import re
 from decimal import Decimal
 
@@ -146,8 +148,19 @@ def test_a_beneficiary_recruits_through_the_api_and_the_office_answers_through_i
     read = me.get(f"/recruitment/requests/{request['id']}").json()
     assert (read["state"], read["contract"]) == ("accepted", contract["id"])
 
-    # The manager signs in the portal; the beneficiary signs here with the SMS code.
+    # What both sign: the document whose canonical JSON's SHA-256 the signatures hold.
     row = Contract.objects.get(uid=contract["id"])
+    document = me.get(f"/recruitment/contracts/{contract['id']}/document").json()
+    canonical = json.dumps(
+        document["document"], sort_keys=True, ensure_ascii=False, separators=(",", ":")
+    )
+    assert hashlib.sha256(canonical.encode()).hexdigest() == document["document_hash"]
+    assert document["document_hash"] == contract["document_hash"] == row.document_hash
+    assert document["document"]["worker"]["full_name"] == "Ana Cruz"
+    assert document["document"]["terms"]["clauses"]["ar"]
+    assert desk.get(f"/office/recruitment/contracts/{contract['id']}/document").json() == document
+
+    # The manager signs in the portal; the beneficiary signs here with the SMS code.
     from musaned.recruitment.services import contracts
 
     contracts.contract_sign_as_office(contract=row, actor=manager)
@@ -388,6 +401,7 @@ ROUTES = [
     ("get", "/recruitment/contracts", None, BENEFICIARY, 200),
     ("get", "/recruitment/contracts/{contract}", None, BENEFICIARY, 200),
     ("get", "/recruitment/contracts/{contract}/statement", None, BENEFICIARY, 200),
+    ("get", "/recruitment/contracts/{contract}/document", None, BENEFICIARY, 200),
     ("post", "/recruitment/contracts/{contract}/signature-code", None, BENEFICIARY, 201),
     # No code was sent for this token: the code is refused, not the caller.
     ("post", "/recruitment/contracts/{contract}/sign", {"code": "123456"}, BENEFICIARY, 422),
@@ -403,6 +417,7 @@ ROUTES = [
     ("get", "/office/recruitment/contracts", None, OFFICE, 200),
     ("get", "/office/recruitment/contracts/{contract}", None, OFFICE, 200),
     ("get", "/office/recruitment/contracts/{contract}/statement", None, OFFICE, 200),
+    ("get", "/office/recruitment/contracts/{contract}/document", None, OFFICE, 200),
     (
         "post",
         "/office/recruitment/contracts/{contract}/stages",
