@@ -23,7 +23,25 @@ WRITES = {
     ("post", "/api/v1/office/prices"),  # musaned/offices
     ("put", "/api/v1/office/prices/{price_id}"),
     ("delete", "/api/v1/office/prices/{price_id}"),
+    # musaned/recruitment: the beneficiary's
+    ("post", "/api/v1/recruitment/requests"),
+    ("post", "/api/v1/recruitment/requests/{id}/cancel"),
+    ("post", "/api/v1/recruitment/requests/{id}/offers/{offer_id}/accept"),
+    ("post", "/api/v1/recruitment/requests/{id}/decline"),
+    ("post", "/api/v1/recruitment/contracts/{id}/signature-code"),
+    ("post", "/api/v1/recruitment/contracts/{id}/sign"),
+    ("post", "/api/v1/recruitment/contracts/{id}/hand-over"),
+    ("post", "/api/v1/recruitment/contracts/{id}/cancel"),
+    ("post", "/api/v1/recruitment/contracts/{id}/trial-failure"),
+    ("post", "/api/v1/recruitment/contracts/{id}/rating"),
+    # and the office's
+    ("post", "/api/v1/office/recruitment/requests/{id}/offers"),
+    ("post", "/api/v1/office/recruitment/requests/{id}/decline"),
+    ("post", "/api/v1/office/recruitment/offers/{id}/retract"),
+    ("post", "/api/v1/office/recruitment/contracts/{id}/stages"),
+    ("post", "/api/v1/office/recruitment/contracts/{id}/hand-over"),
 }
+NO_ID = "00000000-0000-0000-0000-000000000000"
 
 
 def test_the_schema_marks_the_idempotency_key_required_where_the_server_requires_it(api):
@@ -44,9 +62,12 @@ def test_the_schema_marks_the_idempotency_key_required_where_the_server_requires
 @pytest.mark.parametrize(("method", "path"), sorted(WRITES))
 def test_each_write_refuses_a_request_without_the_key(citizen, api, token_for, method, path):
     """What the schema says required is required: 400, not run (and not a 422)."""
+    from musaned.recruitment.tests.api_helpers import cv_json, request_json
+
     path = path.removeprefix("/api/v1").format(
-        reference="1234567890", number="712345678901", price_id="1"
+        reference="1234567890", number="712345678901", price_id="1", id=NO_ID, offer_id=NO_ID
     )
+    requests, contracts = "/recruitment/requests", f"/recruitment/contracts/{NO_ID}"
     body = {
         "/visa-applications": DRAFT,
         "/complaints": COMPLAINT,
@@ -59,6 +80,14 @@ def test_each_write_refuses_a_request_without_the_key(citizen, api, token_for, m
             "days_to_arrival": 60,
         },
         "/office/prices/1": {"amount": "9000", "days_to_arrival": 60},
+        requests: request_json(NO_ID),
+        f"{requests}/{NO_ID}/decline": {"reason": "Too expensive"},
+        f"{contracts}/sign": {"code": "123456"},
+        f"{contracts}/trial-failure": {"reason": "She wants to go home"},
+        f"{contracts}/rating": {"rating": 5},
+        f"/office{requests}/{NO_ID}/offers": cv_json(),
+        f"/office{requests}/{NO_ID}/decline": {"reason": "No such workers now"},
+        f"/office{contracts}/stages": {"stage": "link_visa", "number": "1234567890"},
     }.get(path, {})
     client = api(token_for(citizen))
     if method == "post":
