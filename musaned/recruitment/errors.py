@@ -8,7 +8,6 @@ from enum import StrEnum
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext_lazy
 
 from musaned.core.errors import (
     ApplicationError,
@@ -110,9 +109,7 @@ MESSAGES: Messages[RecruitmentErrorCode] = {
     C.GENDER_NOT_OPEN: _("This occupation is not open to the chosen gender."),
     C.AGE_RANGE: _("The ages wished are from 21 to 60, the youngest first."),
     C.CHOICE_UNKNOWN: _("Choose from the list."),
-    C.OFFICE_COUNT: ngettext_lazy(
-        "Choose one office, or up to %(max)s.", "Choose one office, or up to %(max)s.", "max"
-    ),
+    C.OFFICE_COUNT: _("Choose from one to %(max)s offices."),
     C.OFFICE_NOT_AVAILABLE: _(
         "%(office)s does not take requests for this nationality and occupation now. "
         "Choose another office."

@@ -226,14 +226,14 @@ class OfferState(models.TextChoices):
     contract · declined: the beneficiary declined every offer · withdrawn: another offer
     was accepted, the request ended, or the office took it back · expired: the beneficiary
     did not choose in time · released: its contract was cancelled before the worker
-    arrived; the worker is free again."""
+    arrived, or the trial failed; the worker is free again."""
 
     SENT = "sent", _("Waiting for your answer")
     ACCEPTED = "accepted", _("Accepted")
     DECLINED = "declined", _("Declined")
     WITHDRAWN = "withdrawn", _("Withdrawn")
     EXPIRED = "expired", _("Expired")
-    RELEASED = "released", _("Released: contract cancelled")
+    RELEASED = "released", _("Released: the contract ended early")
 
 
 def photo_upload_to(instance, filename: str) -> str:
