@@ -1,5 +1,5 @@
-"""The back office's forms: queue filters, complaint actions, internal notes and the
-quality-check decision. Rendered like every other form (musaned.core.forms)."""
+"""The back office's forms: queue filters, complaint actions, internal notes, the
+quality-check decision and the contracts' filters. Rendered like every other form (musaned.core.forms)."""
 
 from typing import Any
 
@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from musaned.accounts.models import User
+from musaned.backoffice.selectors import CONTRACT_STAGES, LATENESS
 from musaned.complaints.models import Category
 from musaned.complaints.permissions import officers
 from musaned.complaints.workflow import STAFF_STATE_LABELS, ComplaintRow
@@ -139,3 +140,30 @@ class QualityDecisionForm(Form):
     @property
     def approve(self) -> bool:
         return self.cleaned_data.get("decision") == self.APPROVE
+
+
+class ContractFilterForm(Form):
+    """The contracts list's filters (GET). A search looks through every contract, whatever
+    the other filters say."""
+
+    q = forms.CharField(
+        label=_("Contract number or ID number"),
+        required=False,
+        max_length=20,
+        help_text=_("Enter the whole number exactly."),
+        widget=forms.TextInput(attrs={"dir": "ltr", "inputmode": "numeric", "autocomplete": "off"}),
+    )
+    state = forms.ChoiceField(
+        label=_("Stage"), choices=[("", _("Any")), *CONTRACT_STAGES.items()], required=False
+    )
+    late = forms.ChoiceField(
+        label=_("Late"), choices=[("", _("Any")), *LATENESS.items()], required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Every filter is optional: no need to say so.
+        without_optional_mark(*self.fields.values())
+
+    def clean_q(self) -> str:
+        return normalize_digits(self.cleaned_data.get("q") or "").strip()

@@ -3,8 +3,10 @@ query: a person without the permission a read needs gets no rows (a 404), whatev
 page in front of it checked.
 
 Complaints open to staff who handle or supervise them; submitted visa requests to
-reviewers and supervisors; audit trails to supervisors. The history of a record is read
-by ``musaned.core.timeline`` with the labels of its workflow's rows.
+reviewers and supervisors; recruitment contracts, their evidence and ledgers to staff
+holding ``recruitment.view_all_contracts`` (read-only); audit trails to supervisors. The
+history of a record is read by ``musaned.core.timeline`` with the labels of its
+workflow's rows.
 """
 
 import datetime as dt
@@ -28,6 +30,10 @@ from musaned.complaints.selectors import overdue_q
 from musaned.complaints.workflow import MACHINE as COMPLAINTS
 from musaned.core import timeline
 from musaned.core.models import AuditEvent
+from musaned.recruitment import selectors as recruitment
+from musaned.recruitment.models import Contract, ContractState, Signature, StageEvidence
+from musaned.recruitment.permissions import VIEW_ALL as VIEW_CONTRACTS
+from musaned.recruitment.workflow.contract import CONTRACT_MACHINE, STAGE_ROWS
 from musaned.visas import rules
 from musaned.visas.models import VisaApplication, VisaState
 from musaned.visas.permissions import DECIDE_VISA_APPLICATIONS as DECIDE
@@ -43,6 +49,9 @@ VIEW_LABELS: dict[str, Any] = {
     "backoffice.visa_viewed": _("Opened by staff"),
     "backoffice.visa_document_viewed": _("Document downloaded by staff"),
     "backoffice.visa_audit_viewed": _("Audit trail read by staff"),
+    "backoffice.contract_viewed": _("Opened by staff"),
+    "backoffice.contract_evidence_viewed": _("Evidence downloaded by staff"),
+    "backoffice.contract_audit_viewed": _("Audit trail read by staff"),
 }
 # Draft edits are noise on a visa's timeline.
 NOT_ON_TIMELINES = (*VIEW_LABELS, "visa.updated")
@@ -122,6 +131,7 @@ def complaint_or_404(*, actor: User, number: str) -> Complaint:
             "assigned_to",
             "service_level",
             "office",
+            "contract",
             "visa",
             "visa__occupation",
             "visa__nationality",
@@ -253,6 +263,181 @@ def verdicts(application: VisaApplication) -> list[StoredVerdict]:
     return found
 
 
+# --- Recruitment contracts (read-only) ---------------------------------------------------
+
+
+# A contract's stage as staff read it: the beneficiary's own words ("Signed by you") are
+# said of the beneficiary.
+CONTRACT_STAGES: dict[str, Any] = {
+    **dict(ContractState.choices),
+    ContractState.SIGNED_BY_BENEFICIARY: _("Signed by the beneficiary; waiting for the office"),
+    ContractState.SIGNED_BY_OFFICE: _("Signed by the office; waiting for the beneficiary"),
+}
+
+
+def contracts_for_staff(*, actor: User) -> QuerySet[Contract]:
+    """Every contract, for staff holding ``recruitment.view_all_contracts``; none for anyone
+    else (a staff member who is also a beneficiary or works for an office reads their
+    own contracts on their own pages, not here)."""
+    if not _holds_any(actor, VIEW_CONTRACTS):
+        return Contract.objects.none()
+    return recruitment.contracts_for(actor=actor)
+
+
+def day_after(day: dt.date) -> dt.datetime:
+    """The first instant after local ``day`` (aware)."""
+    return timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
+
+
+# The late contracts, in the order the filter and the statistics show them.
+LATENESS = {
+    "late": _("Past the 90 days without the worker"),
+    "extension": _("In the 30-day extension"),
+    "overdue": _("Past the 120 days"),
+}
+
+
+def late_q(kind: str, *, on: dt.date) -> Q:
+    """Contracts late on day ``on``: paid by then, the worker not arrived and the contract
+    not ended by then, and — ``late`` — past the 90 days (``delivery_due_on``, day 89, is
+    before ``on``); ``extension``: within the 30-day extension (days 90 to 119);
+    ``overdue``: past the extension (day 120 on). Read from the contract's dates, not
+    from its ``clock`` (which the scheduled command moves), so a past day can be asked
+    too; on today the two agree once the command has run."""
+    open_on = (
+        Q(paid_on__lte=on)
+        & (Q(arrived_on__isnull=True) | Q(arrived_on__gt=on))
+        & (Q(closed_at__isnull=True) | Q(closed_at__gte=day_after(on)))
+    )
+    return (
+        open_on
+        & {
+            "late": Q(delivery_due_on__lt=on),
+            "extension": Q(delivery_due_on__lt=on, extension_ends_on__gte=on),
+            "overdue": Q(extension_ends_on__lt=on),
+        }[kind]
+    )
+
+
+def with_lateness(rows: QuerySet[Contract], today: dt.date) -> QuerySet[Contract]:
+    """``in_extension`` and ``overdue`` on each row, as ``late_q`` reads them today."""
+    return rows.annotate(
+        in_extension=ExpressionWrapper(late_q("extension", on=today), output_field=BooleanField()),
+        overdue=ExpressionWrapper(late_q("overdue", on=today), output_field=BooleanField()),
+    )
+
+
+@dataclass(frozen=True)
+class ContractFilters:
+    """What the contracts list's filter form asked for (each may be empty)."""
+
+    search: str = ""
+    state: str = ""
+    late: str = ""
+
+
+def contract_list(*, actor: User, filters: ContractFilters, today: dt.date) -> QuerySet[Contract]:
+    """The contracts, newest first, with the filters: a stage (``state``), lateness on
+    ``today`` (``late_q``), or an exact search by contract number or the beneficiary's ID
+    number (which ignores the other filters)."""
+    rows = contracts_for_staff(actor=actor)
+    if filters.search:
+        rows = rows.filter(Q(number=filters.search) | Q(beneficiary__national_id=filters.search))
+    else:
+        if filters.state:
+            rows = rows.filter(state=filters.state)
+        if filters.late:
+            rows = rows.filter(late_q(filters.late, on=today))
+    return with_lateness(rows.select_related("beneficiary"), today).order_by("-created_at", "-id")
+
+
+def contract_or_404(*, actor: User, number: str) -> Contract:
+    contract = (
+        with_lateness(contracts_for_staff(actor=actor), timezone.localdate())
+        .select_related("beneficiary", "request", "visa", "arrival_point", "office__city")
+        .filter(number=number)
+        .first()
+    )
+    if contract is None:
+        raise Http404
+    return contract
+
+
+def contract_statement(*, actor: User, contract: Contract) -> recruitment.Statement | None:
+    """The contract's ledger: every entry and each account's balance."""
+    if not _holds_any(actor, VIEW_CONTRACTS):
+        return None
+    return recruitment.statement_for(actor=actor, contract=contract)
+
+
+def contract_signatures(*, actor: User, contract: Contract) -> list[Signature]:
+    if not _holds_any(actor, VIEW_CONTRACTS):
+        return []
+    return list(Signature.objects.filter(contract=contract).select_related("signer"))
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One stage of the table, in its order: what it is, what it needs, and what the
+    office showed for it (``None``: not reached yet)."""
+
+    state: str
+    label: str
+    evidence_kind: str
+    evidence: StageEvidence | None
+
+
+def contract_stages(*, actor: User, contract: Contract) -> list[Stage]:
+    """The office's stages in the table's order (``STAGE_ROWS``), each with its evidence."""
+    if not _holds_any(actor, VIEW_CONTRACTS):
+        return []
+    shown = {
+        evidence.stage: evidence
+        for evidence in StageEvidence.objects.filter(contract=contract).select_related(
+            "arrival_point", "recorded_by"
+        )
+    }
+    return [
+        Stage(
+            state=row.target,
+            label=str(ContractState(row.target).label),
+            evidence_kind=row.evidence,
+            evidence=shown.get(row.target),
+        )
+        for row in STAGE_ROWS
+    ]
+
+
+def contract_evidence_or_404(*, actor: User, contract: Contract, stage: str) -> StageEvidence:
+    evidence = (
+        StageEvidence.objects.filter(contract=contract, stage=stage).first()
+        if _holds_any(actor, VIEW_CONTRACTS)
+        else None
+    )
+    if evidence is None or not evidence.document:
+        raise Http404
+    return evidence
+
+
+def contract_timeline(*, actor: User, contract: Contract) -> list[timeline.Entry]:
+    if not _holds_any(actor, VIEW_CONTRACTS):
+        return []
+    return timeline.timeline(
+        contract,
+        viewer=timeline.STAFF,
+        labels=CONTRACT_MACHINE.labels,
+        owner_field="beneficiary",
+        exclude=NOT_ON_TIMELINES,
+    )
+
+
+def contract_complaints(*, actor: User, contract: Contract) -> list[Complaint]:
+    """The complaints that name the contract, for staff who read complaints."""
+    return list(
+        complaints_for_staff(actor=actor).filter(contract=contract).order_by("-created_at", "-id")
+    )
+
+
 # --- Audit trails (every event of a record, newest first: supervisors) ----------------------
 
 
@@ -263,12 +448,12 @@ def audit_trail(*, actor: User, record: Model) -> QuerySet[AuditEvent]:
 
 
 def audit_entries(
-    events: Any, *, record: Complaint | VisaApplication, labels: dict[str, Any]
+    events: Any, *, record: Complaint | VisaApplication | Contract, labels: dict[str, Any]
 ) -> list[timeline.Entry]:
     """One page of ``audit_trail`` as lines staff read, with the staff views' labels."""
     return timeline.entries(
         events,
-        owner_id=record.owner_id,
+        owner_id=record.beneficiary_id if isinstance(record, Contract) else record.owner_id,
         viewer=timeline.STAFF,
         labels={**labels, **VIEW_LABELS},
     )

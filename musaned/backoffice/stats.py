@@ -2,25 +2,28 @@
 
 Each selector takes a ``Period`` (whole local days, Asia/Riyadh, both ends included)
 and makes one aggregate query, whatever the number of rows; ``figures_for`` makes
-six. The numbers are defined where they are computed, and the page, the CSV and the
+nine (six for complaints and visas, three for recruitment contracts). The numbers are defined where they are computed, and the page, the CSV and the
 tests all read them from here.
 """
 
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, TextChoices
+from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, Sum, TextChoices
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from musaned.backoffice.selectors import CONTRACT_STAGES, LATENESS, late_q
 from musaned.complaints.models import Category, Complaint, ComplaintState
 from musaned.core import forms as core_forms
 from musaned.core.models import AuditEvent
 from musaned.identity.hijri import format_dual
+from musaned.recruitment.models import Account, Contract, ContractState, EntryKind, LedgerEntry
 from musaned.visas.models import VisaApplication
 
 DEFAULT_DAYS = 30
@@ -193,6 +196,12 @@ class Rejections:
 
 
 @dataclass(frozen=True)
+class Compensation:
+    amount: Decimal  # SAR, to the halala
+    contracts: int  # the contracts it was entered for
+
+
+@dataclass(frozen=True)
 class Figures:
     period: Period
     by_category: list[Row]
@@ -201,6 +210,9 @@ class Figures:
     resolution: ResolutionTime
     issued_per_day: list[Row]
     rejections: Rejections
+    contracts_by_stage: list[Row]
+    late_contracts: list[Row]
+    compensation: Compensation
 
     @property
     def complaints_submitted(self) -> int:
@@ -209,6 +221,10 @@ class Figures:
     @property
     def visas_issued(self) -> int:
         return int(sum((row.value for row in self.issued_per_day), 0))
+
+    @property
+    def contracts_made(self) -> int:
+        return int(sum((row.value for row in self.contracts_by_stage), 0))
 
 
 def _complaints_by(period: Period, column: str, choices: type[TextChoices]) -> list[Row]:
@@ -326,8 +342,48 @@ def rejections_by_rule(period: Period) -> Rejections:
     return Rejections(rows, result["decisions"], result["declined"])
 
 
+def contracts_by_stage(period: Period) -> list[Row]:
+    """Recruitment contracts **made** in the period (``created_at``: the beneficiary
+    accepted an offer), by their stage **now**: a row for every stage of the contract
+    table, zeros included, in the table's order. One query."""
+    counts = dict(
+        Contract.objects.filter(created_at__gte=period.since, created_at__lt=period.until)
+        .order_by()
+        .values_list("state")
+        .annotate(n=Count("pk"))
+    )
+    return [Row(s.value, str(CONTRACT_STAGES[s]), counts.get(s.value, 0)) for s in ContractState]
+
+
+def late_contracts(period: Period) -> list[Row]:
+    """Contracts late on the period's **last day** (``backoffice.selectors.late_q``): paid,
+    the worker not arrived and the contract not ended by then, and past the 90 days
+    (``late``: the two below together), within the 30-day extension (``extension``), or
+    past the 120 days (``overdue``). Whenever they were made. One query."""
+    on = period.end
+    result = Contract.objects.aggregate(
+        **{kind: Count("pk", filter=late_q(kind, on=on)) for kind in LATENESS}
+    )
+    return [Row(kind, str(label), result[kind]) for kind, label in LATENESS.items()]
+
+
+def compensation_paid(period: Period) -> Compensation:
+    """The compensation entered in the period for beneficiaries whose office was late: the
+    ledger's ``compensation`` entries into the beneficiary's ``refund`` account (each
+    charged to the office's guarantee in the same posting) whose time is in the period,
+    summed; and the number of contracts they were for. One query."""
+    result = LedgerEntry.objects.filter(
+        kind=EntryKind.COMPENSATION,
+        account=Account.REFUND,
+        created_at__gte=period.since,
+        created_at__lt=period.until,
+    ).aggregate(amount=Sum("amount"), contracts=Count("contract", distinct=True))
+    amount = Decimal(result["amount"] or 0).quantize(Decimal("0.01"))
+    return Compensation(amount=amount, contracts=result["contracts"])
+
+
 def figures_for(period: Period, *, now: dt.datetime | None = None) -> Figures:
-    """Every figure of the page and the CSV: six queries, whatever the number of rows."""
+    """Every figure of the page and the CSV: nine queries, whatever the number of rows."""
     return Figures(
         period=period,
         by_category=complaints_by_category(period),
@@ -336,6 +392,9 @@ def figures_for(period: Period, *, now: dt.datetime | None = None) -> Figures:
         resolution=resolution_time(period),
         issued_per_day=visas_issued_per_day(period),
         rejections=rejections_by_rule(period),
+        contracts_by_stage=contracts_by_stage(period),
+        late_contracts=late_contracts(period),
+        compensation=compensation_paid(period),
     )
 
 
@@ -379,3 +438,22 @@ def export_rows(figures: Figures) -> Iterator[tuple[str, str, str, str]]:
     for row in rejections.by_rule:
         yield "rejections", row.key, row.label, _plain(row.value)
     yield "rejections", "decisions", str(_("Rejected by the rules")), _plain(rejections.decisions)
+    for section, rows in (
+        ("contracts_by_stage", figures.contracts_by_stage),
+        ("late_contracts", figures.late_contracts),
+    ):
+        for row in rows:
+            yield section, row.key, row.label, _plain(row.value)
+    compensation = figures.compensation
+    yield (
+        "compensation",
+        "amount",
+        str(_("Compensation paid (SAR)")),
+        _plain(compensation.amount),
+    )
+    yield (
+        "compensation",
+        "contracts",
+        str(_("Contracts compensated")),
+        _plain(compensation.contracts),
+    )

@@ -36,6 +36,12 @@ def _charts(figures: stats.Figures) -> dict:
             "chart-clock",
         ),
         "rejections": (figures.rejections.by_rule, _("Rejections by rule"), "chart-rejections"),
+        "contracts_by_stage": (
+            figures.contracts_by_stage,
+            _("Recruitment contracts by stage"),
+            "chart-contract-stages",
+        ),
+        "late_contracts": (figures.late_contracts, _("Late contracts"), "chart-late"),
     }
     drawn = {
         key: charts.bar_chart(rows, title=title, chart_id=chart_id, description=beside)

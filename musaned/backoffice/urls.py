@@ -19,6 +19,14 @@ urlpatterns = [
     path("visas/<str:reference>/", views.quality_detail, name="quality_detail"),
     path("visas/<str:reference>/audit/", views.visa_audit, name="visa_audit"),
     path("visas/<str:reference>/documents/<str:kind>/", views.visa_document, name="visa_document"),
+    path("contracts/", views.contract_list, name="contracts"),
+    path("contracts/<str:number>/", views.contract_detail, name="contract"),
+    path(
+        "contracts/<str:number>/evidence/<str:stage>/",
+        views.contract_evidence,
+        name="contract_evidence",
+    ),
+    path("contracts/<str:number>/audit/", views.contract_audit, name="contract_audit"),
     path("statistics/", stats_views.statistics, name="statistics"),
     path("statistics.csv", stats_views.statistics_csv, name="statistics_csv"),
 ]

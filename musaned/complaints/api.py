@@ -43,6 +43,7 @@ from musaned.core.errors import CoreErrorCode, NotFound, core_error, message_for
 from musaned.core.workflow import transition
 from musaned.offices.models import Office
 from musaned.offices.selectors import membership_for, office_in_register
+from musaned.recruitment.models import Contract
 from musaned.visas.models import VisaState
 from musaned.visas.selectors import applications_for
 
@@ -70,9 +71,19 @@ SUMMARY_COLUMNS = (
     "office__uid",
     "office__name_ar",
     "office__name_en",
+    "contract__uid",
+    "contract__number",
 )
 # What the office's list shows, in one query.
-OFFICE_SUMMARY_COLUMNS = ("number", "state", "subject", "created_at", "office_answer_due")
+OFFICE_SUMMARY_COLUMNS = (
+    "number",
+    "state",
+    "subject",
+    "created_at",
+    "office_answer_due",
+    "contract__uid",
+    "contract__number",
+)
 
 
 def complaint_of(*, actor: User, number: str) -> Complaint:
@@ -120,6 +131,10 @@ def office_name_out(office: Office | None) -> dict | None:
     return {"id": str(office.uid), "name": office.name} if office is not None else None
 
 
+def contract_ref_out(contract: Contract | None) -> dict | None:
+    return {"id": str(contract.uid), "number": contract.number} if contract is not None else None
+
+
 def answer_due(complaint: Complaint) -> dt.datetime | None:
     """When the office's answer is due, while it is the office's turn (UTC)."""
     due = complaint.office_answer_due
@@ -137,6 +152,7 @@ def summary_out(complaint: Complaint) -> dict:
         "state_label": str(ComplaintState(complaint.state).label),
         "visa": complaint.visa.reference if complaint.visa is not None else None,
         "office": office_name_out(complaint.office),
+        "contract": contract_ref_out(complaint.contract),
         "subject": complaint.subject,
         "created_at": complaint.created_at,
         "office_answer_due": answer_due(complaint),
@@ -185,6 +201,7 @@ def office_summary_out(complaint: Complaint) -> dict:
         "number": complaint.number,
         "state": complaint.state,
         "state_label": str(OFFICE_STATE_LABELS[complaint.state]),
+        "contract": contract_ref_out(complaint.contract),
         "subject": complaint.subject,
         "created_at": complaint.created_at,
         "office_answer_due": answer_due(complaint),
@@ -247,7 +264,7 @@ def list_complaints(request, limit: int = LIMIT, offset: int = OFFSET):
     """Newest first; page with ``limit`` and ``offset``."""
     rows = (
         selectors.complaints_for(actor=request.auth)
-        .select_related("visa", "office")
+        .select_related("visa", "office", "contract")
         .only(*SUMMARY_COLUMNS)
         .order_by("-created_at", "-pk")
     )
@@ -293,7 +310,17 @@ def create_complaint(request, payload: ComplaintIn, idempotency_key: str | None 
             office = office_in_register(uid=office_id)
             if office is None:
                 fields["office"] = not_a_choice()
-        elif payload.category == Category.OFFICE:
+        contract = None
+        contract_id = (payload.contract or "").strip()
+        if contract_id and payload.category == Category.OFFICE:
+            # One of the caller's own contracts: another's and none read the same.
+            contract = selectors.contract_to_name(owner=request.auth, uid=contract_id)
+            if contract is None:
+                fields["contract"] = not_a_choice()
+            elif office is not None and office.pk != contract.office_id:
+                message = message_for(COMPLAINT_MESSAGES, ComplaintErrorCode.CONTRACT_OTHER_OFFICE)
+                fields["contract"] = [str(message)]
+        if not office_id and payload.category == Category.OFFICE and contract is None:
             required = message_for(COMPLAINT_MESSAGES, ComplaintErrorCode.OFFICE_REQUIRED)
             fields["office"] = [str(required)]
         if fields:
@@ -306,6 +333,7 @@ def create_complaint(request, payload: ComplaintIn, idempotency_key: str | None 
             contact_preference=payload.contact_preference.value,
             visa=visa,
             office=office,
+            contract=contract,
         )
         return 201, complaint_out(complaint)
 
@@ -396,6 +424,7 @@ def list_office_complaints(request, limit: int = LIMIT, offset: int = OFFSET):
     rows = (
         selectors.complaints_for_office(actor=request.auth)
         .select_related(None)
+        .select_related("contract")
         .only(*OFFICE_SUMMARY_COLUMNS)
         .order_by("-created_at", "-pk")
     )

@@ -16,6 +16,8 @@ class ComplaintErrorCode(StrEnum):
     NOT_YOUR_VISA = "not_your_visa"
     VISA_REQUIRED = "visa_required"
     OFFICE_REQUIRED = "office_required"
+    NOT_YOUR_CONTRACT = "not_your_contract"
+    CONTRACT_OTHER_OFFICE = "contract_other_office"
     TOO_MANY_COMPLAINTS = "too_many_complaints"
     TOO_MANY_FILES = "too_many_files"
     NO_FILES_HERE = "no_files_here"
@@ -63,6 +65,11 @@ MESSAGES: Messages[ComplaintErrorCode] = {
     C.NOT_YOUR_VISA: _("Choose one of your own visas."),
     C.VISA_REQUIRED: _("Choose the visa the complaint is about."),
     C.OFFICE_REQUIRED: _("Choose the recruitment office the complaint is about."),
+    C.NOT_YOUR_CONTRACT: _("Choose one of your own recruitment contracts."),
+    C.CONTRACT_OTHER_OFFICE: _(
+        "That contract is with another office: choose a contract with the office the"
+        " complaint is about."
+    ),
     C.TOO_MANY_COMPLAINTS: ngettext_lazy(
         "You can file %(count)s complaint a day. Reply on an open one, or call us.",
         "You can file %(count)s complaints a day. Reply on an open one, or call us.",

@@ -7,6 +7,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from musaned.complaints.errors import MESSAGES, ComplaintErrorCode
 from musaned.complaints.models import Category, ContactPreference
 from musaned.complaints.workflow import MAX_FILES_PER_MESSAGE
 from musaned.core.forms import Form
@@ -22,8 +23,14 @@ def _files_help() -> str:
     ) % {"count": MAX_FILES_PER_MESSAGE}
 
 
+CONTRACT_OTHER_OFFICE = MESSAGES[ComplaintErrorCode.CONTRACT_OTHER_OFFICE]
+
 # Said in the language of each page that shows it, with the number that is enforced.
 FILES_HELP = lazy(_files_help, str)()
+
+
+def contract_label(contract) -> str:
+    return f"{contract.number} — {contract.worker_name} — {contract.office.name} ({contract.get_state_display()})"
 
 
 def visa_label(application) -> str:
@@ -51,6 +58,14 @@ class ComplaintForm(Form):
             " you; then the ministry steps in."
         ),
     )
+    contract = forms.ChoiceField(
+        label=_("Recruitment contract"),
+        required=False,
+        help_text=_(
+            "If it is about one of your recruitment contracts with that office, choose it:"
+            " the office and the ministry see where it stands."
+        ),
+    )
     subject = forms.CharField(label=_("Subject"), max_length=150)
     description = forms.CharField(
         label=_("Describe what happened"),
@@ -68,8 +83,17 @@ class ComplaintForm(Form):
         initial=ContactPreference.SMS,
     )
 
-    def __init__(self, *args, visas=(), offices=(), **kwargs):
+    def __init__(self, *args, visas=(), offices=(), contracts=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.contracts = {str(contract.uid): contract for contract in contracts}
+        contract = self.fields["contract"]
+        assert isinstance(contract, forms.ChoiceField)
+        if self.contracts:
+            contract.choices = [("", _("None"))] + [
+                (uid, contract_label(c)) for uid, c in self.contracts.items()
+            ]
+        else:
+            del self.fields["contract"]  # nobody to name: not asked
         office = self.fields["office"]
         assert isinstance(office, forms.ChoiceField)
         office.choices = [("", _("Choose the office")), *offices]
@@ -88,10 +112,21 @@ class ComplaintForm(Form):
         uid = self.cleaned_data.get("office")
         return office_in_register(uid=uid) if uid else None
 
+    def clean_contract(self):
+        uid = self.cleaned_data.get("contract")
+        return self.contracts.get(uid) if uid else None
+
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         if cleaned.get("category") == "visa" and not cleaned.get("visa") and self.visas:
             self.add_error("visa", _("Choose the visa the complaint is about."))
+        contract = cleaned.get("contract")
+        if cleaned.get("category") == Category.OFFICE and contract is not None:
+            office = cleaned.get("office")
+            if office is None and "office" not in self.errors:
+                cleaned["office"] = contract.office  # the contract says which office
+            elif office is not None and office.pk != contract.office_id:
+                self.add_error("contract", CONTRACT_OTHER_OFFICE)
         office_missing = not cleaned.get("office") and "office" not in self.errors
         if cleaned.get("category") == Category.OFFICE and office_missing:
             self.add_error("office", _("Choose the recruitment office the complaint is about."))

@@ -93,6 +93,15 @@ class Complaint(BaseModel):
         blank=True,
         related_name="complaints",
     )
+    contract = models.ForeignKey(
+        "recruitment.Contract",
+        verbose_name=_("recruitment contract"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="complaints",
+        help_text=_("A complaint about an office may name the owner's contract with it."),
+    )
     subject = models.CharField(_("subject"), max_length=150)
     description = models.TextField(_("description"), max_length=5000)
     contact_preference = models.CharField(

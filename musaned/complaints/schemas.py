@@ -26,6 +26,15 @@ class ComplaintIn(Schema):
             " ignored otherwise."
         ),
     )
+    contract: OneLineText | None = Field(
+        None,
+        max_length=36,
+        description=(
+            "One of your own recruitment contracts with that office, if it is about one:"
+            " its `id` in `GET /recruitment/contracts`. With `category` `office` and no"
+            " `office`, the contract's office is the one; ignored for other categories."
+        ),
+    )
     subject: OneLineText = Field(..., min_length=1, max_length=150)
     description: MultiLineText = Field(..., min_length=1, max_length=5000)
     contact_preference: ContactPreference = Field(..., description="How to contact you.")
@@ -55,6 +64,13 @@ class OfficeNameOut(Schema):
     name: str = Field(..., description="In the language of `Accept-Language`.")
 
 
+class ContractRefOut(Schema):
+    id: str = Field(
+        ..., description="The contract's opaque id (`GET /recruitment/contracts/{id}`)."
+    )
+    number: str
+
+
 class ComplaintSummaryOut(Schema):
     number: str
     category: str
@@ -63,6 +79,9 @@ class ComplaintSummaryOut(Schema):
     state_label: str
     visa: str | None = Field(..., description="The related visa request number.")
     office: OfficeNameOut | None = Field(..., description="The recruitment office it is about.")
+    contract: ContractRefOut | None = Field(
+        ..., description="The recruitment contract with that office it names, if any."
+    )
     subject: str
     created_at: dt.datetime
     office_answer_due: dt.datetime | None = Field(
@@ -106,6 +125,13 @@ class OfficeComplaintSummaryOut(Schema):
     state: str
     state_label: str = Field(
         ..., description="As the office reads it: the ministry's steps are one label."
+    )
+    contract: ContractRefOut | None = Field(
+        ...,
+        description=(
+            "The recruitment contract with the office it names, if any"
+            " (`GET /office/recruitment/contracts/{id}`)."
+        ),
     )
     subject: str
     created_at: dt.datetime

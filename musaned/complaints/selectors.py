@@ -3,6 +3,7 @@ clock's one definition of "overdue". The history a complaint shows is read by
 ``musaned.core.timeline`` with the workflow's labels."""
 
 import datetime as dt
+import uuid
 
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +19,7 @@ from musaned.complaints.models import (
 from musaned.complaints.workflow import CLOCK_STATES
 from musaned.core.errors import NotFound
 from musaned.offices.selectors import membership_for
+from musaned.recruitment.models import Contract
 
 
 def complaints_for(*, actor: User) -> QuerySet[Complaint]:
@@ -28,13 +30,33 @@ def complaint_get_for(*, actor: User, number: str) -> Complaint:
     """One of the actor's complaints by number; anyone else's is NotFound."""
     complaint = (
         complaints_for(actor=actor)
-        .select_related("visa", "visa__occupation", "service_level")
+        .select_related("visa", "visa__occupation", "service_level", "contract")
         .filter(number=number)
         .first()
     )
     if complaint is None:
         raise NotFound("not_found", _("There is no such complaint in your account."))
     return complaint
+
+
+def contracts_to_name(*, owner: User) -> QuerySet[Contract]:
+    """The owner's own recruitment contracts, newest first, with their office: a complaint
+    about an office may name one of those with it (``complaint_submit`` checks both)."""
+    return (
+        Contract.objects.filter(beneficiary=owner)
+        .select_related("office")
+        .order_by("-created_at", "-id")
+    )
+
+
+def contract_to_name(*, owner: User, uid: object) -> Contract | None:
+    """One of the owner's contracts by its opaque id; anyone else's, or no such id, is
+    ``None``."""
+    try:
+        key = uuid.UUID(str(uid))
+    except ValueError:
+        return None
+    return contracts_to_name(owner=owner).filter(uid=key).first()
 
 
 def messages_for_owner(complaint: Complaint) -> QuerySet[ComplaintMessage]:
@@ -90,7 +112,7 @@ def complaint_for_office(*, actor: User, number: str) -> Complaint:
     """One complaint about ``actor``'s office by number; any other is NotFound."""
     complaint = (
         complaints_for_office(actor=actor)
-        .select_related("office", "service_level")
+        .select_related("office", "service_level", "contract")
         .filter(number=number)
         .first()
     )

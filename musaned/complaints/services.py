@@ -41,6 +41,7 @@ from musaned.core.workflow import Formatted, transition
 from musaned.notifications.services import notify
 from musaned.offices.models import Office, OfficeState
 from musaned.offices.workflow import members_of
+from musaned.recruitment.models import Contract
 from musaned.visas.models import VisaApplication, VisaState
 
 # An office that lost its licence cannot settle anything: its complaints go to the ministry.
@@ -71,25 +72,34 @@ def complaint_submit(
     contact_preference: str,
     visa: VisaApplication | None = None,
     office: Office | None = None,
+    contract: Contract | None = None,
     files: Iterable[UploadedFile | None] = (),
 ) -> Complaint:
     """File a complaint; its clocks start now (in working days). The related visa must be
     the owner's own. A complaint about a recruitment office names the office and goes to
     it first (``with_office``: the amicable phase, ``office_answer_days`` working days),
     unless the office has lost its licence (withdrawn or expired): then it goes straight
-    to the ministry. Raises ``ComplaintError`` (not your visa, the visa or the office
-    missing, the daily limit, a refused file); writes ``complaint.submitted`` and tells
-    the owner (and the office's people)."""
+    to the ministry. It may name the owner's recruitment contract with that office
+    (``contract``; the office is the contract's when none is given). Raises
+    ``ComplaintError`` (not your visa or contract, a contract with another office, the
+    visa or the office missing, the daily limit, a refused file); writes
+    ``complaint.submitted`` and tells the owner (and the office's people)."""
     files = [f for f in files if f]
     if visa is not None and visa.owner_id != owner.pk:
         raise complaint_error(Code.NOT_YOUR_VISA)
+    if contract is not None and contract.beneficiary_id != owner.pk:
+        raise complaint_error(Code.NOT_YOUR_CONTRACT)
     now = timezone.now()
     if category == "visa" and visa is None and _has_visas(owner):
         raise complaint_error(Code.VISA_REQUIRED)
+    if category == Category.OFFICE and office is None and contract is not None:
+        office = contract.office
     if category == Category.OFFICE and office is None:
         raise complaint_error(Code.OFFICE_REQUIRED)
     if category != Category.OFFICE:
-        office = None  # only a complaint about an office names one
+        office = contract = None  # only a complaint about an office names one
+    if contract is not None and office is not None and contract.office_id != office.pk:
+        raise complaint_error(Code.CONTRACT_OTHER_OFFICE)
     limit = settings.MUSANED_COMPLAINTS_PER_DAY
     if (
         Complaint.objects.filter(owner=owner, created_at__gte=now - dt.timedelta(days=1)).count()
@@ -109,6 +119,7 @@ def complaint_submit(
             category=category,
             visa=visa,
             office=office,
+            contract=contract,
             state=ComplaintState.WITH_OFFICE if to_office else ComplaintState.SUBMITTED,
             subject=subject.strip(),
             description=description.strip(),
@@ -130,6 +141,7 @@ def complaint_submit(
             category=category,
             files=len(files),
             **({"office": str(office.uid), "to_office": to_office} if office else {}),
+            **({"contract": contract.number} if contract else {}),
         )
         if to_office:
             _tell_office_and_owner(complaint, level.office_answer_days)

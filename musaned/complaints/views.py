@@ -47,8 +47,11 @@ def complaint_list(request):
 def complaint_new(request):
     visas = list(applications_for(actor=request.user).exclude(state="draft"))
     offices = register_choices()
+    contracts = list(selectors.contracts_to_name(owner=request.user))
     if request.method == "POST":
-        form = ComplaintForm(request.POST, request.FILES, visas=visas, offices=offices)
+        form = ComplaintForm(
+            request.POST, request.FILES, visas=visas, offices=offices, contracts=contracts
+        )
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -57,6 +60,7 @@ def complaint_new(request):
                     category=data["category"],
                     visa=data["visa"],
                     office=data["office"],
+                    contract=data.get("contract"),
                     subject=data["subject"],
                     description=data["description"],
                     contact_preference=data["contact_preference"],
@@ -68,12 +72,20 @@ def complaint_new(request):
                 request.session[SUBMITTED_KEY] = complaint.number
                 return redirect("complaints:detail", number=complaint.number)
     else:
-        # Reached from an office's page (``?office=``): about that office.
+        # Reached from an office's page (``?office=``) or a contract's (``?contract=``):
+        # about that office (the contract's).
         office = request.GET.get("office", "")
-        initial = {"visa": request.GET.get("visa", ""), "office": office}
+        contract = next((c for c in contracts if str(c.uid) == request.GET.get("contract")), None)
+        if contract is not None:
+            office = str(contract.office.uid)
+        initial = {
+            "visa": request.GET.get("visa", ""),
+            "office": office,
+            "contract": str(contract.uid) if contract is not None else "",
+        }
         if office:
             initial["category"] = "office"
-        form = ComplaintForm(visas=visas, offices=offices, initial=initial)
+        form = ComplaintForm(visas=visas, offices=offices, contracts=contracts, initial=initial)
     return render(request, "complaints/new.html", {"form": form, "has_files": True})
 
 

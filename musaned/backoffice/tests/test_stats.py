@@ -233,8 +233,9 @@ def test_rule_labels_are_the_rules_own_titles(resident):
         }
 
 
-def test_all_the_figures_take_six_queries(complaints, visas, now, django_assert_num_queries):
-    with django_assert_num_queries(6):
+def test_all_the_figures_take_nine_queries(complaints, visas, now, django_assert_num_queries):
+    # Six for complaints and visas, three for recruitment contracts.
+    with django_assert_num_queries(9):
         stats.figures_for(PERIOD)
 
 
@@ -375,8 +376,9 @@ def test_the_page_in_arabic_draws_right_to_left_with_tables(
     assert response.status_code == 200
     html = response.content.decode()
     assert '<html lang="ar" dir="rtl">' in html
-    assert html.count('role="img"') == 5 and 'direction="rtl"' in html
-    assert html.count("<caption") == 5 and 'scope="row"' in html
+    # Five charts of complaints and visas, two of recruitment contracts.
+    assert html.count('role="img"') == 7 and 'direction="rtl"' in html
+    assert html.count("<caption") == 7 and 'scope="row"' in html
     assert '<th scope="row">مكتب استقدام</th><td>2</td>' in html
     assert '<th scope="row">عدم وجود مخالفات مرورية غير مسددة</th><td>2</td>' in html
     assert 'aria-current="page"' in html  # the nav marks this section

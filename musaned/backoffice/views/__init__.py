@@ -1,5 +1,6 @@
 """The staff back office's pages: the complaint queues and actions (``complaints``), the
-visa quality check (``visas``); the statistics are in ``musaned.backoffice.stats_views``.
+visa quality check (``visas``), the recruitment contracts, read-only (``contracts``);
+the statistics are in ``musaned.backoffice.stats_views``.
 
 Every page is staff-only through ``access.permission_required`` (404 for anyone else,
 403 for staff without the permission). The permission check wraps the method check,
@@ -17,6 +18,12 @@ from musaned.backoffice.views.complaints import (
     complaint_note,
     queue,
 )
+from musaned.backoffice.views.contracts import (
+    contract_audit,
+    contract_detail,
+    contract_evidence,
+    contract_list,
+)
 from musaned.backoffice.views.visas import quality_detail, quality_queue, visa_audit, visa_document
 
 __all__ = [
@@ -25,6 +32,10 @@ __all__ = [
     "complaint_audit",
     "complaint_detail",
     "complaint_note",
+    "contract_audit",
+    "contract_detail",
+    "contract_evidence",
+    "contract_list",
     "quality_detail",
     "quality_queue",
     "queue",
