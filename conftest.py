@@ -91,6 +91,22 @@ def staff_roles(db):
     _load("musaned.complaints.migrations.0003_staff_roles")
 
 
+@pytest.fixture
+def office_catalogues(catalogues):
+    """The offices' cities, price ceilings and VAT rates, and the licensing officer role."""
+    _load("musaned.offices.migrations.0002_catalogues")
+    _load("musaned.offices.migrations.0003_staff_roles")
+
+
+@pytest.fixture
+def recruitment_office(office_catalogues, abdullah):
+    """A recruitment office in the register (Riyadh; the Philippines, Kenya, Uganda and
+    Ethiopia; housemaids, drivers and cooks), with ``abdullah`` its manager."""
+    from musaned.offices.tests.conftest import register_office, staff_member
+
+    return register_office(staff_member("licensing"), manager=abdullah)
+
+
 # --- people ------------------------------------------------------------------------------
 
 

@@ -121,6 +121,7 @@ def complaint_or_404(*, actor: User, number: str) -> Complaint:
             "owner",
             "assigned_to",
             "service_level",
+            "office",
             "visa",
             "visa__occupation",
             "visa__nationality",

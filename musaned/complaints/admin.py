@@ -8,4 +8,10 @@ from musaned.core.admin import AuditedChangeMixin
 class ServiceLevelAdmin(AuditedChangeMixin, admin.ModelAdmin):
     """Service levels: every add, change and delete is audited with old and new values."""
 
-    list_display = ["effective_from", "first_answer_days", "resolution_days", "reopen_days"]
+    list_display = [
+        "effective_from",
+        "first_answer_days",
+        "resolution_days",
+        "reopen_days",
+        "office_answer_days",
+    ]

@@ -11,3 +11,14 @@ class ComplaintsConfig(AppConfig):
         # The complaint workflow's machine registers itself with the core when imported,
         # so ``musaned.core.workflow.transition`` knows complaints from the start.
         from musaned.complaints import workflow  # noqa: F401
+        from musaned.complaints.models import Complaint
+        from musaned.offices import sources
+
+        # The offices' scorecards count the complaints that name an office, and the
+        # office portal shows its complaints (offices sit below complaints: they never
+        # import this app).
+        sources.use_complaints(
+            sources.complaints_from(Complaint, resolved_states={"resolved", "closed"}),
+            portal_section=("complaints:office_list", _("Complaints")),
+            filing_url="complaints:new",
+        )

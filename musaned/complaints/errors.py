@@ -15,6 +15,7 @@ class ComplaintErrorCode(StrEnum):
     NO_SERVICE_LEVEL = "no_service_level"
     NOT_YOUR_VISA = "not_your_visa"
     VISA_REQUIRED = "visa_required"
+    OFFICE_REQUIRED = "office_required"
     TOO_MANY_COMPLAINTS = "too_many_complaints"
     TOO_MANY_FILES = "too_many_files"
     NO_FILES_HERE = "no_files_here"
@@ -61,6 +62,7 @@ MESSAGES: Messages[ComplaintErrorCode] = {
     C.NO_SERVICE_LEVEL: _("No service level is in effect."),
     C.NOT_YOUR_VISA: _("Choose one of your own visas."),
     C.VISA_REQUIRED: _("Choose the visa the complaint is about."),
+    C.OFFICE_REQUIRED: _("Choose the recruitment office the complaint is about."),
     C.TOO_MANY_COMPLAINTS: ngettext_lazy(
         "You can file %(count)s complaint a day. Reply on an open one, or call us.",
         "You can file %(count)s complaints a day. Reply on an open one, or call us.",

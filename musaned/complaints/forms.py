@@ -11,6 +11,7 @@ from musaned.complaints.models import Category, ContactPreference
 from musaned.complaints.workflow import MAX_FILES_PER_MESSAGE
 from musaned.core.forms import Form
 from musaned.core.uploads import DocumentsField
+from musaned.offices.selectors import office_in_register
 
 
 def _files_help() -> str:
@@ -42,6 +43,14 @@ class ComplaintForm(Form):
         required=False,
         help_text=_("Choose the visa or request it is about, if any."),
     )
+    office = forms.ChoiceField(
+        label=_("Recruitment office"),
+        required=False,
+        help_text=_(
+            "For a complaint about an office. The office has a few working days to answer"
+            " you; then the ministry steps in."
+        ),
+    )
     subject = forms.CharField(label=_("Subject"), max_length=150)
     description = forms.CharField(
         label=_("Describe what happened"),
@@ -59,8 +68,11 @@ class ComplaintForm(Form):
         initial=ContactPreference.SMS,
     )
 
-    def __init__(self, *args, visas=(), **kwargs):
+    def __init__(self, *args, visas=(), offices=(), **kwargs):
         super().__init__(*args, **kwargs)
+        office = self.fields["office"]
+        assert isinstance(office, forms.ChoiceField)
+        office.choices = [("", _("Choose the office")), *offices]
         self.visas = {application.reference: application for application in visas}
         visa = self.fields["visa"]
         assert isinstance(visa, forms.ChoiceField)
@@ -72,10 +84,17 @@ class ComplaintForm(Form):
         reference = self.cleaned_data.get("visa")
         return self.visas.get(reference) if reference else None
 
+    def clean_office(self):
+        uid = self.cleaned_data.get("office")
+        return office_in_register(uid=uid) if uid else None
+
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         if cleaned.get("category") == "visa" and not cleaned.get("visa") and self.visas:
             self.add_error("visa", _("Choose the visa the complaint is about."))
+        office_missing = not cleaned.get("office") and "office" not in self.errors
+        if cleaned.get("category") == Category.OFFICE and office_missing:
+            self.add_error("office", _("Choose the recruitment office the complaint is about."))
         return cleaned
 
 
@@ -93,6 +112,34 @@ class ReopenForm(Form):
         label=_("Why is it not resolved?"),
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class AcceptAnswerForm(Form):
+    """Accepting the office's answer takes no words: the button says it."""
+
+
+class AskMinistryForm(Form):
+    message = forms.CharField(
+        label=_("Why is the office's answer not enough? (optional)"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    attachments = DocumentsField(
+        label=_("Attachments"), max_files=MAX_FILES_PER_MESSAGE, help_text=FILES_HELP
+    )
+
+
+class OfficeAnswerForm(Form):
+    message = forms.CharField(
+        label=_("Your office's answer"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_(
+            "The beneficiary reads it and accepts it, or asks the ministry to step in."
+            " Say what you did or will do, and by when."
+        ),
     )
 
 

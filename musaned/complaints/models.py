@@ -194,7 +194,12 @@ class ComplaintMessage(BaseModel):
 
     @property
     def from_staff(self) -> bool:
-        return self.kind != MessageKind.REPLY
+        """Written by the ministry's staff (not the beneficiary, not the office)."""
+        return self.kind not in (MessageKind.REPLY, MessageKind.OFFICE_ANSWER)
+
+    @property
+    def from_office(self) -> bool:
+        return self.kind == MessageKind.OFFICE_ANSWER
 
 
 def attachment_upload_to(instance, filename: str) -> str:

@@ -8,9 +8,16 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from musaned.accounts.models import User
-from musaned.complaints.models import Complaint, ComplaintAttachment, ComplaintMessage, MessageKind
+from musaned.complaints.models import (
+    Complaint,
+    ComplaintAttachment,
+    ComplaintMessage,
+    ComplaintState,
+    MessageKind,
+)
 from musaned.complaints.workflow import CLOCK_STATES
 from musaned.core.errors import NotFound
+from musaned.offices.selectors import membership_for
 
 
 def complaints_for(*, actor: User) -> QuerySet[Complaint]:
@@ -51,6 +58,60 @@ def attachment_for_owner(*, complaint: Complaint, pk: int) -> ComplaintAttachmen
         .exclude(message__kind=MessageKind.NOTE)
         .first()
     )
+    if attachment is None:
+        raise NotFound("not_found", _("There is no such file."))
+    return attachment
+
+
+def answer_stands_on(complaint: Complaint) -> dt.datetime | None:
+    """When the office's answer stands (resolves the complaint) if the beneficiary says
+    nothing: the reopening window's days after the answer; ``None`` unless it waits."""
+    if complaint.state != ComplaintState.OFFICE_ANSWERED or complaint.office_answered_at is None:
+        return None
+    return complaint.office_answered_at + dt.timedelta(days=complaint.service_level.reopen_days)
+
+
+# --- The office's reads: the complaints naming the actor's own office ----------------------
+
+
+def complaints_for_office(*, actor: User) -> QuerySet[Complaint]:
+    """The complaints naming the office ``actor`` works for now (none for anyone else)."""
+    membership = membership_for(actor=actor)
+    if membership is None:
+        return Complaint.objects.none()
+    return (
+        Complaint.objects.filter(office_id=membership.office_id)
+        .select_related("owner")
+        .order_by("-created_at")
+    )
+
+
+def complaint_for_office(*, actor: User, number: str) -> Complaint:
+    """One complaint about ``actor``'s office by number; any other is NotFound."""
+    complaint = (
+        complaints_for_office(actor=actor)
+        .select_related("office", "service_level")
+        .filter(number=number)
+        .first()
+    )
+    if complaint is None:
+        raise NotFound("not_found", _("There is no such complaint about your office."))
+    return complaint
+
+
+def messages_for_office(complaint: Complaint) -> QuerySet[ComplaintMessage]:
+    """What the office reads of the conversation: its own answers. The beneficiary's
+    words to the ministry, the ministry's answers and staff notes stay between them."""
+    return ComplaintMessage.objects.filter(
+        complaint=complaint, kind=MessageKind.OFFICE_ANSWER
+    ).order_by("created_at", "id")
+
+
+def attachment_for_office(*, complaint: Complaint, pk: int) -> ComplaintAttachment:
+    """A file the beneficiary filed with the complaint itself (the office's evidence)."""
+    attachment = ComplaintAttachment.objects.filter(
+        complaint=complaint, pk=pk, message__isnull=True
+    ).first()
     if attachment is None:
         raise NotFound("not_found", _("There is no such file."))
     return attachment

@@ -7,13 +7,21 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from musaned.complaints import selectors, services
-from musaned.complaints.forms import ComplaintForm, RatingForm, ReopenForm, ReplyForm
+from musaned.complaints.forms import (
+    AcceptAnswerForm,
+    AskMinistryForm,
+    ComplaintForm,
+    RatingForm,
+    ReopenForm,
+    ReplyForm,
+)
 from musaned.complaints.models import ComplaintState
 from musaned.complaints.workflow import MACHINE, Action, complaint_row
 from musaned.core import timeline
 from musaned.core.errors import ApplicationError, NotFound
 from musaned.core.uploads import download_response
 from musaned.core.workflow import OWNER, transition
+from musaned.offices.selectors import register_choices
 from musaned.visas.selectors import applications_for
 
 SUBMITTED_KEY = "complaint_submitted"
@@ -38,8 +46,9 @@ def complaint_list(request):
 @require_http_methods(["GET", "POST"])
 def complaint_new(request):
     visas = list(applications_for(actor=request.user).exclude(state="draft"))
+    offices = register_choices()
     if request.method == "POST":
-        form = ComplaintForm(request.POST, request.FILES, visas=visas)
+        form = ComplaintForm(request.POST, request.FILES, visas=visas, offices=offices)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -47,6 +56,7 @@ def complaint_new(request):
                     owner=request.user,
                     category=data["category"],
                     visa=data["visa"],
+                    office=data["office"],
                     subject=data["subject"],
                     description=data["description"],
                     contact_preference=data["contact_preference"],
@@ -58,11 +68,26 @@ def complaint_new(request):
                 request.session[SUBMITTED_KEY] = complaint.number
                 return redirect("complaints:detail", number=complaint.number)
     else:
-        form = ComplaintForm(visas=visas, initial={"visa": request.GET.get("visa", "")})
+        # Reached from an office's page (``?office=``): about that office.
+        office = request.GET.get("office", "")
+        initial = {"visa": request.GET.get("visa", ""), "office": office}
+        if office:
+            initial["category"] = "office"
+        form = ComplaintForm(visas=visas, offices=offices, initial=initial)
     return render(request, "complaints/new.html", {"form": form, "has_files": True})
 
 
-def _detail(request, complaint, *, reply_form=None, reopen_form=None, rating_form=None, status=200):
+def _detail(
+    request,
+    complaint,
+    *,
+    reply_form=None,
+    reopen_form=None,
+    rating_form=None,
+    accept_form=None,
+    ministry_form=None,
+    status=200,
+):
     # The owner's buttons are the rows they may take now (reply when asked; reopen
     # within the window).
     actions = {row.action: row for row in MACHINE.actions_for(complaint, request.user)}
@@ -87,6 +112,11 @@ def _detail(request, complaint, *, reply_form=None, reopen_form=None, rating_for
             "buttons": OWNER_BUTTONS,
             "reply_form": reply_form or (ReplyForm() if Action.REPLY in actions else None),
             "reopen_form": reopen_form or (ReopenForm() if Action.REOPEN in actions else None),
+            "accept_form": accept_form
+            or (AcceptAnswerForm() if Action.ACCEPT_ANSWER in actions else None),
+            "ministry_form": ministry_form
+            or (AskMinistryForm() if Action.ASK_MINISTRY in actions else None),
+            "answer_stands_on": selectors.answer_stands_on(complaint),
             "rating_form": rating_form or (RatingForm() if rateable else None),
         },
         status=status,
@@ -127,7 +157,7 @@ def _owner_step(request, number, *, action: Action, form_class, form_name):
             obj=complaint,
             action=action,
             actor=request.user,
-            message=data["message"],
+            message=data.get("message", ""),
             files=data.get("attachments") or (),
         ),
         done=row.done,
@@ -145,6 +175,28 @@ def complaint_reply(request, number):
 def complaint_reopen(request, number):
     return _owner_step(
         request, number, action=Action.REOPEN, form_class=ReopenForm, form_name="reopen_form"
+    )
+
+
+@require_POST
+def complaint_accept_answer(request, number):
+    return _owner_step(
+        request,
+        number,
+        action=Action.ACCEPT_ANSWER,
+        form_class=AcceptAnswerForm,
+        form_name="accept_form",
+    )
+
+
+@require_POST
+def complaint_ask_ministry(request, number):
+    return _owner_step(
+        request,
+        number,
+        action=Action.ASK_MINISTRY,
+        form_class=AskMinistryForm,
+        form_name="ministry_form",
     )
 
 

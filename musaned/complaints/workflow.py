@@ -40,6 +40,7 @@ from musaned.core.clocks import add_working_days, holidays_from
 from musaned.core.errors import ApplicationError
 from musaned.core.uploads import check_upload
 from musaned.core.workflow import (
+    OFFICE,
     OWNER,
     SYSTEM,
     Actor,
@@ -54,12 +55,18 @@ from musaned.core.workflow import (
     staff,
 )
 from musaned.notifications.services import notify
+from musaned.offices.workflow import is_member, members_of
 
 S = ComplaintState
 MAX_FILES_PER_MESSAGE = 3
 
 
 class Action(StrEnum):
+    OFFICE_ANSWER = "office_answer"
+    ACCEPT_ANSWER = "accept_answer"
+    ASK_MINISTRY = "ask_ministry"
+    OFFICE_WINDOW_ENDED = "office_window_ended"
+    ANSWER_STANDS = "answer_stands"
     TAKE = "take"
     ANSWER = "answer"
     ASK_INFO = "ask_info"
@@ -237,6 +244,16 @@ def restart_clock(step: Step[Complaint]) -> None:
     step.set("resolved_at", None)
 
 
+def start_ministry_clocks(step: Step[Complaint]) -> None:
+    """The complaint reaches the ministry's queue (the office did not settle it): the
+    first-answer and resolution times run from now, in working days."""
+    level = step.obj.service_level
+    local = timezone.localtime(step.now)
+    holidays = holidays_from(step.now.date())
+    step.set("first_answer_due", add_working_days(local, level.first_answer_days, holidays))
+    step.set("resolution_due", add_working_days(local, level.resolution_days, holidays))
+
+
 def stamp(field: str) -> Effect:
     """Record the time of the step in ``field`` (``escalated_at``, ``resolved_at``, …)."""
 
@@ -247,10 +264,11 @@ def stamp(field: str) -> Effect:
     return stamp_time
 
 
-stamp_escalated, stamp_resolved, stamp_closed = (
+stamp_escalated, stamp_resolved, stamp_closed, stamp_office_answered = (
     stamp("escalated_at"),
     stamp("resolved_at"),
     stamp("closed_at"),
+    stamp("office_answered_at"),
 )
 
 
@@ -261,10 +279,45 @@ def to_supervisors(complaint: Complaint) -> Iterable[User]:
     return permissions.supervisors()
 
 
+def to_office(complaint: Complaint) -> Iterable[User]:
+    """The people who work for the office the complaint names, now."""
+    return members_of(complaint.office) if complaint.office is not None else []
+
+
+def is_office_member(complaint: Complaint, actor: Actor) -> bool:
+    """``actor`` works for the office the complaint names."""
+    return complaint.office is not None and is_member(complaint.office, actor)
+
+
 ANSWERED = Notice(_("There is an answer to your complaint %(number)s."))
 INFO_ASKED = Notice(_("Your complaint %(number)s needs more information from you."))
 RESOLVED = Notice(_("Your complaint %(number)s is resolved. Tell us how we did."))
 REJECTED = Notice(_("Your complaint %(number)s is outside what we can handle; see the reason."))
+OFFICE_ANSWERED = Notice(
+    _(
+        "The office answered your complaint %(number)s. Accept its answer, or ask the"
+        " ministry to step in."
+    )
+)
+TO_THE_MINISTRY = Notice(
+    _("The office did not answer your complaint %(number)s in time: the ministry takes it now.")
+)
+MINISTRY_ASKED = Notice(
+    _("The beneficiary asked the ministry to step in on complaint %(number)s."),
+    subject=_("Complaint %(number)s"),
+    to=to_office,
+)
+ANSWER_ACCEPTED = Notice(
+    _("The beneficiary accepted your answer: complaint %(number)s is resolved."),
+    subject=_("Complaint %(number)s"),
+    to=to_office,
+)
+ANSWER_STOOD = Notice(
+    _(
+        "Your complaint %(number)s is resolved with the office's answer. You may reopen it"
+        " for the ministry within the reopening window."
+    )
+)
 ESCALATED = Notice(
     _("Complaint %(number)s is past its service-level time and waits for you."),
     subject=_("Escalated complaint %(number)s"),
@@ -281,6 +334,50 @@ Says = dict[str, Any]
 # An officer's actions are refused on a complaint another officer holds.
 OFFICERS_ONLY: tuple[Guard, ...] = (not_held_by_another,)
 
+OFFICE_ANSWER: Says = {
+    "message": MessageKind.OFFICE_ANSWER,
+    "button": _("Send the answer to the beneficiary"),
+    "title": _("Answer the beneficiary"),
+    "message_label": _("Your office's answer"),
+    "done": _("Your answer to complaint %(number)s was sent to the beneficiary."),
+    "timeline": _("The office answered"),
+    "owner_timeline": _("The office answered"),
+    "notice": OFFICE_ANSWERED,
+}
+ACCEPT_ANSWER: Says = {
+    "button": _("Accept the office's answer"),
+    "done": _("You accepted the office's answer: the complaint is resolved."),
+    "timeline": _("The beneficiary accepted the office's answer"),
+    "owner_timeline": _("You accepted the office's answer"),
+    "notice": ANSWER_ACCEPTED,
+}
+ASK_MINISTRY: Says = {
+    "message": MessageKind.REPLY,
+    "message_optional": True,
+    "files": True,
+    "button": _("Ask the ministry to step in"),
+    "done": _("The ministry takes your complaint now; an officer will answer you."),
+    "timeline": _("The beneficiary asked the ministry to step in"),
+    "owner_timeline": _("You asked the ministry to step in"),
+    "notice": MINISTRY_ASKED,
+}
+OFFICE_WINDOW_ENDED: Says = {
+    "timeline": _("The office did not answer in time: sent to the ministry"),
+    "owner_timeline": _("The office did not answer in time: sent to the ministry"),
+    "notice": TO_THE_MINISTRY,
+}
+ANSWER_STANDS: Says = {
+    "timeline": _("Resolved with the office's answer (no word from the beneficiary)"),
+    "owner_timeline": _("Resolved with the office's answer"),
+    "notice": ANSWER_STOOD,
+}
+TAKE_FROM_OFFICE: Says = {
+    "button": _("Take it from the office"),
+    "title": _("Take it from the office"),
+    "done": _("You took complaint %(number)s from the office."),
+    "timeline": _("Taken from the office by a supervisor"),
+    "owner_timeline": _("The ministry took it from the office"),
+}
 TAKE: Says = {
     "button": _("Take this complaint"),
     "title": _("Take it"),
@@ -399,6 +496,14 @@ ROWS: list[ComplaintRow] = [
     row(S.ESCALATED, Action.REASSIGN, S.IN_REVIEW, SUPERVISE, (give_to_officer,),               REASSIGN),
     row(S.RESOLVED,  Action.REOPEN,   S.IN_REVIEW, OWNER,     (restart_clock,),                 REOPEN,   (within_reopen_window,)),
     row(S.RESOLVED,  Action.CLOSE,    S.CLOSED,    SYSTEM,    (stamp_closed,),                  CLOSE),
+    # The amicable phase: a complaint about an office goes to the office first.
+    row(S.WITH_OFFICE,     Action.OFFICE_ANSWER,       S.OFFICE_ANSWERED, OFFICE,    (stamp_office_answered,),                OFFICE_ANSWER),
+    row(S.WITH_OFFICE,     Action.OFFICE_WINDOW_ENDED, S.SUBMITTED,       SYSTEM,    (start_ministry_clocks,),                OFFICE_WINDOW_ENDED),
+    row(S.WITH_OFFICE,     Action.TAKE,                S.IN_REVIEW,       SUPERVISE, (start_ministry_clocks, take_it),        TAKE_FROM_OFFICE),
+    row(S.OFFICE_ANSWERED, Action.ACCEPT_ANSWER,       S.RESOLVED,        OWNER,     (stamp_resolved,),                       ACCEPT_ANSWER),
+    row(S.OFFICE_ANSWERED, Action.ASK_MINISTRY,        S.SUBMITTED,       OWNER,     (start_ministry_clocks,),                ASK_MINISTRY),
+    row(S.OFFICE_ANSWERED, Action.ANSWER_STANDS,       S.RESOLVED,        SYSTEM,    (stamp_resolved,),                       ANSWER_STANDS),
+    row(S.OFFICE_ANSWERED, Action.TAKE,                S.IN_REVIEW,       SUPERVISE, (start_ministry_clocks, take_it),        TAKE_FROM_OFFICE),
 ]
 # fmt: on
 
@@ -424,6 +529,7 @@ MACHINE: Machine[Complaint] = Machine(
     notice_values=notice_values,
     notice_subject=_("Musaned complaint %(number)s"),
     notify=notify,
+    office_member=is_office_member,
     # The timeline lines of audit rows that are not steps of the table.
     labels={
         "complaint.submitted": _("Complaint filed"),
@@ -447,6 +553,19 @@ CLOCK_STATES = frozenset(r.source for r in MACHINE.rows if r.action == Action.ES
 STAFF_STATE_LABELS: dict[str, Text] = {
     **dict(ComplaintState.choices),
     ComplaintState.WAITING: _("Waiting for the beneficiary"),
+}
+
+# The states as the office reads them (its portal and its API): the ministry's own steps
+# are one "with the ministry".
+WITH_THE_MINISTRY = _("With the ministry")
+OFFICE_STATE_LABELS: dict[str, Text] = {
+    **dict(ComplaintState.choices),
+    ComplaintState.WITH_OFFICE: _("Waiting for your answer"),
+    ComplaintState.OFFICE_ANSWERED: _("You answered; the beneficiary decides"),
+    ComplaintState.SUBMITTED: WITH_THE_MINISTRY,
+    ComplaintState.IN_REVIEW: WITH_THE_MINISTRY,
+    ComplaintState.WAITING: WITH_THE_MINISTRY,
+    ComplaintState.ESCALATED: WITH_THE_MINISTRY,
 }
 
 

@@ -114,7 +114,9 @@ class Formatted:
         self.template, self.values = template, dict(values)
 
     def __str__(self) -> str:
-        return str(self.template) % self.values
+        # ``%`` on the lazy template itself, so a lazy ``ngettext`` picks its plural
+        # form from the values (``ngettext_lazy(…, "count")``).
+        return str(self.template % self.values)
 
 
 @dataclass(frozen=True)

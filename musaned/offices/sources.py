@@ -69,17 +69,23 @@ class _Registered:
     complaints: ComplaintSource | None = None
     contracts: ContractSource | None = None
     portal_sections: list[tuple[str, Any]] = field(default_factory=list)
+    filing_url: str | None = None
 
 
 _registered = _Registered()
 
 
 def use_complaints(
-    source: ComplaintSource, *, portal_section: tuple[str, Any] | None = None
+    source: ComplaintSource,
+    *,
+    portal_section: tuple[str, Any] | None = None,
+    filing_url: str | None = None,
 ) -> None:
     """Count complaints that name an office in the scorecard (and show a portal section:
-    ``(url name, label)``)."""
+    ``(url name, label)``; and on each office's page a link to file a complaint about it:
+    the URL name of the filing form, which reads ``?office=<uid>``)."""
     _registered.complaints = source
+    _registered.filing_url = filing_url
     if portal_section is not None and portal_section not in _registered.portal_sections:
         _registered.portal_sections.append(portal_section)
 
@@ -98,6 +104,11 @@ def contracts() -> ContractSource | None:
 
 def portal_sections() -> list[tuple[str, Any]]:
     return list(_registered.portal_sections)
+
+
+def filing_url() -> str | None:
+    """The URL name of the form that files a complaint about an office, once there is one."""
+    return _registered.filing_url
 
 
 @dataclass(frozen=True)
@@ -156,11 +167,18 @@ def swapped(
 ) -> Iterator[None]:
     """Use these sources (and only these) inside the block, then restore what was
     registered (tests)."""
-    saved = (_registered.complaints, _registered.contracts, list(_registered.portal_sections))
+    saved = (
+        _registered.complaints,
+        _registered.contracts,
+        list(_registered.portal_sections),
+        _registered.filing_url,
+    )
     _registered.complaints, _registered.contracts = complaints, contracts
     _registered.portal_sections[:] = list(portal_sections)
+    _registered.filing_url = None
     try:
         yield
     finally:
         _registered.complaints, _registered.contracts = saved[0], saved[1]
         _registered.portal_sections[:] = saved[2]
+        _registered.filing_url = saved[3]

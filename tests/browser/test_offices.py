@@ -280,3 +280,90 @@ def test_an_office_manager_accepts_the_invitation_and_edits_a_price(
     assert "6,785" in page.locator("table.table").inner_text()  # 5,900 with VAT
     site.narrow("price-saved")
     site.assert_accessible()
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_complaint_about_an_office_goes_to_the_office_then_to_the_ministry(
+    directory, open_site, last_sms_code, service_level, staff_roles, lang
+):
+    """A beneficiary finds an office in the directory and files a complaint about it from
+    its page; the office's manager answers it in the portal (a second browser); the
+    beneficiary is not satisfied and asks the ministry to step in; a complaints officer
+    (a third browser) finds it in the back office's new queue with the office's answer."""
+    from musaned.complaints.models import Complaint, ComplaintState
+    from tests.browser.conftest import staff
+
+    nile = directory["nile"]
+    owner = beneficiary("1000000016", "noura")
+    manager = directory["nile"].memberships.get().user
+    officer = staff("officer", "complaints officer", "+966500000091")
+
+    # The beneficiary: the directory, the office's page, the complaint form.
+    site = open_site(lang)
+    page = site.page
+    sign_in(site, owner, last_sms_code)
+    site.goto("/offices/?nationality=KEN", "directory-kenya")
+    with page.expect_navigation():
+        page.locator(f".office-card a[href$='/offices/{nile.uid}/']").first.click()
+    site.visit("office-page")
+    with page.expect_navigation():
+        page.locator(f"a[href*='/complaints/new/?office={nile.uid}']").click()
+    site.visit("complaint-form")
+    assert page.locator("#id_office").input_value() == str(nile.uid)
+    assert page.locator("input[name=category][value=office]").is_checked()
+    site.fill(subject="The worker's papers are late", description="Sixty days and no visa stamp.")
+    site.submit("complaint-filed")
+    complaint = Complaint.objects.get(owner=owner)
+    assert complaint.state == ComplaintState.WITH_OFFICE and complaint.office_id == nile.pk
+    assert page.locator(".status--with_office").first.is_visible()
+    site.narrow("complaint-filed")
+
+    # The office's manager, in a second browser: the portal's complaints, the answer.
+    office_site = open_site(lang, name_suffix="-office")
+    office_page = office_site.page
+    sign_in(office_site, manager, last_sms_code)
+    office_site.goto("/office/", "portal")
+    with office_page.expect_navigation():
+        office_page.locator("nav.backoffice-nav a[href$='/office/complaints/']").click()
+    office_site.visit("office-complaints")
+    with office_page.expect_navigation():
+        office_page.locator(f"a[href$='/office/complaints/{complaint.number}/']").click()
+    office_site.visit("office-complaint")
+    # An empty answer is refused with the error summary.
+    office_site.submit("office-answer-empty")
+    assert office_site.error_summary().is_visible()
+    office_site.fill(
+        message="The papers go to the embassy on Thursday; the visa follows in a week."
+    )
+    office_site.submit("office-answered")
+    complaint.refresh_from_db()
+    assert complaint.state == ComplaintState.OFFICE_ANSWERED
+    office_site.narrow("office-answered")
+    office_site.assert_accessible()
+
+    # The beneficiary reads the answer and asks the ministry to step in.
+    site.goto(f"/complaints/{complaint.number}/", "office-answer-read")
+    assert "embassy on Thursday" in page.locator("ol.conversation").inner_text()
+    page.locator("details:has(form[action$='/ask-ministry/']) summary").click()
+    form = page.locator("form[action$='/ask-ministry/']")
+    form.locator("[name=message]").fill("A week more is too long; I paid 60 days ago.")
+    with page.expect_navigation():
+        form.locator("[type=submit]").click()
+    site.visit("ministry-asked")
+    complaint.refresh_from_db()
+    assert complaint.state == ComplaintState.SUBMITTED
+    site.narrow("ministry-asked")
+    site.assert_accessible()
+
+    # A complaints officer, in a third browser, finds it in the new queue.
+    staff_site = open_site(lang, name_suffix="-staff")
+    staff_page = staff_site.page
+    sign_in(staff_site, officer, last_sms_code)
+    staff_site.goto("/backoffice/", "queue")
+    with staff_page.expect_navigation():
+        staff_page.locator(f"a[href$='/backoffice/complaints/{complaint.number}/']").click()
+    staff_site.visit("staff-complaint")
+    conversation = staff_page.locator("ol.conversation").inner_text()
+    assert "embassy on Thursday" in conversation and "too long" in conversation
+    staff_site.narrow("staff-complaint")
+    staff_site.assert_accessible()

@@ -69,7 +69,7 @@ COMPLAINTS = {
 
 
 @pytest.fixture
-def complaints(registry):
+def complaints(registry, recruitment_office):
     owner = BeneficiaryFactory(person="1000000032")  # Sarah
     made = {}
     for name, (category, state, created, due, answered, resolved) in COMPLAINTS.items():
@@ -77,6 +77,7 @@ def complaints(registry):
             complaint = complaint_services.complaint_submit(
                 owner=owner,
                 category=category,
+                office=recruitment_office if category == "office" else None,
                 subject=name,
                 description="A complaint.",
                 contact_preference="sms",
@@ -143,6 +144,8 @@ def visas(citizen, exempt, reviewer):
 
 CATEGORIES = {"office": 2, "visa": 2, "worker": 1, "payment": 1, "technical": 1, "other": 0}
 STATES = {
+    "with_office": 0,
+    "office_answered": 0,
     "submitted": 1,
     "in_review": 1,
     "waiting": 0,

@@ -7,7 +7,7 @@ from musaned.complaints.models import Complaint
 
 # The filing form (POST /complaints/new/), as a beneficiary types it in Arabic.
 FORM = {
-    "category": "office",
+    "category": "worker",
     "visa": "",
     "subject": "مكتب الاستقدام لا يرد",
     "description": "منذ أسبوعين ولا أحد يرد على الهاتف.",
@@ -15,7 +15,7 @@ FORM = {
 }
 # A complaint's body for POST /api/v1/complaints.
 COMPLAINT = {
-    "category": "office",
+    "category": "worker",
     "subject": "The office does not answer",
     "description": "Since two weeks nobody picks up the phone.",
     "contact_preference": "sms",
@@ -23,10 +23,10 @@ COMPLAINT = {
 
 
 def file_complaint(owner, **overrides) -> Complaint:
-    """A complaint ``owner`` files (about an office unless told otherwise)."""
+    """A complaint ``owner`` files (about a worker unless told otherwise; a complaint about an office must name it)."""
     fields = {
         "owner": owner,
-        "category": "office",
+        "category": "worker",
         "subject": "The office does not answer",
         "description": "Since two weeks.",
         "contact_preference": "sms",

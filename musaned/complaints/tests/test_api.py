@@ -17,16 +17,6 @@ pytestmark = pytest.mark.django_db
 NOTE = "Internal: the office owner is a relative of the sponsor, check twice."
 
 
-@pytest.fixture
-def client_for(api, token_for):
-    """An API client with a new token of ``user``: ``client_for(user, language="ar")``."""
-
-    def open_(user, language: str = "en"):
-        return api(token_for(user), language=language)
-
-    return open_
-
-
 def file(owner, **overrides) -> Complaint:
     return services.complaint_submit(owner=owner, **{**COMPLAINT, **overrides})
 
@@ -57,7 +47,7 @@ def test_file_list_and_read(citizen, django_assert_max_num_queries, client_for):
     assert created.status_code == 201, created.text
     body = created.json()
     assert body["number"].startswith("7") and len(body["number"]) == 12
-    assert (body["category"], body["category_label"]) == ("office", "A recruitment office")
+    assert (body["category"], body["category_label"]) == ("worker", "A worker")
     assert (body["state"], body["state_label"]) == ("submitted", "Submitted")
     assert body["subject"] == COMPLAINT["subject"]
     assert body["description"] == COMPLAINT["description"]
@@ -131,7 +121,7 @@ def test_the_read_shows_the_conversation_and_files_in_the_callers_language(
         }
     ]
     arabic = client_for(citizen, language="ar").get(f"/complaints/{complaint.number}").json()
-    assert (arabic["state_label"], arabic["category_label"]) == ("بانتظار ردك", "مكتب استقدام")
+    assert (arabic["state_label"], arabic["category_label"]) == ("بانتظار ردك", "عامل")
     assert arabic["attachments"][0]["url"] == (
         f"/complaints/{complaint.number}/attachments/{attachment.pk}/"
     )

@@ -19,7 +19,7 @@ from musaned.complaints.workflow import MACHINE, Action
 from musaned.core.errors import InvalidTransition
 from musaned.core.models import AuditEvent, Holiday
 from musaned.core.tests.documents import pdf_upload
-from musaned.core.workflow import OWNER, SYSTEM, transition
+from musaned.core.workflow import OFFICE, OWNER, SYSTEM, transition
 
 pytestmark = pytest.mark.django_db
 
@@ -60,15 +60,26 @@ def test_overdue_complaints_are_escalated_once_by_the_command(citizen):
 @pytest.mark.parametrize(
     ("state", "action"), list(itertools.product(ComplaintState, Action)), ids=str
 )
-def test_every_state_and_action_pair(citizen, officer, state, action):
+def test_every_state_and_action_pair(citizen, officer, recruitment_office, abdullah, state, action):
     complaint = file_complaint(citizen)
-    Complaint.objects.filter(pk=complaint.pk).update(state=state, resolved_at=timezone.now())
+    Complaint.objects.filter(pk=complaint.pk).update(
+        state=state, resolved_at=timezone.now(), office=recruitment_office
+    )
+    complaint.refresh_from_db()
     allowed = MACHINE.row(state, action)
     extra = {"message": "A message.", "assign_to": officer}
     if allowed is None:
         actor = officer
     else:
-        actor = citizen if OWNER in allowed.whos else None if SYSTEM in allowed.whos else officer
+        actor = (
+            citizen
+            if OWNER in allowed.whos
+            else None
+            if SYSTEM in allowed.whos
+            else abdullah
+            if OFFICE in allowed.whos
+            else officer
+        )
     events = AuditEvent.objects.filter(
         target_id=str(complaint.pk), target_type="complaints.complaint"
     )
@@ -83,7 +94,7 @@ def test_every_state_and_action_pair(citizen, officer, state, action):
         assert event.action == f"complaint.{action}"
         assert (event.data["old"], event.data["new"]) == (state, allowed.target)
     else:
-        for someone in (citizen, officer, None):
+        for someone in (citizen, officer, abdullah, None):
             with pytest.raises(InvalidTransition):
                 transition(obj=complaint, action=action, actor=someone, **extra)
         complaint.refresh_from_db()
@@ -113,7 +124,7 @@ def test_a_failing_file_write_leaves_no_half_filed_complaint(citizen, monkeypatc
     with pytest.raises(OSError):
         services.complaint_submit(
             owner=citizen,
-            category="office",
+            category="worker",
             subject="s",
             description="d",
             contact_preference="sms",

@@ -13,7 +13,7 @@ from musaned.core.uploads import UploadErrorCode, UploadRefused
 pytestmark = pytest.mark.django_db
 
 FORM = {
-    "category": "office",
+    "category": "worker",
     "visa": "",
     "subject": "The office kept my passport",
     "description": "Since two weeks the office does not answer.",

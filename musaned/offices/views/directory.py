@@ -9,6 +9,8 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 
 from musaned.core.errors import NotFound
@@ -45,7 +47,7 @@ def directory(request):
             "price_with_vat": with_vat(office.lowest_price, vat) if office.lowest_price else None,
             "figures": _card_figures(office, period),
         }
-        for office in page.object_list
+        for office in selectors.with_scorecards(page.object_list, period=period)
     ]
     query = request.GET.copy()
     query.pop("page", None)
@@ -96,8 +98,15 @@ def office_page(request, uid):
             "occupations": office.occupations.all(),
             "period": period,
             "complaints_named": sources.complaints() is not None,
+            "complain_url": _filing_url(office),
         },
     )
+
+
+def _filing_url(office) -> str:
+    """The link to file a complaint about ``office`` (once complaints can name one)."""
+    name = sources.filing_url()
+    return f"{reverse(name)}?{urlencode({'office': office.uid})}" if name else ""
 
 
 @login_not_required

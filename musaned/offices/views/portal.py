@@ -3,9 +3,9 @@ list, team and figures, and its history. Every view gets the member's membership
 ``access.office_member_required``; a price, member or invitation of another office is
 the same 404 as one that does not exist.
 
-Complaints about the office are not a section yet: complaints cannot name an office
-until the complaints app adds it (docs/offices.md); a section registered through
-``sources.use_complaints(..., portal_section=…)`` shows in the menu then.
+Complaints about the office are the complaints app's pages (offices never import it):
+it registers the section through ``sources.use_complaints(..., portal_section=…)`` and
+renders its pages in the portal with ``portal_context``.
 """
 
 from __future__ import annotations
@@ -28,7 +28,8 @@ from musaned.offices.views import add_errors
 from musaned.offices.workflow import Action, is_manager
 
 
-def _context(membership, section: str, **extra):
+def portal_context(membership, section: str, **extra):
+    """What every portal page shows around its own content (the office, the menu)."""
     return {
         "membership": membership,
         "office": membership.office,
@@ -56,7 +57,7 @@ def home(request, membership):
     return render(
         request,
         "offices/portal/home.html",
-        _context(
+        portal_context(
             membership,
             "home",
             figures=scorecard.figures(annotated, period),
@@ -101,7 +102,7 @@ def profile(request, membership):
     return render(
         request,
         "offices/portal/profile.html",
-        _context(
+        portal_context(
             membership,
             "profile",
             form=form,
@@ -117,7 +118,7 @@ def _prices_page(request, membership, form, status=200):
     return render(
         request,
         "offices/portal/prices.html",
-        _context(
+        portal_context(
             membership,
             "prices",
             prices=selectors.price_lines(office=office, offered_only=False, vat=vat),
@@ -209,7 +210,7 @@ def price_edit(request, membership, uid):
     return render(
         request,
         "offices/portal/price_edit.html",
-        _context(membership, "prices", price=price, form=form, ceiling=ceiling),
+        portal_context(membership, "prices", price=price, form=form, ceiling=ceiling),
     )
 
 
@@ -232,7 +233,7 @@ def _team_page(request, membership, form, status=200):
     return render(
         request,
         "offices/portal/team.html",
-        _context(
+        portal_context(
             membership,
             "team",
             members=selectors.members_of_office(office=office),
@@ -309,7 +310,7 @@ def history(request, membership):
     return render(
         request,
         "offices/portal/history.html",
-        _context(
+        portal_context(
             membership,
             "history",
             lines=selectors.history(office=membership.office, for_staff=False),
