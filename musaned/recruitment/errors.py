@@ -51,6 +51,7 @@ class RecruitmentErrorCode(StrEnum):
     ARRIVAL_DATE_INVALID = "arrival_date_invalid"
     NOT_YET = "not_yet"
     TIME_PASSED = "time_passed"
+    CHOICE_TIME_PASSED = "choice_time_passed"
     TRIAL_OVER = "trial_over"
     NO_SCHEDULE = "no_schedule"
     NOT_PAYABLE = "not_payable"
@@ -92,6 +93,7 @@ _CLASSES: dict[RecruitmentErrorCode, type[RecruitmentError]] = {
     C.WORKER_ALREADY_OFFERED: RecruitmentConflict,
     C.NOT_YET: RecruitmentConflict,
     C.TIME_PASSED: RecruitmentConflict,
+    C.CHOICE_TIME_PASSED: RecruitmentConflict,
     C.TRIAL_OVER: RecruitmentConflict,
     C.NOT_PAYABLE: RecruitmentConflict,
     C.NOT_RATEABLE: RecruitmentConflict,
@@ -145,6 +147,7 @@ MESSAGES: Messages[RecruitmentErrorCode] = {
     C.ARRIVAL_DATE_INVALID: _("The arrival date is between the day of payment and today."),
     C.NOT_YET: _("This cannot be done yet."),
     C.TIME_PASSED: _("The time to sign and pay this contract has passed."),
+    C.CHOICE_TIME_PASSED: _("The time to choose an offer on this request has passed."),
     C.TRIAL_OVER: _("The trial period has ended."),
     C.NO_SCHEDULE: _(
         "The contract's schedule does not provide for a cancellation on this day. Call the "

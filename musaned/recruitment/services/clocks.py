@@ -64,6 +64,12 @@ def _move(
                 moved += 1
         except InvalidTransition:
             continue  # moved by someone else, or not due any more: nothing to do
+        except Exception:
+            # One record that cannot move (its notice, its posting) does not hold back the
+            # others; nothing of it was kept, and the next run tries it again.
+            logger.exception(
+                "recruitment clocks: %s of %s %s failed", action, queryset.model.__name__, pk
+            )
     return moved
 
 

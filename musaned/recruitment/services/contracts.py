@@ -38,6 +38,7 @@ from musaned.recruitment.models import (
 from musaned.recruitment.workflow.contract import (
     CONTRACT_MACHINE,
     Action,
+    phase,
     request_and_offer_first,
     stage_row,
 )
@@ -209,11 +210,12 @@ def contract_cancel(*, contract: Contract, actor: User, reason: str = "") -> Con
     back (an unpaid bill is voided). After payment, while the office is within its 90
     days: by the schedule (the office keeps the day's share). Once the office is late
     (the extension, or after it): the claim, refund and compensation entered at once.
-    Which one is the table's, read with the contract locked."""
+    Which one is the calendar's on the day (``workflow.contract.phase``), read with the
+    contract locked: a clocks command that ran late changes nothing of it."""
     with transaction.atomic():
         locks.lock_all(request_and_offer_first(contract))
         locked = locks.lock(contract)
-        late = locked.clock in (DeliveryClock.EXTENSION, DeliveryClock.OVERDUE)
+        late = phase(locked) in (DeliveryClock.EXTENSION, DeliveryClock.OVERDUE)
         return transition(
             obj=locked, action=Action.CLAIM if late else Action.CANCEL, actor=actor, reason=reason
         )

@@ -227,3 +227,30 @@ def test_the_command_runs_the_clocks_and_says_what_it_did(mohammed, manager, off
     assert "extensions_started: 1" in out.getvalue()
     assert AuditEvent.objects.filter(action="contract.start_extension").count() == 1
     assert statement_for(actor=mohammed, contract=contract).balances[Account.HELD] == contract.total
+
+
+@pytest.mark.parametrize(("day", "percent"), [(95, "15"), (125, "20")])
+def test_a_late_command_never_costs_the_beneficiary_the_compensation(
+    mohammed, manager, office, day, percent
+):
+    """The command has not run since payment: on day 95 the cancellation is still the
+    claim of the extension, on day 125 the full one — by the calendar, not the field."""
+    contract = paid_contract(mohammed, manager, office)
+    with on_day(contract.paid_on, day, hour=12):
+        cancelled = contracts.contract_cancel(contract=contract, actor=mohammed)
+    assert cancelled.state == S.CANCELLED_LATE
+    compensation = (contract.total * Decimal(percent) / 100).quantize(Decimal("0.01"))
+    assert statement_for(actor=mohammed, contract=cancelled).charged_to_guarantee == compensation
+
+
+def test_an_offer_is_accepted_only_until_the_time_to_choose(mohammed, manager, office):
+    from musaned.recruitment.services import offers
+
+    request = sent_request(mohammed, [office])
+    offer = offer_from(manager, request, office)
+    late = time_machine.travel(request.decide_by, tick=False)
+    with late, pytest.raises(RecruitmentError) as refused:
+        offers.offer_accept(offer=offer, actor=mohammed)
+    assert refused.value.code == "choice_time_passed"
+    request.refresh_from_db()
+    assert request.state == RequestState.OFFERED

@@ -27,7 +27,7 @@ from enum import StrEnum
 from typing import Any, cast
 
 from django.db import models
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from musaned.accounts.models import User
@@ -163,14 +163,31 @@ def _day(contract: Contract) -> int:
     return -1 if day is None else day
 
 
+def phase(contract: Contract, day: dt.date | None = None) -> DeliveryClock:
+    """Where the delivery clock is on ``day`` (today) by the calendar, whether or not the
+    scheduled command has moved ``Contract.clock`` yet: running (days 0–89), extension
+    (90–119), overdue (from 120); stopped once the worker arrived or the contract ended,
+    not started before payment. What a cancellation costs is decided by this, so a
+    command that ran late never costs the beneficiary their compensation."""
+    if contract.clock in (K.NOT_STARTED, K.STOPPED) or contract.paid_on is None:
+        return DeliveryClock(contract.clock)
+    days = ((day or today()) - contract.paid_on).days
+    terms = contract.terms
+    if days < terms.delivery_days:
+        return K.RUNNING
+    if days < terms.delivery_days + terms.extension_days:
+        return K.EXTENSION
+    return K.OVERDUE
+
+
 def clock_running(contract: Contract, actor: Actor) -> ApplicationError | None:
     """The beneficiary's own cancellation: the office is within its 90 days."""
-    return None if contract.clock == K.RUNNING else _not_yet()
+    return None if phase(contract) == K.RUNNING else _not_yet()
 
 
 def office_late(contract: Contract, actor: Actor) -> ApplicationError | None:
-    """The claim: the extension has started (or ended) without the worker."""
-    return None if contract.clock in (K.EXTENSION, K.OVERDUE) else _not_yet()
+    """The claim: the 90 days are over (the extension, or after it) without the worker."""
+    return None if phase(contract) in (K.EXTENSION, K.OVERDUE) else _not_yet()
 
 
 def extension_due(contract: Contract, actor: Actor) -> ApplicationError | None:
@@ -244,9 +261,18 @@ def issue_bill(step: Step[Contract]) -> None:
         owner=contract.beneficiary,
         subject=contract,
         amount=contract.total,
-        description=f"Musaned recruitment contract {contract.number}",
+        description=bill_description(contract.number),
         due_at=contract.respond_by,
     )
+
+
+def bill_description(number: str) -> str:
+    """Both languages: the provider's page is not in the portal's language."""
+    parts = []
+    for language in ("ar", "en"):
+        with translation.override(language):
+            parts.append(str(_("Musaned recruitment contract %(number)s") % {"number": number}))
+    return " / ".join(parts)
 
 
 def start_clock(step: Step[Contract]) -> None:
@@ -418,18 +444,19 @@ def own_cancellation(step: Step[Contract]) -> None:
 
 def late_cancellation(step: Step[Contract]) -> None:
     """The office is late: everything back, with the compensation of the clock's phase
-    (the extension, or after it) charged to the office's guarantee, at once."""
+    on the day (the extension, or after it) charged to the office's guarantee, at once."""
     contract = step.obj
     terms = contract.terms
+    late = phase(contract)
     percent = (
         terms.late_compensation_percent
-        if contract.clock == K.OVERDUE
+        if late == K.OVERDUE
         else terms.extension_compensation_percent
     )
     held = postings.balance_of(balances(contract), Account.HELD)
     outcome = postings.late_cancellation(total=contract.total, held=held, percent=percent)
     posting = ledger_post(contract=contract, lines=outcome.lines, memo=postings.LATE_CANCELLATION)
-    step.note(day=_day(contract), percent=str(percent), clock=contract.clock)
+    step.note(day=_day(contract), percent=str(percent), clock=str(late))
     _note_cancellation(step, outcome, posting)
 
 

@@ -88,6 +88,14 @@ def decision_passed(request: RecruitmentRequest, actor: Actor) -> ApplicationErr
     return None if due is not None and timezone.now() >= due else _not_yet()
 
 
+def choice_open(request: RecruitmentRequest, actor: Actor) -> ApplicationError | None:
+    """An offer is accepted only until ``decide_by`` (then the request expires)."""
+    due = request.decide_by
+    if due is not None and timezone.now() >= due:
+        return recruitment_error(Code.CHOICE_TIME_PASSED)
+    return None
+
+
 def office_window_passed(received: RequestOffice, actor: Actor) -> ApplicationError | None:
     return None if received.due_at is not None and timezone.now() >= received.due_at else _not_yet()
 
@@ -420,6 +428,7 @@ REQUEST_MACHINE: Machine[RecruitmentRequest] = Machine(
             A.ACCEPT,
             S.ACCEPTED,
             OWNER,
+            guards=(choice_open,),
             effects=(chosen_offer, stamp_closed),
             after_save=(accept_the_offer, *CLOSE_OUT),
             notice=ACCEPTED,
