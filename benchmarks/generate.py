@@ -34,7 +34,19 @@ load and rebuilt after it:
   ratings; nine in ten answered ones have a conversation (answers, requests for information,
   replies, resolutions, rejections, internal notes);
 * audit history (inquiries, sign-ins, codes, complaints), so the inquiry's audit insert
-  lands in a table of realistic size.
+  lands in a table of realistic size;
+* with ``--offices N`` (default none): N licensed recruitment offices in the seeded cities
+  (nine in ten active, the rest suspended, expired or withdrawn), each recruiting three to
+  six nationalities and two to four occupations, one price per nationality and occupation
+  it offers (under the ceiling in force, as the service would refuse otherwise; a few
+  suspended by it), the ministry's decisions (warnings, penalty points, suspensions) over
+  three years; and every complaint of the category "office" names one of them, skewed
+  (a few offices draw many complaints), in the states of the amicable phase too (with
+  the office, the office answered) with the office's window and answer times.
+  ``--office-share P`` makes P % of the complaints be about an office (default 30, the
+  share above). The directory benchmark uses ``--visas 10000 --complaints 100000
+  --offices 1000 --office-share 100 --database musaned_bench_offices``: 1,000 offices and
+  100,000 complaints naming them.
 
 Then ANALYZE, and the sample files the load script reads, in ``var/bench/<database>/``
 (git-ignored):
@@ -45,7 +57,9 @@ Then ANALYZE, and the sample files the load script reads, in ``var/bench/<databa
   spread evenly over the ownership ranking (so they hold as many visas at 10,000 visas
   as at 1,000,000), with the password ``BENCH_PASSWORD`` hashed with the production
   hasher (Argon2, Django's default cost);
-* ``registry.txt``: people in the registry without an account (the registration step).
+* ``registry.txt``: people in the registry without an account (the registration step);
+* with offices, ``offices.txt``: the opaque ids of the listed offices, and
+  ``directory.txt``: ``city nationality`` filter pairs that list at least one office.
 
 A second run on a filled database only rewrites the sample files; ``--reset`` empties
 users, applications, complaints, the registry and the audit log first.
@@ -58,8 +72,10 @@ import itertools
 import json
 import os
 import random
+import statistics
 import sys
 import time
+from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -272,7 +288,32 @@ def write_samples(conn, rng: random.Random, out: Path, pairs: int) -> dict:
         " JOIN accounts_user u ON u.id = v.owner_id WHERE u.password LIKE 'argon2%%'"
         " GROUP BY v.owner_id) t"
     ).fetchone()
+    offices = conn.execute(
+        "SELECT uid FROM offices_office WHERE state = 'active' ORDER BY id"
+    ).fetchall()
+    info = {}
+    if offices:
+        uids = [str(uid) for (uid,) in offices]
+        rng.shuffle(uids)
+        (out / "offices.txt").write_text("".join(f"{uid}\n" for uid in uids))
+        combos = conn.execute(
+            "SELECT c.code, n.code, count(DISTINCT o.id) FROM offices_office o"
+            " JOIN offices_city c ON c.id = o.city_id"
+            " JOIN offices_office_nationalities x ON x.office_id = o.id"
+            " JOIN visas_nationality n ON n.id = x.nationality_id"
+            " WHERE o.state = 'active' GROUP BY c.code, n.code ORDER BY c.code, n.code"
+        ).fetchall()
+        (out / "directory.txt").write_text("".join(f"{c} {n}\n" for c, n, _k in combos))
+        info = {
+            "listed offices": len(uids),
+            "city and nationality filters (offices each: mean, max)": (
+                len(combos),
+                round(statistics.mean(k for _c, _n, k in combos), 1),
+                max(k for _c, _n, k in combos),
+            ),
+        }
     return {
+        **info,
         "pairs": len(lines),
         "accounts": len(accounts),
         "registry": len(people),
@@ -300,6 +341,13 @@ def main() -> None:
         "--unregistered", type=int, help="registry people without an account; default: visas / 20"
     )
     parser.add_argument("--audit", type=int, help="audit history rows; default: one per visa")
+    parser.add_argument("--offices", type=int, default=0, help="recruitment offices; default none")
+    parser.add_argument(
+        "--office-share",
+        type=int,
+        default=dict(CATEGORIES)["office"],
+        help="per cent of the complaints about an office (default 30)",
+    )
     parser.add_argument("--database", help="default: from --visas, e.g. musaned_bench_1m")
     parser.add_argument("--server", default=DEFAULT_SERVER)
     parser.add_argument("--pairs", type=int, default=10_000, help="size of pairs.txt")
@@ -363,6 +411,8 @@ def main() -> None:
             complaints=complaints,
             unregistered=unregistered,
             audit_rows=audit_rows,
+            offices=args.offices,
+            office_share=args.office_share,
         )
         conn.commit()
         step("committed")
@@ -388,8 +438,172 @@ def weighted(rng: random.Random, choices: list[tuple]):
     return lambda: rng.choices(values, cum_weights=cumulative)[0]
 
 
+OFFICE_STATES = [("active", 90), ("suspended", 5), ("expired", 3), ("withdrawn", 2)]
+# The nationalities offices recruit most, with how common each is among offices.
+OFFICE_NATIONALITIES = [
+    ("PHL", 60), ("KEN", 45), ("UGA", 40), ("ETH", 35), ("BGD", 35), ("LKA", 30),
+    ("IND", 30), ("IDN", 25), ("PAK", 15), ("NPL", 10), ("BDI", 5), ("SLE", 5),
+]  # fmt: skip
+OFFICE_OCCUPATIONS = ["housemaid", "private-driver", "cook", "nanny", "cleaner", "home-nurse"]
+OFFICE_NAMES = ("النخبة", "الخليج", "الوفاء", "الأمانة", "السريع", "الرواد", "الإتقان", "الثقة")
+SANCTION_GROUNDS = ["delay", "money_outside", "refund_unpaid", "complaints", "documents"]
+
+
+def fill_offices(conn, rng, step, count, officers, now) -> list[int]:
+    """``count`` offices with their nationalities, occupations, prices and the ministry's
+    decisions (see the module's docstring); returns the offices' ids."""
+    import uuid
+
+    today = now.date()
+    cities = [r[0] for r in conn.execute("SELECT id FROM offices_city ORDER BY sort_order")]
+    nationality_ids = dict(conn.execute("SELECT code, id FROM visas_nationality"))
+    occupation_ids = dict(conn.execute("SELECT code, id FROM visas_occupation"))
+    # The ceiling in force per nationality (the latest one taking effect by today).
+    ceilings = {
+        nationality: (ceiling, Decimal(amount))
+        for nationality, ceiling, amount in conn.execute(
+            "SELECT DISTINCT ON (nationality_id) nationality_id, id, amount"
+            " FROM offices_priceceiling WHERE occupation_id IS NULL AND effective_from <= %s"
+            " ORDER BY nationality_id, effective_from DESC",
+            (today,),
+        )
+    }
+    if not cities or not ceilings:
+        sys.exit("The offices' catalogue is empty: the seed migrations did not run?")
+    pick_state = weighted(rng, OFFICE_STATES)
+    # Cities weighted like the population: the big three hold most offices.
+    city_weights = [30, 20, 8, 6, 8, 4] + [1.5] * (len(cities) - 6)
+    first_office = next_id(conn, "offices_office")
+    ids = list(range(first_office, first_office + count))
+    offices, recruits, trades, prices, sanctions = [], [], [], [], []
+    for k, pk in enumerate(ids):
+        state = pick_state()
+        registered = now - dt.timedelta(days=rng.randrange(30, 6 * 365))
+        expires = today + dt.timedelta(days=rng.randrange(30, 3 * 365))
+        suspended_until = None
+        if state == "suspended":
+            suspended_until = today + dt.timedelta(days=rng.randrange(7, 120))
+        elif state == "expired":
+            expires = today - dt.timedelta(days=rng.randrange(1, 200))
+        city = rng.choices(cities, city_weights[: len(cities)])[0]
+        name = OFFICE_NAMES[k % len(OFFICE_NAMES)]
+        offices.append(
+            (
+                pk,
+                registered,
+                registered,
+                str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+                f"مكتب {name} للاستقدام {k + 1}",
+                f"Bench Recruitment Office {k + 1:04d}",
+                f"BENCH-{k + 1:05d}",
+                expires,
+                f"{1010000000 + k}",
+                city,
+                f"{k + 1} King Fahd Road",
+                f"+96611{rng.randrange(10**7):07d}",
+                f"office{k + 1}@bench.example",
+                Decimal(rng.choice([100_000, 150_000, 250_000, 500_000])),
+                state,
+                suspended_until,
+                officers[k % len(officers)],
+            )
+        )
+        chosen = set()
+        while len(chosen) < rng.randrange(3, 7):
+            chosen.add(rng.choices(*zip(*OFFICE_NATIONALITIES, strict=True))[0])
+        occupations = rng.sample(OFFICE_OCCUPATIONS, rng.randrange(2, 5))
+        recruits += [(pk, nationality_ids[code]) for code in sorted(chosen)]
+        trades += [(pk, occupation_ids[code]) for code in occupations]
+        for code in sorted(chosen):
+            nationality = nationality_ids[code]
+            for occupation in rng.sample(occupations, rng.randrange(1, len(occupations) + 1)):
+                ceiling = ceilings.get(nationality)
+                top = ceiling[1] if ceiling else Decimal(18_000)
+                amount = (top * Decimal(rng.uniform(0.75, 1.0))).quantize(Decimal("1"))
+                suspended = ceiling is not None and rng.random() < 0.02
+                prices.append(
+                    (
+                        registered,
+                        registered,
+                        str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+                        pk,
+                        nationality,
+                        occupation_ids[occupation],
+                        amount,
+                        rng.randrange(30, 120),
+                        "suspended" if suspended else "active",
+                        ceiling[0] if suspended else None,
+                        officers[0],
+                    )
+                )
+        # The ministry's decisions over three years: most offices none, a few several.
+        for _n in range(rng.choices([0, 1, 2, 4], [65, 20, 10, 5])[0]):
+            kind = rng.choices(["warning", "penalty", "suspension"], [50, 40, 10])[0]
+            at = now - dt.timedelta(days=rng.randrange(1, 3 * 365))
+            sanctions.append(
+                (
+                    at,
+                    at,
+                    pk,
+                    kind,
+                    rng.randrange(1, 11) if kind == "penalty" else 0,
+                    rng.choice(SANCTION_GROUNDS),
+                    "Bench decision.",
+                    (at.date() + dt.timedelta(days=30)) if kind == "suspension" else None,
+                    officers[0],
+                )
+            )
+        if state == "suspended":
+            sanctions.append(
+                (now, now, pk, "suspension", 0, "delay", "Bench.", suspended_until, officers[0])
+            )
+    with Unindexed(conn, "offices_office"):
+        copy_rows(
+            conn,
+            "offices_office",
+            "id, created_at, updated_at, uid, name_ar, name_en, licence_number,"
+            " licence_expires_on, cr_number, city_id, address, phone, email, bank_guarantee,"
+            " state, suspended_until, registered_by_id",
+            offices,
+        )
+    reset_sequence(conn, "offices_office")
+    copy_rows(conn, "offices_office_nationalities", "office_id, nationality_id", recruits)
+    copy_rows(conn, "offices_office_occupations", "office_id, occupation_id", trades)
+    with Unindexed(conn, "offices_officeprice"):
+        copy_rows(
+            conn,
+            "offices_officeprice",
+            "created_at, updated_at, uid, office_id, nationality_id, occupation_id, amount,"
+            " days_to_arrival, state, suspended_by_id, updated_by_id",
+            prices,
+        )
+    copy_rows(
+        conn,
+        "offices_officesanction",
+        "created_at, updated_at, office_id, kind, points, ground, reason, until, decided_by_id",
+        sanctions,
+    )
+    step(
+        f"{count} offices ({sum(o[14] == 'active' for o in offices)} active), "
+        f"{len(recruits)} nationalities and {len(trades)} occupations recruited, "
+        f"{len(prices)} prices, {len(sanctions)} decisions"
+    )
+    return ids
+
+
 def fill(
-    conn, rng, step, make_password, *, visas, beneficiaries, complaints, unregistered, audit_rows
+    conn,
+    rng,
+    step,
+    make_password,
+    *,
+    visas,
+    beneficiaries,
+    complaints,
+    unregistered,
+    audit_rows,
+    offices=0,
+    office_share=30,
 ) -> None:
     from zoneinfo import ZoneInfo
 
@@ -410,12 +624,12 @@ def fill(
     # An older service level, so complaints from before 2024 have the one then in effect.
     conn.execute(
         "INSERT INTO complaints_servicelevel (effective_from, first_answer_days,"
-        " resolution_days, reopen_days, created_at, updated_at)"
-        " VALUES ('2022-01-01', 3, 15, 7, now(), now()) ON CONFLICT (effective_from) DO NOTHING"
+        " resolution_days, reopen_days, office_answer_days, created_at, updated_at)"
+        " VALUES ('2022-01-01', 3, 15, 7, 5, now(), now()) ON CONFLICT (effective_from) DO NOTHING"
     )
     levels = conn.execute(
-        "SELECT id, effective_from, first_answer_days, resolution_days, reopen_days"
-        " FROM complaints_servicelevel ORDER BY effective_from"
+        "SELECT id, effective_from, first_answer_days, resolution_days, reopen_days,"
+        " office_answer_days FROM complaints_servicelevel ORDER BY effective_from"
     ).fetchall()
     holidays = {r[0] for r in conn.execute("SELECT date FROM complaints_holiday")}
 
@@ -621,9 +835,19 @@ def fill(
     reset_sequence(conn, "visas_visaapplication")
     step("visa indexes rebuilt")
 
+    # ---- recruitment offices ------------------------------------------------------------
+    office_ids = fill_offices(conn, rng, step, offices, officers, now) if offices else []
+
     # ---- complaints ---------------------------------------------------------------------
     numbers = unique_numbers(rng, complaints, "7", width=10)
-    pick_category = weighted(rng, CATEGORIES)
+    categories = CATEGORIES
+    if office_ids:
+        others = [(c, w) for c, w in CATEGORIES if c != "office"]
+        rest = sum(w for _c, w in others)
+        categories = [("office", office_share)] + [
+            (c, w * (100 - office_share) / rest) for c, w in others
+        ]
+    pick_category = weighted(rng, categories)
     pick_contact = weighted(rng, CONTACT)
     first_complaint = next_id(conn, "complaints_complaint")
     messages: list[tuple] = []
@@ -644,7 +868,28 @@ def fill(
             visa = rng.choice(own) if own and category in ("visa", "worker", "office") else None
             created = now - dt.timedelta(seconds=rng.randrange(3 * 365 * 86400))
             age = (now - created).days
-            if age < 3:
+            office = None
+            if office_ids and category == "office":
+                # Skewed: a few offices draw many complaints, most a few.
+                office = office_ids[int(len(office_ids) * rng.random() ** 2)]
+            if office is not None and age < 5:
+                # The office's working days to answer: with it, answered, or moved on.
+                state = rng.choices(
+                    ["with_office", "office_answered", "submitted", "in_review"], [55, 25, 10, 10]
+                )[0]
+            elif office is not None and age < 20:
+                state = rng.choices(
+                    [
+                        "office_answered",
+                        "submitted",
+                        "in_review",
+                        "waiting",
+                        "escalated",
+                        "resolved",
+                    ],
+                    [5, 10, 25, 10, 10, 40],
+                )[0]
+            elif age < 3:
                 state = rng.choices(["submitted", "in_review", "waiting"], [50, 40, 10])[0]
             elif age < 20:
                 state = rng.choices(
@@ -652,16 +897,30 @@ def fill(
                 )[0]
             else:
                 state = rng.choices(["closed", "rejected", "resolved"], [88, 10, 2])[0]
-            level_id, _from, first_days, resolution_days, reopen_days = level_on(created.date())
+            level_id, _from, first_days, resolution_days, reopen_days, office_days = level_on(
+                created.date()
+            )
             local = created.astimezone(riyadh)
             first_due = add_working_days(local, first_days, holidays)
             resolution_due = add_working_days(local, resolution_days, holidays)
-            officer = None if state == "submitted" else rng.choice(officers)
+            office_due = office_answered = None
+            if office is not None:
+                office_due = add_working_days(local, office_days, holidays)
+                # The office answered: waiting for the beneficiary, or most of those that
+                # the beneficiary accepted (resolved) or took to the ministry.
+                if state == "office_answered" or (
+                    state not in ("with_office", "submitted") and rng.random() < 0.6
+                ):
+                    office_answered = created + dt.timedelta(minutes=rng.randrange(60, 4 * 24 * 60))
+            with_office = state in ("with_office", "office_answered")
+            officer = None if state == "submitted" or with_office else rng.choice(officers)
             answered = (
                 None
-                if state == "submitted"
+                if state == "submitted" or with_office
                 else created + dt.timedelta(minutes=rng.randrange(60, 3 * 24 * 60))
             )
+            if answered is not None and office_answered is not None:
+                answered = max(answered, office_answered + dt.timedelta(hours=2))
             waiting = answered if state == "waiting" else None
             escalated = first_due if state == "escalated" else None
             resolved = closed = None
@@ -674,8 +933,20 @@ def fill(
             if state == "closed" and rng.random() < 0.4:
                 rating = rng.choices([1, 2, 3, 4, 5], [8, 7, 15, 30, 40])[0]
                 rated = resolved + dt.timedelta(hours=rng.randrange(1, 48))
-            updated = max(t for t in (created, answered, resolved, closed, rated) if t)
+            updated = max(
+                t for t in (created, office_answered, answered, resolved, closed, rated) if t
+            )
             subject = SUBJECTS[category][rng.random() < 0.3]
+            if office_answered is not None:
+                messages.append(
+                    (
+                        pk,
+                        None,
+                        "office_answer",
+                        "تواصلنا مع مكتب الإرسال. We called the sending agency; arrival next week.",
+                        office_answered,
+                    )
+                )
             # The conversation: about two in three have one.
             if answered is not None and rng.random() < 0.9:
                 kind = {"waiting": "info_request", "rejected": "rejection"}.get(state, "answer")
@@ -714,6 +985,7 @@ def fill(
                 owner,
                 category,
                 visa,
+                office,
                 subject,
                 DESCRIPTION,
                 pick_contact(),
@@ -723,6 +995,8 @@ def fill(
                 first_due,
                 resolution_due,
                 answered,
+                office_due,
+                office_answered,
                 waiting,
                 escalated,
                 resolved,
@@ -736,10 +1010,11 @@ def fill(
         n = copy_rows(
             conn,
             "complaints_complaint",
-            "id, created_at, updated_at, number, owner_id, category, visa_id, subject,"
+            "id, created_at, updated_at, number, owner_id, category, visa_id, office_id, subject,"
             " description, contact_preference, state, assigned_to_id, service_level_id,"
-            " first_answer_due, resolution_due, first_answered_at, waiting_since, escalated_at,"
-            " resolved_at, closed_at, rating, rating_comment, rated_at",
+            " first_answer_due, resolution_due, first_answered_at, office_answer_due,"
+            " office_answered_at, waiting_since, escalated_at, resolved_at, closed_at, rating,"
+            " rating_comment, rated_at",
             complaint_rows(),
         )
     reset_sequence(conn, "complaints_complaint")
@@ -782,13 +1057,14 @@ def fill(
                 "",
                 json.dumps(data),
                 f"10.{rng.randrange(256)}.{rng.randrange(256)}.{rng.randrange(1, 255)}",
+                "",
             )
 
     with Unindexed(conn, "core_auditevent"):
         n = copy_rows(
             conn,
             "core_auditevent",
-            "created_at, actor_id, action, target_type, target_id, data, ip_address",
+            "created_at, actor_id, action, target_type, target_id, data, ip_address, request_id",
             audit_history(),
         )
     step(f"{n} audit rows")

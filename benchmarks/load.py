@@ -37,6 +37,20 @@ Scenarios (the request files are made per run, in var/bench/<database>/requests/
   the registry (302 to step 2) — see docs/performance.md for why this step;
 * ``login``: POST /login/ with the right password (302 to the code page) on ONE
   connection, so its latency is the service time, next to one Argon2 verification.
+
+The recruitment offices' public directory (issue 12), on the databases generate.py
+filled with ``--offices`` (sizes ``offices-50`` and ``offices``: 50 offices and 5,000
+complaints, 1,000 offices and 100,000 complaints, every complaint naming an office),
+no account, in Arabic; not in the default run (``--sizes offices-50,offices --scenarios
+directory,directory_page,office,api_offices,api_office``):
+
+* ``directory``: GET /offices/?city=…&nationality=…&sort=price, the pairs of
+  directory.txt (filtered and sorted by price: the first page);
+* ``directory_page``: GET /offices/?sort=price&page=N, every page of the whole list but
+  the first;
+* ``office``: GET /offices/<id>/, an office's page with its prices and scorecard;
+* ``api_offices``: GET /api/v1/offices?city=…&nationality=…&sort=price&limit=20;
+* ``api_office``: GET /api/v1/offices/<id>.
 """
 
 import argparse
@@ -59,7 +73,18 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 BENCH_DIR = ROOT / "var" / "bench"
 PYTHON = sys.executable
-SIZES = {"10k": "musaned_bench_10k", "1m": "musaned_bench_1m"}
+SIZES = {
+    "10k": "musaned_bench_10k",
+    "1m": "musaned_bench_1m",
+    "offices-50": "musaned_bench_offices_50",
+    "offices": "musaned_bench_offices",
+}
+SIZE_TITLES = {
+    "10k": "10k visas",
+    "1m": "1m visas",
+    "offices-50": "50 offices, 5,000 complaints",
+    "offices": "1,000 offices, 100,000 complaints",
+}
 SERVER = "postgres://postgres@127.0.0.1:5432"
 HOST = "127.0.0.1"
 BENCH_PASSWORD = "bench-passphrase-2026"  # noqa: S105 (generate.py gives it to the sign-in accounts)
@@ -74,6 +99,7 @@ class Scenario:
     location: str = ""  # the redirect an expected answer points to
     connections: int | None = None  # None: --connections
     threads: int | None = None
+    offices: bool = False  # the directory's: needs a database generated with --offices
 
 
 SCENARIOS = [
@@ -97,6 +123,28 @@ SCENARIOS = [
         "/login/code/",
         connections=1,
         threads=1,
+    ),
+    Scenario(
+        "directory",
+        "Office directory, filtered, by price: GET /offices/?city=…&nationality=…&sort=price",
+        frozenset({200}),
+        offices=True,
+    ),
+    Scenario(
+        "directory_page",
+        "Office directory, a page: GET /offices/?sort=price&page=N",
+        frozenset({200}),
+        offices=True,
+    ),
+    Scenario("office", "An office's page: GET /offices/<id>/", frozenset({200}), offices=True),
+    Scenario(
+        "api_offices",
+        "Office directory, API: GET /api/v1/offices?city=…&nationality=…&sort=price",
+        frozenset({200}),
+        offices=True,
+    ),
+    Scenario(
+        "api_office", "One office, API: GET /api/v1/offices/<id>", frozenset({200}), offices=True
     ),
 ]
 BASELINE = Scenario(
@@ -294,11 +342,42 @@ def write_requests(database: str, data: dict) -> dict[str, Path]:
         )
         for _pk, nid, _session in data["accounts"]
     ]
+    files.update(office_requests(BENCH_DIR / database))
     paths = {}
     for name, lines in files.items():
         paths[name] = out / f"{name}.txt"
         paths[name].write_text("".join(lines))
     return paths
+
+
+def office_requests(folder: Path) -> dict[str, list[str]]:
+    """The directory's requests (no account, Arabic), if the database has offices."""
+    if not (folder / "offices.txt").exists():
+        return {}
+    uids = (folder / "offices.txt").read_text().split()
+    pairs = [line.split() for line in (folder / "directory.txt").read_text().splitlines()]
+    per_page = 20  # MUSANED_OFFICES_PER_PAGE
+    pages = range(2, max(2, -(-len(uids) // per_page)) + 1)
+    public = {"Accept-Language": "ar"}
+    return {
+        "directory": [
+            record("GET", f"/offices/?city={city}&nationality={code}&sort=price", public)
+            for city, code in pairs
+        ],
+        "directory_page": [
+            record("GET", f"/offices/?sort=price&page={page}", public) for page in pages
+        ],
+        "office": [record("GET", f"/offices/{uid}/", public) for uid in uids],
+        "api_offices": [
+            record(
+                "GET",
+                f"/api/v1/offices?city={city}&nationality={code}&sort=price&limit=20",
+                public,
+            )
+            for city, code in pairs
+        ],
+        "api_office": [record("GET", f"/api/v1/offices/{uid}", public) for uid in uids],
+    }
 
 
 # ------------------------------------------------------------------------ servers
@@ -508,7 +587,7 @@ def summarise(results: list[dict], sizes: list[str], scenarios: list[Scenario]) 
     for size in sizes:
         lines += [
             "",
-            f"### {size} visas ({SIZES[size]})",
+            f"### {SIZE_TITLES[size]} ({SIZES[size]})",
             "",
             "| scenario | req/s | p50 ms | p95 ms | p99 ms | baseline req/s | × baseline | statuses |",
             "|---|--:|--:|--:|--:|--:|--:|---|",
@@ -577,9 +656,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--sizes", default="10k,1m", help="comma-separated: 10k, 1m")
     parser.add_argument(
-        "--scenarios", default=",".join(s.name for s in SCENARIOS), help="comma-separated"
+        "--sizes", default="10k,1m", help="comma-separated: 10k, 1m, offices-50, offices"
+    )
+    parser.add_argument(
+        "--scenarios",
+        default=",".join(s.name for s in SCENARIOS if not s.offices),
+        help="comma-separated (the directory's: directory, directory_page, office, "
+        "api_offices, api_office)",
     )
     parser.add_argument("--duration", type=int, default=10, help="seconds measured per run")
     parser.add_argument("--login-duration", type=int, default=15)

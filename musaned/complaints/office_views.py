@@ -7,13 +7,12 @@ as one that does not exist."""
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST, require_safe
 
 from musaned.complaints import selectors
 from musaned.complaints.forms import OfficeAnswerForm
 from musaned.complaints.models import ComplaintState
-from musaned.complaints.workflow import MACHINE, Action, complaint_row
+from musaned.complaints.workflow import MACHINE, OFFICE_STATE_LABELS, Action, complaint_row
 from musaned.core import timeline
 from musaned.core.errors import ApplicationError, NotFound
 from musaned.core.uploads import download_response
@@ -23,17 +22,6 @@ from musaned.offices.views.portal import portal_context
 
 SECTION = "complaints:office_list"
 ANSWER_ROW = complaint_row(next(r for r in MACHINE.rows if r.action == Action.OFFICE_ANSWER))
-# Where a complaint stands, as the office reads it.
-WITH_THE_MINISTRY = _("With the ministry")
-OFFICE_STATE_LABELS = {
-    **dict(ComplaintState.choices),
-    ComplaintState.WITH_OFFICE: _("Waiting for your answer"),
-    ComplaintState.OFFICE_ANSWERED: _("You answered; the beneficiary decides"),
-    ComplaintState.SUBMITTED: WITH_THE_MINISTRY,
-    ComplaintState.IN_REVIEW: WITH_THE_MINISTRY,
-    ComplaintState.WAITING: WITH_THE_MINISTRY,
-    ComplaintState.ESCALATED: WITH_THE_MINISTRY,
-}
 
 
 # The office reads the history in the staff's third-person words, without staff's notes.

@@ -555,6 +555,19 @@ STAFF_STATE_LABELS: dict[str, Text] = {
     ComplaintState.WAITING: _("Waiting for the beneficiary"),
 }
 
+# The states as the office reads them (its portal and its API): the ministry's own steps
+# are one "with the ministry".
+WITH_THE_MINISTRY = _("With the ministry")
+OFFICE_STATE_LABELS: dict[str, Text] = {
+    **dict(ComplaintState.choices),
+    ComplaintState.WITH_OFFICE: _("Waiting for your answer"),
+    ComplaintState.OFFICE_ANSWERED: _("You answered; the beneficiary decides"),
+    ComplaintState.SUBMITTED: WITH_THE_MINISTRY,
+    ComplaintState.IN_REVIEW: WITH_THE_MINISTRY,
+    ComplaintState.WAITING: WITH_THE_MINISTRY,
+    ComplaintState.ESCALATED: WITH_THE_MINISTRY,
+}
+
 
 def staff_row(action: str) -> ComplaintRow | None:
     """The first row of ``action`` that staff take with a button (its labels and form are

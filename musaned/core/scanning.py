@@ -83,10 +83,15 @@ class ClamdScanner:
             with self._connect() as sock:
                 sock.sendall(b"zINSTREAM\0")
                 view = memoryview(data)
-                for start in range(0, len(view), self.chunk_size):
-                    chunk = view[start : start + self.chunk_size]
-                    sock.sendall(struct.pack("!L", len(chunk)) + chunk)
-                sock.sendall(struct.pack("!L", 0))
+                try:
+                    for start in range(0, len(view), self.chunk_size):
+                        chunk = view[start : start + self.chunk_size]
+                        sock.sendall(struct.pack("!L", len(chunk)) + chunk)
+                    sock.sendall(struct.pack("!L", 0))
+                except (BrokenPipeError, ConnectionResetError):
+                    # clamd stops reading when the stream passes its limit: it has
+                    # written why before closing, so read that (no reply: no verdict).
+                    pass
                 reply = _read_reply(sock)
         except ScannerUnavailable:
             raise

@@ -101,6 +101,119 @@ DEMO_PEOPLE: list[dict[str, Any]] = [
         "gender": "M",
         "mobile": "+966500000008",
     },
+    # The people who work for the demo's recruitment offices, and beneficiaries whose
+    # complaints about them make the offices' history. Each has an account from the start
+    # (``DEMO_OFFICE_USERS``, ``DEMO_OFFICE_MANAGERS``, ``DEMO_COMPLAINANTS``).
+    {
+        "national_id": "1000000065",
+        "first_name_ar": "فيصل",
+        "family_name_ar": "المطيري",
+        "first_name_en": "Faisal",
+        "family_name_en": "Almutairi",
+        "birth_hijri": (1402, 4, 12),
+        "nationality": "SAU",
+        "gender": "M",
+        "mobile": "+966500000011",
+    },
+    {
+        "national_id": "2000000030",
+        "first_name_ar": "ماريا",
+        "family_name_ar": "سانتوس",
+        "first_name_en": "Maria",
+        "family_name_en": "Santos",
+        "birth_gregorian": dt.date(1986, 8, 21),
+        "nationality": "PHL",
+        "gender": "F",
+        "mobile": "+966500000012",
+    },
+    {
+        "national_id": "1000000073",
+        "first_name_ar": "ريم",
+        "family_name_ar": "الزهراني",
+        "first_name_en": "Reem",
+        "family_name_en": "Alzahrani",
+        "birth_hijri": (1404, 2, 3),
+        "nationality": "SAU",
+        "gender": "F",
+        "mobile": "+966500000013",
+    },
+    {
+        "national_id": "1000000081",
+        "first_name_ar": "سلطان",
+        "family_name_ar": "الشمري",
+        "first_name_en": "Sultan",
+        "family_name_en": "Alshammari",
+        "birth_hijri": (1399, 10, 22),
+        "nationality": "SAU",
+        "gender": "M",
+        "mobile": "+966500000014",
+    },
+    {
+        "national_id": "1000000099",
+        "first_name_ar": "هند",
+        "family_name_ar": "الغامدي",
+        "first_name_en": "Hind",
+        "family_name_en": "Alghamdi",
+        "birth_hijri": (1407, 6, 9),
+        "nationality": "SAU",
+        "gender": "F",
+        "mobile": "+966500000015",
+    },
+    {
+        "national_id": "1000000107",
+        "first_name_ar": "ماجد",
+        "family_name_ar": "العسيري",
+        "first_name_en": "Majed",
+        "family_name_en": "Alasiri",
+        "birth_hijri": (1401, 11, 17),
+        "nationality": "SAU",
+        "gender": "M",
+        "mobile": "+966500000016",
+    },
+    {
+        "national_id": "1000000115",
+        "first_name_ar": "عبدالرحمن",
+        "family_name_ar": "الحربي",
+        "first_name_en": "Abdulrahman",
+        "family_name_en": "Alharbi",
+        "birth_hijri": (1403, 8, 28),
+        "nationality": "SAU",
+        "gender": "M",
+        "mobile": "+966500000017",
+    },
+    {
+        "national_id": "1000000123",
+        "first_name_ar": "لطيفة",
+        "family_name_ar": "السبيعي",
+        "first_name_en": "Latifa",
+        "family_name_en": "Alsubaie",
+        "birth_hijri": (1408, 1, 14),
+        "nationality": "SAU",
+        "gender": "F",
+        "mobile": "+966500000018",
+    },
+    {
+        "national_id": "1000000131",
+        "first_name_ar": "تركي",
+        "family_name_ar": "البقمي",
+        "first_name_en": "Turki",
+        "family_name_en": "Albaqami",
+        "birth_hijri": (1396, 5, 2),
+        "nationality": "SAU",
+        "gender": "M",
+        "mobile": "+966500000019",
+    },
+    {
+        "national_id": "2000000048",
+        "first_name_ar": "عمر",
+        "family_name_ar": "خان",
+        "first_name_en": "Omar",
+        "family_name_en": "Khan",
+        "birth_gregorian": dt.date(1983, 1, 9),
+        "nationality": "PAK",
+        "gender": "M",
+        "mobile": "+966500000021",
+    },
 ]
 
 # A beneficiary whose account is already open and active (to try the login).
@@ -110,12 +223,72 @@ DEMO_ACCOUNT: dict[str, str] = {
     "password": "Musaned-demo-2026",
 }
 DEMO_STAFF: dict[str, str] = {"username": "staff", "password": "Musaned-staff-2026"}
-# One staff account per role (groups from musaned/complaints/migrations/0003_staff_roles.py).
+# One staff account per role (groups from musaned/complaints/migrations/0003_staff_roles.py
+# and musaned/offices/migrations/0003_staff_roles.py), with where it works.
 DEMO_ROLES: list[dict[str, str]] = [
-    {"username": "officer", "password": "Musaned-officer-2026", "role": "complaints officer"},
-    {"username": "supervisor", "password": "Musaned-supervisor-2026", "role": "supervisor"},
-    {"username": "reviewer", "password": "Musaned-reviewer-2026", "role": "reviewer"},
+    {
+        "username": "officer",
+        "password": "Musaned-officer-2026",
+        "role": "complaints officer",
+        "at": "/backoffice/",
+    },
+    {
+        "username": "supervisor",
+        "password": "Musaned-supervisor-2026",
+        "role": "supervisor",
+        "at": "/backoffice/",
+    },
+    {
+        "username": "reviewer",
+        "password": "Musaned-reviewer-2026",
+        "role": "reviewer",
+        "at": "/backoffice/",
+    },
+    {
+        "username": "licensing",
+        "password": "Musaned-licensing-2026",
+        "role": "licensing officer",
+        "at": "/licensing/",
+    },
 ]
+# The demo office's manager and employee (office portal at /office/): registry people
+# with open accounts; the licensing officer names the manager, the manager invites the
+# employee, each accepts (musaned/demo/services.py).
+DEMO_OFFICE_USERS: list[dict[str, str]] = [
+    {
+        "national_id": "1000000065",
+        "username": "manager",
+        "password": "Musaned-manager-2026",
+        "role": "manager",
+    },
+    {
+        "national_id": "2000000030",
+        "username": "employee",
+        "password": "Musaned-employee-2026",
+        "role": "employee",
+    },
+]
+# The other demo offices' managers, and the beneficiaries whose complaints about the
+# offices make their history: accounts without a password (they carry the demo's
+# records; nobody signs in as them).
+DEMO_OFFICE_MANAGERS: list[str] = [
+    "1000000073",
+    "1000000081",
+    "1000000099",
+    "1000000107",
+    "1000000115",
+]
+DEMO_COMPLAINANTS: list[str] = ["1000000123", "1000000131", "2000000048"]
+
+
+def account_holders() -> set[str]:
+    """The ID numbers seed_demo opens an account for (nobody registers as them)."""
+    return {
+        DEMO_ACCOUNT["national_id"],
+        *(user["national_id"] for user in DEMO_OFFICE_USERS),
+        *DEMO_OFFICE_MANAGERS,
+        *DEMO_COMPLAINANTS,
+    }
 
 
 def registry_rows() -> list[dict[str, Any]]:

@@ -252,7 +252,8 @@ def list_offices(
     period = scorecard.last_twelve_months()
     offices = selectors.directory(period=period, sort=sort.value, **filters)
     vat = vat_rate_on()
-    return [_summary_out(office, period, vat) for office in offices[offset : offset + limit]]
+    page = selectors.with_scorecards(offices[offset : offset + limit], period=period)
+    return [_summary_out(office, period, vat) for office in page]
 
 
 def _summary_out(office: Any, period: scorecard.Period, vat: Any) -> dict:

@@ -74,7 +74,9 @@ def directory(
     """Listed offices, filtered, each with its lowest offered price for the filter (before
     VAT, ``lowest_price``, and its ``lowest_days``) and its scorecard counts, sorted: by
     name, price (lowest first), rating or on-time share (highest first; offices without
-    the figure last, then by name). One query, however many offices."""
+    the figure last, then by name). One query, however many offices; the scorecard
+    counts are only in it when the sort needs them: a page of it gets them from
+    ``with_scorecards``."""
     offices = Office.objects.filter(state=OfficeState.ACTIVE).select_related("city")
     prices = OfficePrice.objects.filter(office=OuterRef("pk"), state=PriceState.ACTIVE)
     if city is not None:
@@ -90,14 +92,32 @@ def directory(
         lowest_price=Subquery(lowest.values("amount")[:1]),
         lowest_days=Subquery(lowest.values("days_to_arrival")[:1]),
     )
-    offices = scorecard.annotate(offices, period)
     name = name_field()
-    if sort == SORT_PRICE:
-        return offices.order_by(F("lowest_price").asc(nulls_last=True), name, "pk")
     if sort in (SORT_RATING, SORT_ON_TIME) and sources.contracts() is not None:
         figure = "rating_average" if sort == SORT_RATING else "on_time_share"
-        return offices.order_by(F(figure).desc(nulls_last=True), name, "pk")
+        return scorecard.annotate(offices, period).order_by(
+            F(figure).desc(nulls_last=True), name, "pk"
+        )
+    if sort == SORT_PRICE:
+        return offices.order_by(F("lowest_price").asc(nulls_last=True), name, "pk")
     return offices.order_by(name, "pk")
+
+
+def with_scorecards(offices: Iterable[Any], *, period: scorecard.Period) -> list[Any]:
+    """``offices`` (a page of the directory) with their scorecard counts, in one query for
+    the page: the directory sorts and pages without them (by name or price), so the
+    database counts the figures of the page's offices only, not of every office before
+    it (docs/performance.md). Offices already annotated (sorted by a figure) are kept."""
+    page = list(offices)
+    if not page or hasattr(page[0], "penalty_points"):
+        return page
+    counted = scorecard.annotate(Office.objects.filter(pk__in=[o.pk for o in page]), period)
+    names = [n for n in counted.query.annotations]
+    values = {row["pk"]: row for row in counted.order_by().values("pk", *names)}
+    for office in page:
+        for name in names:
+            setattr(office, name, values[office.pk][name])
+    return page
 
 
 def sort_works(sort: str) -> bool:

@@ -144,9 +144,10 @@ def test_the_docs_page_lists_every_operation_and_links_the_schema(client):
     page = client.get("/en/api/docs/").text
     for path in ("/api/v1/visa-inquiry", "/api/v1/visa-applications", "/api/v1/eligibility"):
         assert path in page
-    # visa create and submit, complaint file and reply, office price set, change and remove:
+    # visa create and submit; complaint file, reply, accept the office's answer and ask the
+    # ministry; office price set, change and remove; the office's answer to a complaint:
     # read from the schema
-    assert page.count("· Idempotency-Key") == 7
+    assert page.count("· Idempotency-Key") == 10
     assert "API" in client.get("/en/").text and 'href="/en/api/docs/"' in client.get("/en/").text
     schema = client.get("/api/v1/openapi.json").json()
     assert schema["openapi"].startswith("3.")

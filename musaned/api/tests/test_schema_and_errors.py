@@ -17,6 +17,9 @@ WRITES = {
     ("post", "/api/v1/visa-applications/{reference}/submit"),
     ("post", "/api/v1/complaints"),
     ("post", "/api/v1/complaints/{number}/replies"),
+    ("post", "/api/v1/complaints/{number}/accept-answer"),
+    ("post", "/api/v1/complaints/{number}/ask-ministry"),
+    ("post", "/api/v1/office/complaints/{number}/answer"),
     ("post", "/api/v1/office/prices"),  # musaned/offices
     ("put", "/api/v1/office/prices/{price_id}"),
     ("delete", "/api/v1/office/prices/{price_id}"),
@@ -48,6 +51,7 @@ def test_each_write_refuses_a_request_without_the_key(citizen, api, token_for, m
         "/visa-applications": DRAFT,
         "/complaints": COMPLAINT,
         "/complaints/712345678901/replies": {"message": "Here it is."},
+        "/office/complaints/712345678901/answer": {"message": "We refunded it."},
         "/office/prices": {
             "nationality": "PHL",
             "occupation": "housemaid",

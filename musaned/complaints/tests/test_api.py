@@ -17,16 +17,6 @@ pytestmark = pytest.mark.django_db
 NOTE = "Internal: the office owner is a relative of the sponsor, check twice."
 
 
-@pytest.fixture
-def client_for(api, token_for):
-    """An API client with a new token of ``user``: ``client_for(user, language="ar")``."""
-
-    def open_(user, language: str = "en"):
-        return api(token_for(user), language=language)
-
-    return open_
-
-
 def file(owner, **overrides) -> Complaint:
     return services.complaint_submit(owner=owner, **{**COMPLAINT, **overrides})
 

@@ -244,6 +244,7 @@ def test_a_service_level_change_is_audited_with_old_and_new_values(as_root, root
             "first_answer_days": "2",
             "resolution_days": "10",
             "reopen_days": "7",
+            "office_answer_days": "5",
         },
     )
     assert response.status_code == 302

@@ -200,3 +200,67 @@ def test_an_office_page_costs_the_same_queries_however_many_records(
     price(three[0], manager, nationality="KEN", occupation="cook", amount="8500")
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(url)
+
+
+def _complaints(offices, owner, count):
+    """``count`` complaints about ``offices`` in turn, in every state (the scorecard counts
+    them all and the resolved ones)."""
+    from musaned.complaints.models import Complaint, ComplaintState, ServiceLevel
+
+    level = ServiceLevel.objects.order_by("-effective_from").first()
+    due = timezone.now() + dt.timedelta(days=5)
+    states = list(ComplaintState)
+    for n in range(count):
+        Complaint.objects.create(
+            number=f"7{n:011d}",
+            owner=owner,
+            category="office",
+            office=offices[n % len(offices)],
+            subject="Late",
+            description="The worker is late.",
+            contact_preference="sms",
+            state=states[n % len(states)],
+            service_level=level,
+            first_answer_due=due,
+            resolution_due=due,
+        )
+
+
+def test_the_directory_and_its_api_cost_the_same_queries_however_many_complaints(
+    officer, three, beneficiary, service_level, django_assert_max_num_queries
+):
+    from musaned.complaints.models import Complaint
+    from musaned.offices import sources
+    from musaned.offices.tests.test_api import Api
+
+    counted = sources.complaints_from(Complaint, resolved_states={"resolved", "closed"})
+    pages = [
+        "/en/offices/?nationality=KEN&sort=price",
+        "/en/offices/?sort=price&page=1",
+        f"/en/offices/{three[0].uid}/",
+    ]
+    api = ["/offices?nationality=KEN&sort=price", f"/offices/{three[0].uid}"]
+    with sources.swapped(complaints=counted):
+        client = Client()
+
+        def queries() -> list[int]:
+            found = []
+            for path in pages:
+                with django_assert_max_num_queries(20) as run:
+                    assert client.get(path).status_code == 200
+                found.append(len(run.captured_queries))
+            for path in api:
+                with django_assert_max_num_queries(20) as run:
+                    assert Api().get(path).status_code == 200
+                found.append(len(run.captured_queries))
+            return found
+
+        queries()  # warm up: sessions, content types
+        few = queries()
+        _complaints(three, beneficiary, 45)
+        _fill(officer, 25)
+        assert queries() == few
+        # The complaints are in the figures (counted in the same queries).
+        body = Api().get(f"/offices/{three[0].uid}").json()
+        filed = {f["key"]: f for f in body["figures"]}["complaints-resolved"]
+        assert filed["count"] == 15

@@ -47,7 +47,7 @@ def directory(request):
             "price_with_vat": with_vat(office.lowest_price, vat) if office.lowest_price else None,
             "figures": _card_figures(office, period),
         }
-        for office in page.object_list
+        for office in selectors.with_scorecards(page.object_list, period=period)
     ]
     query = request.GET.copy()
     query.pop("page", None)

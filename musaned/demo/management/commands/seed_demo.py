@@ -1,16 +1,28 @@
-"""Fill an empty platform with demo registry people, one active beneficiary and a staff user."""
+"""Fill an empty platform with demo registry people, one active beneficiary, staff users,
+recruitment offices with their people and prices, and complaints about them."""
 
 from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from musaned.demo.offices import DEMO_OFFICES
 from musaned.demo.services import demo_seed
-from musaned.identity.demo import DEMO_ACCOUNT, DEMO_PEOPLE, DEMO_ROLES, DEMO_STAFF
+from musaned.identity.demo import (
+    DEMO_ACCOUNT,
+    DEMO_OFFICE_USERS,
+    DEMO_PEOPLE,
+    DEMO_ROLES,
+    DEMO_STAFF,
+    account_holders,
+)
 from musaned.identity.hijri import format_gregorian, format_hijri, hijri_to_gregorian
 
 
 class Command(BaseCommand):
-    help = "Load demo registry people, a ready beneficiary account and a staff user (idempotent)."
+    help = (
+        "Load demo registry people, a ready beneficiary account, staff users, recruitment"
+        " offices and complaints about them (idempotent)."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
         demo_seed()
@@ -19,7 +31,7 @@ class Command(BaseCommand):
     def _print_identities(self) -> None:
         out = self.stdout
         out.write(self.style.SUCCESS("Demo data ready. Register as any of these people:"))
-        registered = {DEMO_ACCOUNT["national_id"]}
+        registered = account_holders()
         for person in DEMO_PEOPLE:
             if person["national_id"] in registered:
                 continue
@@ -46,7 +58,16 @@ class Command(BaseCommand):
         out.write(f"Staff (admin at /admin/): {DEMO_STAFF['username']} / {DEMO_STAFF['password']}")
         for role in DEMO_ROLES:
             out.write(
-                f"Back office (/backoffice/), {role['role']}: "
-                f"{role['username']} / {role['password']}"
+                f"Staff ({role['at']}), {role['role']}: {role['username']} / {role['password']}"
             )
+        office = DEMO_OFFICES[0]
+        for person in DEMO_OFFICE_USERS:
+            out.write(
+                f"Office portal (/office/), {person['role']} of {office['name_en']}: "
+                f"{person['username']} / {person['password']} (ID {person['national_id']})"
+            )
+        out.write(
+            f"{len(DEMO_OFFICES)} recruitment offices in the public directory at /offices/ "
+            "(one suspended: out of the list, its page stays)."
+        )
         out.write("SMS codes are written as files to var/sms/ (newest last).")
