@@ -524,7 +524,7 @@ def _figures(pdf: FPDF, terms: dict[str, Any], language: str) -> None:
             "Release to the office",
             "الصرف للمكتب",
             (
-                f"{release}٪ عند الوصول، والباقي بعد فترة التجربة",
+                f"يُصرف {release}٪ عند الوصول، والباقي بعد فترة التجربة",
                 f"{release} % on arrival, the rest after the trial",
             ),
         ),

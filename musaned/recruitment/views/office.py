@@ -50,6 +50,7 @@ from musaned.recruitment.models import (
     DeliveryClock,
     Language,
     Offer,
+    OfferState,
     Religion,
     RequestOffice,
     RequestOfficeState,
@@ -84,7 +85,7 @@ QUEUE_FILTERS: dict[str, tuple[str, ...]] = {
 QUEUE_TABS = (
     ("", gettext_lazy("All")),
     ("waiting", gettext_lazy("Waiting for your offers")),
-    ("answered", gettext_lazy("Answered")),
+    ("answered", gettext_lazy("Answered by you")),
     ("expired", gettext_lazy("Expired or closed")),
 )
 # Where a request stands, as the office reads it.
@@ -94,6 +95,13 @@ OFFICE_STATE_LABELS: dict[str, Any] = {
     R.DECLINED: gettext_lazy("You declined it"),
     R.LATE: gettext_lazy("Expired: no answer in time"),
     R.CLOSED: gettext_lazy("Closed before you answered"),
+}
+# An offer's state, as the office reads it (the model's labels speak to the beneficiary).
+OFFER_STATE_LABELS: dict[str, Any] = {
+    **dict(OfferState.choices),
+    OfferState.SENT: gettext_lazy("Waiting for the beneficiary"),
+    OfferState.ACCEPTED: gettext_lazy("Accepted by the beneficiary"),
+    OfferState.DECLINED: gettext_lazy("Declined by the beneficiary"),
 }
 CONTRACT_TABS = (
     ("", gettext_lazy("All")),
@@ -231,7 +239,8 @@ def _wishes(received: RequestOffice) -> list[tuple[str, str]]:
         )
     if wanted.languages:
         names = dict(Language.choices)
-        lines.append((_("Languages"), "، ".join(str(names.get(c, c)) for c in wanted.languages)))
+        comma = "، " if (get_language() or "ar").startswith("ar") else ", "
+        lines.append((_("Languages"), comma.join(str(names.get(c, c)) for c in wanted.languages)))
     if wanted.religion:
         lines.append((_("Religion"), str(Religion(wanted.religion).label)))
     return lines
@@ -252,6 +261,7 @@ def _request_page(
     offers = list(selectors.offers_of_office(actor=actor, received=received))
     for offer in offers:
         offer.request = wanted  # the retract row's guard reads it: no query per offer
+        offer.office_state_label = OFFER_STATE_LABELS[offer.state]  # type: ignore[attr-defined]
         offer.retractable = any(  # type: ignore[attr-defined]
             row.action == OfferAction.RETRACT for row in OFFER_MACHINE.actions_for(offer, actor)
         )
