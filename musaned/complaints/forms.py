@@ -7,7 +7,8 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from musaned.complaints.errors import MESSAGES, ComplaintErrorCode
+from musaned.complaints.errors import ComplaintErrorCode as Code
+from musaned.complaints.errors import complaint_error
 from musaned.complaints.models import Category, ContactPreference
 from musaned.complaints.workflow import MAX_FILES_PER_MESSAGE
 from musaned.core.forms import Form
@@ -22,8 +23,6 @@ def _files_help() -> str:
         MAX_FILES_PER_MESSAGE,
     ) % {"count": MAX_FILES_PER_MESSAGE}
 
-
-CONTRACT_OTHER_OFFICE = MESSAGES[ComplaintErrorCode.CONTRACT_OTHER_OFFICE]
 
 # Said in the language of each page that shows it, with the number that is enforced.
 FILES_HELP = lazy(_files_help, str)()
@@ -127,6 +126,7 @@ class ComplaintForm(Form):
                 cleaned["office"] = contract.office  # the contract says which office
             elif office is not None and office.pk != contract.office_id:
                 self.add_error("contract", str(CONTRACT_OTHER_OFFICE))
+                self.add_error("contract", complaint_error(Code.CONTRACT_OTHER_OFFICE).message)
         office_missing = not cleaned.get("office") and "office" not in self.errors
         if cleaned.get("category") == Category.OFFICE and office_missing:
             self.add_error("office", _("Choose the recruitment office the complaint is about."))

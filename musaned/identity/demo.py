@@ -222,6 +222,15 @@ DEMO_ACCOUNT: dict[str, str] = {
     "username": "abdullah",
     "password": "Musaned-demo-2026",
 }
+# A beneficiary in the middle of the recruitment journey (musaned/demo/recruitment.py):
+# offers to compare, a contract in progress, a late one in its extension. Abdullah's
+# account stays free of it, so that his visa and complaint walk-throughs keep working
+# (a citizen holds at most three visas).
+DEMO_RECRUITMENT_ACCOUNT: dict[str, str] = {
+    "national_id": "1000000123",
+    "username": "latifa",
+    "password": "Musaned-latifa-2026",
+}
 DEMO_STAFF: dict[str, str] = {"username": "staff", "password": "Musaned-staff-2026"}
 # One staff account per role (groups from musaned/complaints/migrations/0003_staff_roles.py
 # and musaned/offices/migrations/0003_staff_roles.py), with where it works.
@@ -278,13 +287,15 @@ DEMO_OFFICE_MANAGERS: list[str] = [
     "1000000107",
     "1000000115",
 ]
-DEMO_COMPLAINANTS: list[str] = ["1000000123", "1000000131", "2000000048"]
+# (Latifa, 1000000123, files complaints too, with her own ready account above.)
+DEMO_COMPLAINANTS: list[str] = ["1000000131", "2000000048"]
 
 
 def account_holders() -> set[str]:
     """The ID numbers seed_demo opens an account for (nobody registers as them)."""
     return {
         DEMO_ACCOUNT["national_id"],
+        DEMO_RECRUITMENT_ACCOUNT["national_id"],
         *(user["national_id"] for user in DEMO_OFFICE_USERS),
         *DEMO_OFFICE_MANAGERS,
         *DEMO_COMPLAINANTS,

@@ -299,6 +299,7 @@ def test_the_office_reads_the_complaint_without_the_ministrys_side(people, clien
         "description": complaint.description,
         "created_at": body["created_at"],
         "office_answer_due": None,
+        "contract": None,  # it names no recruitment contract
         "beneficiary": {"name": owner.get_full_name()},
         "answers": [
             {
@@ -354,6 +355,7 @@ def test_the_office_reads_states_in_its_own_words(people, client_for):
         "number",
         "state",
         "state_label",
+        "contract",
         "subject",
         "created_at",
         "office_answer_due",

@@ -1,10 +1,13 @@
 """``manage.py seed_demo``: the demo people and accounts, the recruitment offices with their
-people, prices and decisions, and the complaints about them, once, however often it runs."""
+people, prices and decisions, the complaints about them, and the recruitment journeys,
+once, however often it runs."""
 
+import datetime as dt
 import io
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from musaned.accounts.models import User
 from musaned.complaints.models import Complaint, ComplaintMessage
@@ -14,6 +17,7 @@ from musaned.identity.demo import (
     DEMO_ACCOUNT,
     DEMO_OFFICE_USERS,
     DEMO_PEOPLE,
+    DEMO_RECRUITMENT_ACCOUNT,
     DEMO_ROLES,
     DEMO_STAFF,
     account_holders,
@@ -31,6 +35,17 @@ from musaned.offices.models import (
     PriceState,
 )
 from musaned.offices.permissions import LICENSING, holds
+from musaned.payments.models import Bill, PaymentEvent
+from musaned.recruitment.models import (
+    Contract,
+    LedgerEntry,
+    Offer,
+    RecruitmentRequest,
+    RequestOffice,
+    Signature,
+    StageEvidence,
+)
+from musaned.visas.models import VisaApplication
 
 pytestmark = pytest.mark.django_db
 
@@ -44,6 +59,16 @@ SEEDED = (
     Complaint,
     ComplaintMessage,
     AuditEvent,
+    VisaApplication,
+    Bill,
+    PaymentEvent,
+    RecruitmentRequest,
+    RequestOffice,
+    Offer,
+    Contract,
+    Signature,
+    StageEvidence,
+    LedgerEntry,
 )
 
 
@@ -127,7 +152,7 @@ def test_the_office_accounts_work_for_the_first_office_and_the_licensing_officer
     # The people who carry the history cannot sign in.
     for national_id in (
         account_holders()
-        - {DEMO_ACCOUNT["national_id"]}
+        - {DEMO_ACCOUNT["national_id"], DEMO_RECRUITMENT_ACCOUNT["national_id"]}
         - {person["national_id"] for person in DEMO_OFFICE_USERS}
     ):
         assert not User.objects.get(national_id=national_id).has_usable_password()
@@ -180,3 +205,62 @@ def test_the_offices_have_a_complaint_history_their_scorecards_count():
         for f in scorecard.figures(selectors.public_office(uid=jeddah.uid, period=period), period)
     }
     assert figures["penalty-points"].value == 6 and figures["warnings"].value == 1
+
+
+def test_the_recruitment_account_has_offers_waiting_a_contract_in_progress_and_a_late_one():
+    from musaned.recruitment.models import ContractState, DeliveryClock, OfferState, RequestState
+    from musaned.recruitment.selectors import contracts_for, statement_for
+
+    out = seed()
+    ready = User.objects.get(username=DEMO_RECRUITMENT_ACCOUNT["username"])
+    assert ready.check_password(DEMO_RECRUITMENT_ACCOUNT["password"]) and ready.is_activated
+    assert f"{ready.username} / {DEMO_RECRUITMENT_ACCOUNT['password']}" in out
+    demo_office = Office.objects.get(licence_number=DEMO_OFFICES[0]["licence_number"])
+    # Offers waiting: two from the demo office, one from Taibah, to compare.
+    waiting = RecruitmentRequest.objects.get(owner=ready, state=RequestState.OFFERED)
+    offers = waiting.offers.filter(state=OfferState.SENT)
+    assert offers.count() == 3
+    assert sorted(o.office.licence_number for o in offers) == [
+        "DEMO-MED-0004",
+        "DEMO-RYD-0001",
+        "DEMO-RYD-0001",
+    ]
+    # A contract in progress and a late one in its extension, both with the demo office.
+    mine = {c.state: c for c in Contract.objects.filter(beneficiary=ready)}
+    assert set(mine) == {ContractState.TRAVEL_DOCUMENTS_READY, ContractState.MEDICAL_PASSED}
+    in_progress = mine[ContractState.TRAVEL_DOCUMENTS_READY]
+    late = mine[ContractState.MEDICAL_PASSED]
+    today = timezone.localdate()
+    assert (in_progress.clock, in_progress.day_of_clock(today)) == (DeliveryClock.RUNNING, 25)
+    assert (late.clock, late.day_of_clock(today)) == (DeliveryClock.EXTENSION, 100)
+    assert {in_progress.office, late.office} == {demo_office}
+    assert all(c.signatures.count() == 2 for c in (in_progress, late))
+    # The completed one is Turki's: arrived 100 days ago, the rest released, rated.
+    completed = Contract.objects.get(state=ContractState.COMPLETED)
+    assert completed.beneficiary.national_id == "1000000131"
+    assert completed.arrived_on == today - dt.timedelta(days=100)
+    assert completed.arrived_on <= completed.delivery_due_on  # on time
+    assert completed.rating == 5 and completed.office == demo_office
+    statement = statement_for(actor=completed.beneficiary, contract=completed)
+    assert statement.balanced and statement.held == 0 and statement.released == completed.total
+    # The demo office's manager reads every one of them.
+    manager = User.objects.get(username="manager")
+    assert set(contracts_for(actor=manager)) == {in_progress, late, completed}
+    for contract in (in_progress, late, completed):
+        assert statement_for(actor=manager, contract=contract).balanced
+
+
+def test_the_back_office_roles_read_the_demo_contracts():
+    from musaned.recruitment.permissions import VIEW_ALL
+
+    seed()
+    for username in ("officer", "supervisor", "licensing"):
+        assert User.objects.get(username=username).has_perm(VIEW_ALL), username
+    assert not User.objects.get(username="reviewer").has_perm(VIEW_ALL)
+
+
+def test_abdullah_keeps_his_visa_walk_free_of_the_recruitment_demo():
+    seed()
+    abdullah = User.objects.get(username=DEMO_ACCOUNT["username"])
+    assert not VisaApplication.objects.filter(owner=abdullah).exists()
+    assert not RecruitmentRequest.objects.filter(owner=abdullah).exists()

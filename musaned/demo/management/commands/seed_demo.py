@@ -1,5 +1,6 @@
-"""Fill an empty platform with demo registry people, one active beneficiary, staff users,
-recruitment offices with their people and prices, and complaints about them."""
+"""Fill an empty platform with demo registry people, two active beneficiaries, staff users,
+recruitment offices with their people and prices, complaints about them, and recruitment
+journeys (requests, offers, contracts with their stages and ledgers)."""
 
 from typing import Any
 
@@ -11,6 +12,7 @@ from musaned.identity.demo import (
     DEMO_ACCOUNT,
     DEMO_OFFICE_USERS,
     DEMO_PEOPLE,
+    DEMO_RECRUITMENT_ACCOUNT,
     DEMO_ROLES,
     DEMO_STAFF,
     account_holders,
@@ -20,8 +22,8 @@ from musaned.identity.hijri import format_gregorian, format_hijri, hijri_to_greg
 
 class Command(BaseCommand):
     help = (
-        "Load demo registry people, a ready beneficiary account, staff users, recruitment"
-        " offices and complaints about them (idempotent)."
+        "Load demo registry people, ready beneficiary accounts, staff users, recruitment"
+        " offices, complaints about them and recruitment journeys (idempotent)."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -54,6 +56,11 @@ class Command(BaseCommand):
         out.write(
             f"Ready account: {DEMO_ACCOUNT['username']} / {DEMO_ACCOUNT['password']} "
             f"(ID {DEMO_ACCOUNT['national_id']})"
+        )
+        out.write(
+            f"Recruitment journey: {DEMO_RECRUITMENT_ACCOUNT['username']} / "
+            f"{DEMO_RECRUITMENT_ACCOUNT['password']} (ID {DEMO_RECRUITMENT_ACCOUNT['national_id']}):"
+            " offers to compare, a contract in progress, a late one in its extension"
         )
         out.write(f"Staff (admin at /admin/): {DEMO_STAFF['username']} / {DEMO_STAFF['password']}")
         for role in DEMO_ROLES:
