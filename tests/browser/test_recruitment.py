@@ -151,7 +151,7 @@ def record_stage(office_site, step: str, **values) -> None:
     page = office_site.page
     form = page.locator("form[action*='/stages/']")
     for name, value in values.items():
-        control = form.locator(f"[name={name}]")
+        control = form.locator(f"[name=stage-{name}]")
         if name == "arrival_point":
             control.select_option(value)
         elif name == "document":
