@@ -119,7 +119,7 @@ JOY = {
 
 
 def pay_on_the_provider_page(site, contract, step: str) -> None:
-    """"Pay now", the provider's page and its "Pay", then back on the contract.
+    """The "Pay now" link, the provider's page and its "Pay", then back on the contract.
 
     The provider's pages stand outside the language prefixes and send the payer back to
     the contract's page without one (Arabic, the default), as for the visa's fee: the
