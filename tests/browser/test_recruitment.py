@@ -344,7 +344,8 @@ def run_clocks() -> None:
 def test_a_late_contract_is_extended_then_cancelled_with_the_price_back_plus_20_percent(
     paid_contract, open_site, last_sms_code, lang
 ):
-    from musaned.recruitment.models import Contract, ContractState, DeliveryClock
+    from musaned.offices.ceilings import amount_text
+    from musaned.recruitment.models import Account, Contract, ContractState, DeliveryClock
     from musaned.recruitment.selectors import statement_for
 
     contract = paid_contract
@@ -382,7 +383,8 @@ def test_a_late_contract_is_extended_then_cancelled_with_the_price_back_plus_20_
         site.visit("cancel-quote")
         compensation = (total * Decimal("0.20")).quantize(Decimal("0.01"))
         quote = page.locator("main").inner_text()
-        assert f"{compensation:,}" in quote, f"the quote does not show {compensation:,}"
+        assert amount_text(compensation) in quote, f"the quote lacks {amount_text(compensation)}"
+        assert amount_text(total) in quote
         site.narrow("cancel-quote")
         site.fill(reason="The worker has not arrived after 120 days.")
         page.check("[name=confirm]")
@@ -391,8 +393,10 @@ def test_a_late_contract_is_extended_then_cancelled_with_the_price_back_plus_20_
         assert contract.state == ContractState.CANCELLED_LATE
         site.goto(f"/recruitment/contracts/{contract.uid}/statement/", "statement")
         text = page.locator("main").inner_text()
-        assert f"{total:,}" in text and f"{compensation:,}" in text
+        assert amount_text(total) in text and amount_text(compensation) in text
         site.narrow("statement")
-        statement = statement_for(contract=contract, actor=owner)
-        assert statement is not None
+        balances = statement_for(contract=contract, actor=owner).balances
+        assert balances[Account.REFUND] == total + compensation  # owed back: price + 20 %
+        assert balances[Account.HELD] == 0
+        assert sum(balances.values()) == 0
         site.assert_accessible()
