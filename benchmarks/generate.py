@@ -667,7 +667,13 @@ PAID_STATES = {
 }  # fmt: skip
 ARRIVED_STATES = {"arrived", "in_trial", "completed"}
 # Requests that have no contract (yet): (state, weight).
-OPEN_REQUESTS = [("sent", 30), ("offered", 35), ("expired", 15), ("declined", 10), ("cancelled", 10)]
+OPEN_REQUESTS = [
+    ("sent", 30),
+    ("offered", 35),
+    ("expired", 15),
+    ("declined", 10),
+    ("cancelled", 10),
+]
 WORKER_FIRST = ("Maria", "Joy", "Amina", "Fatuma", "Rina", "Siti", "Grace", "Nirmala", "Halima")
 WORKER_FAMILY = ("Santos", "Reyes", "Wanjiru", "Nakato", "Tesfaye", "Perera", "Akter", "Dewi")
 LANGUAGES = ("en", "ar", "fil", "sw", "am", "bn", "si", "id", "hi")
@@ -744,7 +750,10 @@ def fill_recruitment(conn, rng, step, count, now) -> None:
         conn,
         "offices_officemembership",
         "created_at, updated_at, uid, office_id, user_id, role",
-        ((now, now, str(uuid.uuid4()), office, user, "manager") for office, user in managers.items()),
+        (
+            (now, now, str(uuid.uuid4()), office, user, "manager")
+            for office, user in managers.items()
+        ),
     )
 
     opened = count // 5
@@ -852,7 +861,15 @@ def fill_recruitment(conn, rng, step, count, now) -> None:
             continue
         oid, office, name, passport, salary, price = contract_row
         cid = first_contract + len(contracts)
-        pick = pick_young if age < 3 else pick_running if age < 90 else pick_late if age < 210 else pick_old
+        pick = (
+            pick_young
+            if age < 3
+            else pick_running
+            if age < 90
+            else pick_late
+            if age < 210
+            else pick_old
+        )
         cstate = pick()
         start = created + dt.timedelta(days=3)  # accepted, contract made
         vat = (price * Decimal("0.15")).quantize(Decimal("0.01"))
@@ -862,10 +879,19 @@ def fill_recruitment(conn, rng, step, count, now) -> None:
         clock = "not_started"
         paid_state = cstate in PAID_STATES
         if cstate not in ("awaiting_signatures", "signed_by_office", "cancelled"):
-            signatures.append((cid, owner, "beneficiary", digest, "sms_code", start + dt.timedelta(hours=1)))
+            signatures.append(
+                (cid, owner, "beneficiary", digest, "sms_code", start + dt.timedelta(hours=1))
+            )
         if cstate not in ("awaiting_signatures", "signed_by_beneficiary", "cancelled"):
-            signatures.append((cid, managers[office], "office", digest, "sms_code", start + dt.timedelta(hours=2)))
-        if cstate not in ("awaiting_signatures", "signed_by_beneficiary", "signed_by_office", "cancelled"):
+            signatures.append(
+                (cid, managers[office], "office", digest, "sms_code", start + dt.timedelta(hours=2))
+            )
+        if cstate not in (
+            "awaiting_signatures",
+            "signed_by_beneficiary",
+            "signed_by_office",
+            "cancelled",
+        ):
             signed = start + dt.timedelta(hours=2)
         if paid_state:
             paid = start + dt.timedelta(hours=5)
@@ -873,7 +899,13 @@ def fill_recruitment(conn, rng, step, count, now) -> None:
             due_on = paid_on + dt.timedelta(days=delivery)
             ext_on = due_on + dt.timedelta(days=extension)
             days = (today - paid_on).days
-            clock = "running" if days < delivery else "extension" if days < delivery + extension else "overdue"
+            clock = (
+                "running"
+                if days < delivery
+                else "extension"
+                if days < delivery + extension
+                else "overdue"
+            )
             post(cid, postings.payment(total=total), postings.PAYMENT, paid)
         if cstate in ARRIVED_STATES:
             clock = "stopped"
@@ -912,9 +944,8 @@ def fill_recruitment(conn, rng, step, count, now) -> None:
             row = list(requests[-1])
             row[14] = "cancelled"
             requests[-1] = tuple(row)
-            offers[-len(made) + made.index((oid, office))] = tuple(
-                list(offers[-len(made) + made.index((oid, office))][:23]) + ["released", closed_at]
-            )
+            where = -len(made) + made.index((oid, office))
+            offers[where] = (*offers[where][:23], "released", closed_at)
     step(f"drew {len(requests)} requests, {len(offers)} offers, {len(contracts)} contracts")
     copy_rows(
         conn,
