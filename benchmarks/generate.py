@@ -312,12 +312,58 @@ def write_samples(conn, rng: random.Random, out: Path, pairs: int) -> dict:
                 max(k for _c, _n, k in combos),
             ),
         }
+    info.update(recruitment_samples(conn, rng, out))
     return {
         **info,
         "pairs": len(lines),
         "accounts": len(accounts),
         "registry": len(people),
         "visas per sign-in account (mean, max)": (round(float(owned[0] or 0), 2), owned[1]),
+    }
+
+
+def recruitment_samples(conn, rng: random.Random, out: Path) -> dict:
+    """``recruitment.txt``: ``scenario user_id path`` for the signed-in recruitment pages:
+    "My contracts" of the 10 beneficiaries with the most contracts and 90 others who have
+    one; the incoming queue of the 10 busiest offices' managers and 90 other offices'; the
+    offers' comparison of 100 requests holding offers, by their owners."""
+    if not _count(conn, "recruitment_contract"):
+        return {}
+    lines = []
+    ranked = conn.execute(
+        "SELECT beneficiary_id, count(*) n FROM recruitment_contract"
+        " GROUP BY beneficiary_id ORDER BY n DESC, beneficiary_id"
+    ).fetchall()
+    chosen = ranked[:10] + rng.sample(ranked[10:], min(90, len(ranked) - 10))
+    lines += [f"my_contracts {user} /recruitment/contracts/\n" for user, _n in chosen]
+    busy = conn.execute(
+        "SELECT m.user_id, count(*) n FROM recruitment_requestoffice r"
+        " JOIN offices_officemembership m ON m.office_id = r.office_id AND m.ended_at IS NULL"
+        " AND m.role = 'manager' GROUP BY m.user_id ORDER BY n DESC, m.user_id"
+    ).fetchall()
+    queues = busy[:10] + rng.sample(busy[10:], min(90, len(busy) - 10))
+    lines += [f"office_requests {user} /office/recruitment/\n" for user, _n in queues]
+    offered = conn.execute(
+        "SELECT owner_id, uid, (SELECT count(*) FROM recruitment_offer o"
+        " WHERE o.request_id = r.id AND o.state = 'sent') FROM recruitment_recruitmentrequest r"
+        " WHERE state = 'offered' ORDER BY id"
+    ).fetchall()
+    compared = rng.sample(offered, min(100, len(offered)))
+    lines += [f"offers_compare {user} /recruitment/{uid}/\n" for user, uid, _n in compared]
+    (out / "recruitment.txt").write_text("".join(lines))
+    return {
+        "my contracts: contracts per account (top 10 mean, all sampled mean)": (
+            round(statistics.mean(n for _u, n in chosen[:10]), 1),
+            round(statistics.mean(n for _u, n in chosen), 1),
+        ),
+        "incoming queue: requests per office (top 10 mean, all sampled mean)": (
+            round(statistics.mean(n for _u, n in queues[:10]), 1),
+            round(statistics.mean(n for _u, n in queues), 1),
+        ),
+        "comparison: offers per request (mean, max)": (
+            round(statistics.mean(n for _u, _uid, n in compared), 2),
+            max(n for _u, _uid, n in compared),
+        ),
     }
 
 
@@ -342,6 +388,12 @@ def main() -> None:
     )
     parser.add_argument("--audit", type=int, help="audit history rows; default: one per visa")
     parser.add_argument("--offices", type=int, default=0, help="recruitment offices; default none")
+    parser.add_argument(
+        "--contracts",
+        type=int,
+        default=0,
+        help="recruitment contracts (needs --offices and as many issued visas); default none",
+    )
     parser.add_argument(
         "--office-share",
         type=int,
@@ -413,6 +465,7 @@ def main() -> None:
             audit_rows=audit_rows,
             offices=args.offices,
             office_share=args.office_share,
+            contracts=args.contracts,
         )
         conn.commit()
         step("committed")
@@ -591,6 +644,373 @@ def fill_offices(conn, rng, step, count, officers, now) -> list[int]:
     return ids
 
 
+# --------------------------------------------------------------------------- recruitment
+
+# Contract states by the contract's age in days: (state, weight), for the stages after the
+# request was accepted (docs/performance.md §10).
+CONTRACT_YOUNG = [  # under 3 days: signing and paying
+    ("awaiting_signatures", 35), ("signed_by_beneficiary", 20), ("signed_by_office", 5),
+    ("signed", 15), ("paid", 20), ("cancelled", 5),
+]  # fmt: skip
+CONTRACT_RUNNING = [  # 3 to 90 days: the office's stages, some arrived early
+    ("paid", 15), ("visa_linked", 20), ("travel_documents_ready", 15), ("medical_passed", 15),
+    ("ticket_booked", 10), ("in_trial", 20), ("cancelled", 5),
+]  # fmt: skip
+CONTRACT_LATE = [  # 90 to 210 days: most arrived and in their trial; some late
+    ("in_trial", 70), ("ticket_booked", 8), ("medical_passed", 7), ("completed", 8),
+    ("cancelled_late", 4), ("cancelled", 3),
+]  # fmt: skip
+CONTRACT_OLD = [("completed", 92), ("cancelled_late", 3), ("cancelled", 5)]  # over 210 days
+PAID_STATES = {
+    "paid", "visa_linked", "travel_documents_ready", "medical_passed", "ticket_booked",
+    "arrived", "in_trial", "completed", "cancelled_late",
+}  # fmt: skip
+ARRIVED_STATES = {"arrived", "in_trial", "completed"}
+# Requests that have no contract (yet): (state, weight).
+OPEN_REQUESTS = [
+    ("sent", 30),
+    ("offered", 35),
+    ("expired", 15),
+    ("declined", 10),
+    ("cancelled", 10),
+]
+WORKER_FIRST = ("Maria", "Joy", "Amina", "Fatuma", "Rina", "Siti", "Grace", "Nirmala", "Halima")
+WORKER_FAMILY = ("Santos", "Reyes", "Wanjiru", "Nakato", "Tesfaye", "Perera", "Akter", "Dewi")
+LANGUAGES = ("en", "ar", "fil", "sw", "am", "bn", "si", "id", "hi")
+
+
+def fill_recruitment(conn, rng, step, count, now) -> None:
+    """``count`` contracts with their requests, offices' answers, offers, signatures and
+    ledger entries, plus open requests (a fifth more) waiting for or holding offers; a
+    manager account per office that has requests. See the module docstring."""
+    import hashlib
+    import uuid
+
+    from musaned.recruitment import postings
+
+    today = now.date()
+    terms = conn.execute(
+        "SELECT id, delivery_days, extension_days, trial_days, release_on_arrival_percent,"
+        " late_compensation_percent, respond_days, decision_days, version"
+        " FROM recruitment_contractterms ORDER BY effective_from DESC LIMIT 1"
+    ).fetchone()
+    if terms is None:
+        sys.exit("No contract terms: the recruitment seed migration did not run?")
+    terms_id, delivery, extension, trial, release_pct, late_pct, respond, decision, version = terms
+    document = json.dumps({"terms_version": version, "bench": True}, sort_keys=True)
+    digest = hashlib.sha256(document.encode()).hexdigest()
+    visas = conn.execute(
+        "SELECT id, owner_id, occupation_id, nationality_id, worker_gender"
+        " FROM visas_visaapplication WHERE state = 'issued' ORDER BY id"
+    ).fetchall()
+    rng.shuffle(visas)
+    offices = conn.execute(
+        "SELECT o.id, x.nationality_id FROM offices_office o"
+        " JOIN offices_office_nationalities x ON x.office_id = o.id"
+        " WHERE o.state = 'active' ORDER BY o.id, x.nationality_id"
+    ).fetchall()
+    active = sorted({o for o, _n in offices})
+    if not active:
+        sys.exit("--contracts needs --offices: no active office")
+    # A few offices draw many requests (int(N × r²), like the complaints), each recruiting
+    # the request's nationality when one does.
+    rank = {office: k for k, office in enumerate(active)}
+    by_nationality: dict[int, list[int]] = {}
+    for office, nationality in offices:
+        by_nationality.setdefault(nationality, []).append(office)
+    arrivals = [r[0] for r in conn.execute("SELECT id FROM visas_arrivalpoint ORDER BY id")]
+
+    def pick_offices(nationality: int, how_many: int) -> list[int]:
+        pool = by_nationality.get(nationality) or active
+        pool = sorted(pool, key=rank.__getitem__)
+        chosen: list[int] = []
+        while len(chosen) < min(how_many, len(pool)):
+            office = pool[int(len(pool) * rng.random() ** 2)]
+            if office not in chosen:
+                chosen.append(office)
+        return chosen
+
+    # The offices' managers (users with a membership), one per active office.
+    first_user = next_id(conn, "accounts_user")
+    managers = {office: first_user + k for k, office in enumerate(active)}
+    copy_rows(
+        conn,
+        "accounts_user",
+        "id, password, is_superuser, username, first_name, last_name, email, is_staff,"
+        " is_active, date_joined, mobile, id_type, privacy_notice_version, preferred_language",
+        (
+            (user, "!", False, f"bench-office-{office}", "Manager", str(office),
+             f"manager{office}@office.bench.example", False, True, now,
+             f"+9665{rng.randrange(10**8):08d}", "", "", "ar")
+            for office, user in managers.items()
+        ),
+    )  # fmt: skip
+    reset_sequence(conn, "accounts_user")
+    copy_rows(
+        conn,
+        "offices_officemembership",
+        "created_at, updated_at, uid, office_id, user_id, role",
+        (
+            (now, now, str(uuid.uuid4()), office, user, "manager")
+            for office, user in managers.items()
+        ),
+    )
+
+    opened = count // 5
+    total_requests = count + opened
+    references = random_references(rng, total_requests)
+    contract_numbers = unique_numbers(rng, count, "7", width=10)
+    passports = rng.sample(range(10**7, 10**8), 10 * total_requests)
+    first_request = next_id(conn, "recruitment_recruitmentrequest")
+    first_offer = next_id(conn, "recruitment_offer")
+    first_contract = next_id(conn, "recruitment_contract")
+    requests, recipients, offers, contracts, signatures, entries = [], [], [], [], [], []
+    pick_young, pick_running = weighted(rng, CONTRACT_YOUNG), weighted(rng, CONTRACT_RUNNING)
+    pick_late, pick_old = weighted(rng, CONTRACT_LATE), weighted(rng, CONTRACT_OLD)
+    pick_open = weighted(rng, OPEN_REQUESTS)
+    free_visas = [v for v in visas]  # each request holding a visa takes its own
+    if len(free_visas) < count:
+        sys.exit(f"{len(visas)} issued visas for {count} contracts: give more --visas")
+    offer_id = first_offer
+
+    def post(contract: int, lines, memo: str, at) -> None:
+        assert postings.balanced(lines), lines
+        posting = str(uuid.uuid4())
+        for line in lines:
+            entries.append((contract, posting, line.account, line.kind, line.amount, memo, at))
+
+    for i in range(total_requests):
+        pk = first_request + i
+        with_contract = i < count
+        state = "accepted" if with_contract else pick_open()
+        holding = state in ("sent", "offered", "accepted")
+        if holding or not free_visas:
+            visa, owner, occupation, nationality, gender = free_visas.pop()
+        else:
+            visa, owner, occupation, nationality, gender = rng.choice(visas)
+        if with_contract:
+            age = rng.randrange(730)
+        elif state in ("sent", "offered"):
+            age = rng.randrange(3) if state == "sent" else rng.randrange(2, 9)
+        else:
+            age = rng.randrange(20, 730)
+        created = now - dt.timedelta(days=age, seconds=rng.randrange(86400))
+        sent_at = created + dt.timedelta(minutes=5)
+        due = sent_at + dt.timedelta(days=2)
+        decide_by = due + dt.timedelta(days=decision)
+        went_to = pick_offices(nationality, rng.choices([1, 2, 3], [50, 30, 20])[0])
+        answering = went_to if state != "sent" else []
+        if state == "expired":
+            answering = []
+        made = []  # (offer id, office)
+        for office in answering:
+            for _n in range(rng.choices([1, 2, 3], [60, 30, 10])[0]):
+                made.append((offer_id, office))
+                offer_id += 1
+        if state in ("offered", "accepted", "declined") and not made:
+            made.append((offer_id, went_to[0]))
+            offer_id += 1
+            answering = [went_to[0]]
+        accepted = made[0] if state == "accepted" else None
+        closed = None if state in ("sent", "offered") else created + dt.timedelta(days=3)
+        requests.append(
+            (pk, created, closed or created, str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+             references[i], owner, occupation, nationality, gender,
+             json.dumps(rng.sample(LANGUAGES[:3], rng.randrange(0, 3))), "", visa, False,
+             terms_id, state, sent_at, due, decide_by, closed,
+             "Bench: none suits." if state == "declined" else "", "[]")
+        )  # fmt: skip
+        for office in went_to:
+            office_state = (
+                "answered" if office in answering
+                else "waiting" if state == "sent"
+                else "late" if state == "expired"
+                else "closed"
+            )  # fmt: skip
+            answered = sent_at + dt.timedelta(hours=rng.randrange(1, 40))
+            recipients.append(
+                (created, answered if office in answering else created,
+                 str(uuid.UUID(int=rng.getrandbits(128), version=4)), pk, office, office_state,
+                 due, answered if office in answering else None, "")
+            )  # fmt: skip
+        offer_state = {"offered": "sent", "declined": "declined", "cancelled": "withdrawn"}
+        contract_row = None
+        for oid, office in made:
+            salary = Decimal(rng.randrange(1_000, 2_500, 50))
+            price = Decimal(rng.randrange(9_000, 18_000, 100))
+            answered = sent_at + dt.timedelta(hours=rng.randrange(1, 40))
+            this = offer_state.get(state, "withdrawn")
+            if accepted and oid == accepted[0]:
+                this = "accepted"
+            name = f"{rng.choice(WORKER_FIRST)} {rng.choice(WORKER_FAMILY)}"
+            passport = f"P{passports.pop()}"
+            born = today - dt.timedelta(days=rng.randrange(22 * 365, 45 * 365))
+            offers.append(
+                (oid, answered, answered, str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+                 pk, office, owner, managers[office], name, passport, nationality, born,
+                 rng.choice(["muslim", "christian", "hindu", "buddhist"]),
+                 rng.choice(["single", "married", "divorced"]),
+                 json.dumps(rng.sample(LANGUAGES, rng.randrange(1, 4))), rng.randrange(0, 15),
+                 "Housework and childcare for a family of five.", "Cooking, cleaning, ironing",
+                 "recruitment/photos/bench/worker.jpg", "image/jpeg", salary, price,
+                 rng.randrange(30, 90), this, created + dt.timedelta(days=2) if this != "sent" else None)
+            )  # fmt: skip
+            if this == "accepted":
+                contract_row = (oid, office, name, passport, salary, price)
+        if contract_row is None:
+            continue
+        oid, office, name, passport, salary, price = contract_row
+        cid = first_contract + len(contracts)
+        pick = (
+            pick_young
+            if age < 3
+            else pick_running
+            if age < 90
+            else pick_late
+            if age < 210
+            else pick_old
+        )
+        cstate = pick()
+        start = created + dt.timedelta(days=3)  # accepted, contract made
+        vat = (price * Decimal("0.15")).quantize(Decimal("0.01"))
+        total = price + vat
+        signed = paid = paid_on = due_on = ext_on = arrived = point = handed = trial_ends = None
+        closed_at = rating = rated = None
+        clock = "not_started"
+        paid_state = cstate in PAID_STATES
+        if cstate not in ("awaiting_signatures", "signed_by_office", "cancelled"):
+            signatures.append(
+                (cid, owner, "beneficiary", digest, "sms_code", start + dt.timedelta(hours=1))
+            )
+        if cstate not in ("awaiting_signatures", "signed_by_beneficiary", "cancelled"):
+            signatures.append(
+                (cid, managers[office], "office", digest, "sms_code", start + dt.timedelta(hours=2))
+            )
+        if cstate not in (
+            "awaiting_signatures",
+            "signed_by_beneficiary",
+            "signed_by_office",
+            "cancelled",
+        ):
+            signed = start + dt.timedelta(hours=2)
+        if paid_state:
+            paid = start + dt.timedelta(hours=5)
+            paid_on = paid.date()
+            due_on = paid_on + dt.timedelta(days=delivery)
+            ext_on = due_on + dt.timedelta(days=extension)
+            days = (today - paid_on).days
+            clock = (
+                "running"
+                if days < delivery
+                else "extension"
+                if days < delivery + extension
+                else "overdue"
+            )
+            post(cid, postings.payment(total=total), postings.PAYMENT, paid)
+        if cstate in ARRIVED_STATES:
+            clock = "stopped"
+            arrived = min(today, paid_on + dt.timedelta(days=rng.randrange(35, 110)))
+            point = rng.choice(arrivals)
+            trial_ends = arrived + dt.timedelta(days=trial)
+            if cstate == "completed":
+                trial_ends = min(trial_ends, today - dt.timedelta(days=1))
+                arrived = trial_ends - dt.timedelta(days=trial)
+            handed = dt.datetime.combine(arrived, dt.time(12), tzinfo=dt.UTC) + dt.timedelta(days=1)
+            release = postings.release_on_arrival(total=total, percent=release_pct)
+            post(cid, release, postings.RELEASE_ON_ARRIVAL, handed)
+            if cstate == "completed":
+                held = total - sum(line.amount for line in release if line.amount > 0)
+                closed_at = dt.datetime.combine(trial_ends, dt.time(23), tzinfo=dt.UTC)
+                post(cid, postings.release_rest(held=held), postings.RELEASE_AFTER_TRIAL, closed_at)
+                if rng.random() < 0.4:
+                    rating, rated = rng.choices([1, 2, 3, 4, 5], [5, 5, 15, 35, 40])[0], closed_at
+        if cstate == "cancelled_late":
+            clock = "stopped"
+            closed_at = paid + dt.timedelta(days=delivery + extension + rng.randrange(1, 20))
+            lines = postings.late_cancellation(total=total, held=total, percent=late_pct).lines
+            post(cid, lines, postings.LATE_CANCELLATION, closed_at)
+        if cstate == "cancelled":
+            closed_at = start + dt.timedelta(days=1)
+        updated = closed_at or handed or paid or signed or start
+        contracts.append(
+            (cid, start, min(updated, now), str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+             contract_numbers[len(contracts)], pk, oid, owner, office, visa, terms_id, occupation,
+             name, passport, nationality, salary, price, Decimal("0.15"), vat, total, document,
+             digest, cstate, clock, start + dt.timedelta(days=respond), signed, paid, paid_on,
+             due_on, ext_on, arrived, point, handed, trial_ends, closed_at, rating, rated)
+        )  # fmt: skip
+        if cstate == "cancelled":
+            # Cancelled before payment: the request is cancelled, its visa free again.
+            row = list(requests[-1])
+            row[14] = "cancelled"
+            requests[-1] = tuple(row)
+            where = -len(made) + made.index((oid, office))
+            offers[where] = (*offers[where][:23], "released", closed_at)
+    step(f"drew {len(requests)} requests, {len(offers)} offers, {len(contracts)} contracts")
+    copy_rows(
+        conn,
+        "recruitment_recruitmentrequest",
+        "id, created_at, updated_at, uid, number, owner_id, occupation_id, nationality_id,"
+        " worker_gender, languages, religion, visa_id, visa_is_new, terms_id, state, sent_at,"
+        " offers_due_at, decide_by, closed_at, decline_reason, rejection_reasons",
+        requests,
+    )
+    reset_sequence(conn, "recruitment_recruitmentrequest")
+    copy_rows(
+        conn,
+        "recruitment_requestoffice",
+        "created_at, updated_at, uid, request_id, office_id, state, due_at, answered_at,"
+        " decline_reason",
+        recipients,
+    )
+    copy_rows(
+        conn,
+        "recruitment_offer",
+        "id, created_at, updated_at, uid, request_id, office_id, beneficiary_id, made_by_id,"
+        " full_name, passport_number, nationality_id, date_of_birth, religion, marital_status,"
+        " languages, experience_years, experience_kind, skills, photo, photo_type,"
+        " monthly_salary, price, days_to_arrival, state, answered_at",
+        offers,
+    )
+    reset_sequence(conn, "recruitment_offer")
+    copy_rows(
+        conn,
+        "recruitment_contract",
+        "id, created_at, updated_at, uid, number, request_id, offer_id, beneficiary_id,"
+        " office_id, visa_id, terms_id, occupation_id, worker_name, passport_number,"
+        " worker_nationality_id, monthly_salary, price, vat_rate, vat, total, document,"
+        " document_hash, state, clock, respond_by, signed_at, paid_at, paid_on,"
+        " delivery_due_on, extension_ends_on, arrived_on, arrival_point_id, handed_over_at,"
+        " trial_ends_on, closed_at, rating, rated_at",
+        contracts,
+    )
+    reset_sequence(conn, "recruitment_contract")
+    copy_rows(
+        conn,
+        "recruitment_signature",
+        "contract_id, signer_id, role, document_hash, method, signed_at",
+        signatures,
+    )
+    # The ledger keeps its indexes: the deferred trigger checks each posting at commit.
+    copy_rows(
+        conn,
+        "recruitment_ledgerentry",
+        "contract_id, posting, account, kind, amount, memo, created_at",
+        entries,
+    )
+    # Check every posting now (the trigger is deferred to the commit), so a later step may
+    # alter the tables the pending checks would hold.
+    conn.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    states: dict[str, int] = {}
+    for row in contracts:
+        states[row[22]] = states.get(row[22], 0) + 1
+    step(
+        f"{len(requests)} requests ({count} with a contract), {len(recipients)} sent to offices, "
+        f"{len(offers)} offers, {len(contracts)} contracts {dict(sorted(states.items()))}, "
+        f"{len(signatures)} signatures, {len(entries)} ledger entries, {len(managers)} managers"
+    )
+
+
 def fill(
     conn,
     rng,
@@ -604,6 +1024,7 @@ def fill(
     audit_rows,
     offices=0,
     office_share=30,
+    contracts=0,
 ) -> None:
     from zoneinfo import ZoneInfo
 
@@ -631,7 +1052,7 @@ def fill(
         "SELECT id, effective_from, first_answer_days, resolution_days, reopen_days,"
         " office_answer_days FROM complaints_servicelevel ORDER BY effective_from"
     ).fetchall()
-    holidays = {r[0] for r in conn.execute("SELECT date FROM complaints_holiday")}
+    holidays = {r[0] for r in conn.execute("SELECT date FROM core_holiday")}
 
     # ---- people ------------------------------------------------------------------------
     bodies = rng.sample(range(10**8), beneficiaries + unregistered)
@@ -837,6 +1258,8 @@ def fill(
 
     # ---- recruitment offices ------------------------------------------------------------
     office_ids = fill_offices(conn, rng, step, offices, officers, now) if offices else []
+    if contracts:
+        fill_recruitment(conn, rng, step, contracts, now)
 
     # ---- complaints ---------------------------------------------------------------------
     numbers = unique_numbers(rng, complaints, "7", width=10)

@@ -51,6 +51,19 @@ directory,directory_page,office,api_offices,api_office``):
 * ``office``: GET /offices/<id>/, an office's page with its prices and scorecard;
 * ``api_offices``: GET /api/v1/offices?city=…&nationality=…&sort=price&limit=20;
 * ``api_office``: GET /api/v1/offices/<id>.
+
+The recruitment journey (issue 13), on the databases generate.py filled with
+``--contracts`` (sizes ``contracts-small`` and ``contracts``: 50 offices and 2,000
+contracts, 1,000 offices and 100,000 contracts), signed in (the sessions are written for
+the users of recruitment.txt, the SMS code's mark set), in Arabic; not in the default run
+(``--sizes contracts-small,contracts --scenarios my_contracts,office_requests,offers_compare``):
+
+* ``my_contracts``: GET /recruitment/contracts/, the beneficiary's contracts (the 10 with
+  the most and 90 others);
+* ``office_requests``: GET /office/recruitment/, an office manager's incoming queue (the
+  10 busiest offices and 90 others);
+* ``offers_compare``: GET /recruitment/<uid>/, a request with its offers side by side, by
+  its owner.
 """
 
 import argparse
@@ -78,12 +91,16 @@ SIZES = {
     "1m": "musaned_bench_1m",
     "offices-50": "musaned_bench_offices_50",
     "offices": "musaned_bench_offices",
+    "contracts-small": "musaned_bench_contracts_small",
+    "contracts": "musaned_bench_contracts",
 }
 SIZE_TITLES = {
     "10k": "10k visas",
     "1m": "1m visas",
     "offices-50": "50 offices, 5,000 complaints",
     "offices": "1,000 offices, 100,000 complaints",
+    "contracts-small": "50 offices, 2,000 contracts",
+    "contracts": "1,000 offices, 100,000 contracts",
 }
 SERVER = "postgres://postgres@127.0.0.1:5432"
 HOST = "127.0.0.1"
@@ -100,6 +117,7 @@ class Scenario:
     connections: int | None = None  # None: --connections
     threads: int | None = None
     offices: bool = False  # the directory's: needs a database generated with --offices
+    recruitment: bool = False  # needs a database generated with --contracts
 
 
 SCENARIOS = [
@@ -146,6 +164,24 @@ SCENARIOS = [
     Scenario(
         "api_office", "One office, API: GET /api/v1/offices/<id>", frozenset({200}), offices=True
     ),
+    Scenario(
+        "my_contracts",
+        "My contracts: GET /recruitment/contracts/",
+        frozenset({200}),
+        recruitment=True,
+    ),
+    Scenario(
+        "office_requests",
+        "Office's incoming requests: GET /office/recruitment/",
+        frozenset({200}),
+        recruitment=True,
+    ),
+    Scenario(
+        "offers_compare",
+        "Offers compared: GET /recruitment/<request>/",
+        frozenset({200}),
+        recruitment=True,
+    ),
 ]
 BASELINE = Scenario(
     "baseline", "Bare Django baseline: POST /bench/baseline/", frozenset({200, 404})
@@ -190,6 +226,24 @@ def setup(database: str) -> None:
         session["signed_in_at"] = session["last_seen"] = now
         session.create()
         accounts.append([user.pk, user.national_id, session.session_key])
+    recruitment = []
+    if (out / "recruitment.txt").exists():
+        rows = [line.split() for line in (out / "recruitment.txt").read_text().splitlines()]
+        users = User.objects.in_bulk({int(user) for _name, user, _path in rows})
+        sessions: dict[int, str] = {}
+        for name, user, path in rows:
+            if int(user) not in sessions:
+                session = store()
+                found = users[int(user)]
+                session[SESSION_KEY] = str(found.pk)
+                session[BACKEND_SESSION_KEY] = (
+                    "musaned.accounts.backends.UsernameOrNationalIdBackend"
+                )
+                session[HASH_SESSION_KEY] = found.get_session_auth_hash()
+                session["signed_in_at"] = session["last_seen"] = now  # the SMS code passed
+                session.create()
+                sessions[int(user)] = session.session_key
+            recruitment.append([name, sessions[int(user)], path])
     request = HttpRequest()
     token = get_token(request)
     people = []
@@ -209,6 +263,7 @@ def setup(database: str) -> None:
             "people": people,
             "password_hash": User.objects.get(pk=ids[0]).password,
             "deleted": deleted,
+            "recruitment": recruitment,
         },
         sys.stdout,
     )
@@ -343,6 +398,10 @@ def write_requests(database: str, data: dict) -> dict[str, Path]:
         for _pk, nid, _session in data["accounts"]
     ]
     files.update(office_requests(BENCH_DIR / database))
+    for name, session, path in data.get("recruitment", []):
+        files.setdefault(name, []).append(
+            record("GET", path, {"Cookie": f"sessionid={session}; csrftoken={cookie}"})
+        )
     paths = {}
     for name, lines in files.items():
         paths[name] = out / f"{name}.txt"
@@ -657,13 +716,16 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument(
-        "--sizes", default="10k,1m", help="comma-separated: 10k, 1m, offices-50, offices"
+        "--sizes",
+        default="10k,1m",
+        help="comma-separated: 10k, 1m, offices-50, offices, contracts-small, contracts",
     )
     parser.add_argument(
         "--scenarios",
-        default=",".join(s.name for s in SCENARIOS if not s.offices),
+        default=",".join(s.name for s in SCENARIOS if not (s.offices or s.recruitment)),
         help="comma-separated (the directory's: directory, directory_page, office, "
-        "api_offices, api_office)",
+        "api_offices, api_office; the recruitment journey's: my_contracts, office_requests, "
+        "offers_compare)",
     )
     parser.add_argument("--duration", type=int, default=10, help="seconds measured per run")
     parser.add_argument("--login-duration", type=int, default=15)

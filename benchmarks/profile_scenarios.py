@@ -82,7 +82,12 @@ def main() -> None:
         help="EXPLAIN ANALYZE the reads of this many requests per scenario (0: none)",
     )
     args = parser.parse_args()
-    size = args.database.rsplit("_", 1)[-1]
+    from benchmarks.load import SIZES
+
+    # load.py's cache prefix for this database, where it wrote the sessions.
+    size = {db: name for name, db in SIZES.items()}.get(args.database) or args.database.rsplit(
+        "_", 1
+    )[-1]
     os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{args.database}"
     os.environ["MUSANED_CACHE_PREFIX"] = f"musaned-bench-{size}"  # load.py's, for the sessions
     django.setup()
