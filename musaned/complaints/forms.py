@@ -125,7 +125,6 @@ class ComplaintForm(Form):
             if office is None and "office" not in self.errors:
                 cleaned["office"] = contract.office  # the contract says which office
             elif office is not None and office.pk != contract.office_id:
-                self.add_error("contract", str(CONTRACT_OTHER_OFFICE))
                 self.add_error("contract", complaint_error(Code.CONTRACT_OTHER_OFFICE).message)
         office_missing = not cleaned.get("office") and "office" not in self.errors
         if cleaned.get("category") == Category.OFFICE and office_missing:
