@@ -61,19 +61,18 @@ DEMO_OFFICES: list[dict[str, Any]] = [
             ("ETH", "housemaid", "5500", 65),
             ("BGD", "private-driver", "10900", 50),
         ],
-        # (action, points, ground, the officer's own reason)
+        # (action, what it takes beside the reason, the officer's own reason); a
+        # suspension's ``until_days`` counts from the day the demo is seeded
         "sanctions": [
             (
                 "penalise",
-                6,
-                "delay",
+                {"ground": "delay", "points": 6},
                 "ثلاث عاملات وصلن بعد الموعد المتفق عليه بأكثر من ثلاثين يوما. "
                 "Three workers arrived more than thirty days after the agreed date.",
             ),
             (
                 "warn",
-                0,
-                "complaints",
+                {"ground": "complaints"},
                 "شكاوى لم يرد عليها المكتب في المهلة. "
                 "Complaints the office left unanswered within its window.",
             ),
@@ -102,13 +101,11 @@ DEMO_OFFICES: list[dict[str, Any]] = [
         "sanctions": [
             (
                 "suspend",
-                0,
-                "money_outside",
+                {"ground": "money_outside", "until_days": 60},
                 "طلب المكتب من مستفيدين دفع مبالغ خارج المنصة. "
                 "The office asked beneficiaries for payments outside the platform.",
             ),
         ],
-        "suspended_days": 60,
     },
     {
         "key": "madinah",

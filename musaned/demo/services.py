@@ -41,7 +41,6 @@ from musaned.identity.services import registry_person_save
 from musaned.offices import services as offices
 from musaned.offices.models import City, Office, OfficeMembership, OfficeRole
 from musaned.offices.selectors import invitations_for
-from musaned.offices.workflow import Action as OfficeAction
 from musaned.payments.gateway import LocalSadadGateway, get_gateway
 from musaned.payments.models import Bill
 from musaned.payments.selectors import bill_for
@@ -219,12 +218,10 @@ def _office(spec: dict[str, Any], *, officer: User, today: dt.date) -> Office:
             amount=Decimal(amount),
             days_to_arrival=days,
         )
-    for action, points, ground, reason in spec.get("sanctions", ()):
-        payload: dict[str, Any] = {"ground": ground}
-        if action == OfficeAction.PENALISE:
-            payload["points"] = points
-        if action == OfficeAction.SUSPEND:
-            payload["until"] = today + dt.timedelta(days=spec["suspended_days"])
+    for action, takes, reason in spec.get("sanctions", ()):
+        payload: dict[str, Any] = dict(takes)
+        if "until_days" in payload:
+            payload["until"] = today + dt.timedelta(days=payload.pop("until_days"))
         office = offices.office_act(
             office=office, action=action, actor=officer, reason=reason, **payload
         )
@@ -380,20 +377,30 @@ def _cv(cv: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _arrival(contract: Contract, spec: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "arrival_date": timezone.localdate() - dt.timedelta(days=spec["arrived_days_ago"]),
+        "arrival_point": ArrivalPoint.objects.get(code=ARRIVAL_POINT),
+    }
+
+
+# The stages whose evidence is made on the day (a ticket's flight is today or later, the
+# visa is the contract's own); the others show a number from ``EVIDENCE``.
+EVIDENCE_OF_THE_DAY: dict[str, Any] = {
+    "link_visa": lambda contract, spec: {"number": contract.visa.visa_number},
+    "book_ticket": lambda contract, spec: {
+        **EVIDENCE["book_ticket"],
+        "flight_date": timezone.localdate(),
+    },
+    "arrive": _arrival,
+}
+
+
 def _evidence(action: str, contract: Contract, spec: dict[str, Any]) -> dict[str, Any]:
     """What the office shows for ``action``: the contract's visa number, a document's
-    number, today's flight (a ticket's flight date is today or later), or the arrival."""
-    today = timezone.localdate()
-    if action == "link_visa":
-        return {"number": contract.visa.visa_number}
-    if action == "book_ticket":
-        return {**EVIDENCE[action], "flight_date": today}
-    if action == "arrive":
-        return {
-            "arrival_date": today - dt.timedelta(days=spec["arrived_days_ago"]),
-            "arrival_point": ArrivalPoint.objects.get(code=ARRIVAL_POINT),
-        }
-    return dict(EVIDENCE[action])
+    number, today's flight, or the arrival."""
+    made = EVIDENCE_OF_THE_DAY.get(action)
+    return made(contract, spec) if made else dict(EVIDENCE[action])
 
 
 def _issued_visa(

@@ -97,48 +97,69 @@ def counts():
     )
 
 
-def take(row, contract, beneficiary, manager):
-    """Take an allowed row as its actor does, on the day its guard needs."""
-    action = row.action
-    if action == A.SIGN_AS_BENEFICIARY:
-        code = signature_code(beneficiary, contract)
-        return contracts.contract_sign_as_beneficiary(
-            contract=contract, actor=beneficiary, attempt="attempt-1", code=code
-        )
-    if action == A.SIGN_AS_OFFICE:
-        return contracts.contract_sign_as_office(contract=contract, actor=manager)
-    if action == A.PAY:
-        return paid(contract)
-    if any(stage.action == action for stage in STAGE_ROWS):
-        return contracts.contract_stage_record(
-            contract=contract, actor=manager, action=action, **stage_evidence(contract, action)
-        )
-    if action == A.HAND_OVER:
-        return contracts.contract_hand_over(contract=contract, actor=beneficiary)
-    if action == A.CANCEL:
-        return contracts.contract_cancel(contract=contract, actor=beneficiary)
-    if action == A.REPORT_TRIAL_FAILURE:
-        return contracts.contract_report_trial_failure(
-            contract=contract, actor=beneficiary, reason="It did not work out."
-        )
-    if action == A.LAPSE:
-        with at(timezone.now() + dt.timedelta(days=4)):
+def _sign_as_beneficiary(contract, beneficiary, manager):
+    code = signature_code(beneficiary, contract)
+    return contracts.contract_sign_as_beneficiary(
+        contract=contract, actor=beneficiary, attempt="attempt-1", code=code
+    )
+
+
+def _by_the_clock(moment):
+    """A row of the platform's, taken on the day ``moment(contract)`` its guard needs."""
+
+    def run(contract, beneficiary, manager, action):
+        with at(moment(contract)):
             return transition(obj=contract, action=action, actor=None)
-    if action in (A.START_TRIAL,):
-        with at(days_after(contract.arrived_on, 3)):
-            return transition(obj=contract, action=action, actor=None)
-    if action == A.COMPLETE:
-        with at(days_after(contract.arrived_on, 90)):
-            return transition(obj=contract, action=action, actor=None)
-    # The delivery clock: the extension at day 90, overdue from day 120, the claim once late.
-    with at(days_after(contract.paid_on, 90)):
-        if action == A.START_EXTENSION:
-            return transition(obj=contract, action=action, actor=None)
-        contract = transition(obj=contract, action=A.START_EXTENSION, actor=None)
-        if action == A.CLAIM:
-            return contracts.contract_cancel(contract=contract, actor=beneficiary)
+
+    return run
+
+
+def _late(then):
+    """A row of the delivery clock: the extension starts at day 90, then ``then`` runs
+    (on day 90 for the claim once late, or at day 120 for the platform's own rows)."""
+
+    def run(contract, beneficiary, manager, action):
+        with at(days_after(contract.paid_on, 90)):
+            contract = transition(obj=contract, action=A.START_EXTENSION, actor=None)
+            return then(contract, beneficiary, manager, action)
+
+    return run
+
+
+def _after_day_120(contract, beneficiary, manager, action):
     with at(days_after(contract.paid_on, 120)):
         return transition(obj=contract, action=action, actor=None)
+
+
+# How each allowed row is taken by its actor (the stage rows: the office with evidence).
+TAKE = {
+    A.SIGN_AS_BENEFICIARY: lambda c, b, m, a: _sign_as_beneficiary(c, b, m),
+    A.SIGN_AS_OFFICE: lambda c, b, m, a: contracts.contract_sign_as_office(contract=c, actor=m),
+    A.PAY: lambda c, b, m, a: paid(c),
+    A.HAND_OVER: lambda c, b, m, a: contracts.contract_hand_over(contract=c, actor=b),
+    A.CANCEL: lambda c, b, m, a: contracts.contract_cancel(contract=c, actor=b),
+    A.REPORT_TRIAL_FAILURE: lambda c, b, m, a: contracts.contract_report_trial_failure(
+        contract=c, actor=b, reason="It did not work out."
+    ),
+    A.LAPSE: _by_the_clock(lambda c: timezone.now() + dt.timedelta(days=4)),
+    A.START_TRIAL: _by_the_clock(lambda c: days_after(c.arrived_on, 3)),
+    A.COMPLETE: _by_the_clock(lambda c: days_after(c.arrived_on, 90)),
+    A.START_EXTENSION: _by_the_clock(lambda c: days_after(c.paid_on, 90)),
+    A.CLAIM: _late(lambda c, b, m, a: contracts.contract_cancel(contract=c, actor=b)),
+    **{
+        stage.action: lambda c, b, m, a: contracts.contract_stage_record(
+            contract=c, actor=m, action=a, **stage_evidence(c, a)
+        )
+        for stage in STAGE_ROWS
+    },
+}
+
+
+def take(row, contract, beneficiary, manager):
+    """Take an allowed row as its actor does, on the day its guard needs (the rest of the
+    delivery clock's rows: once the extension started, after day 120)."""
+    run = TAKE.get(row.action, _late(_after_day_120))
+    return run(contract, beneficiary, manager, row.action)
 
 
 @pytest.mark.parametrize(

@@ -176,15 +176,20 @@ def note_offer(step: Step[RecruitmentRequest]) -> None:
         step.note(offer=str(offer.uid), office=offer.office_id)
 
 
-def _move_offers(step: Step[RecruitmentRequest], action: str, *, keep: Offer | None = None) -> None:
-    """Every offer of the request still waiting is moved by ``action`` (the beneficiary's
-    own decline is theirs; the rest are the platform's), each with its own audit row."""
+def _move_offers(
+    step: Step[RecruitmentRequest],
+    action: str,
+    *,
+    keep: Offer | None = None,
+    by_the_actor: bool = False,
+) -> None:
+    """Every offer of the request still waiting is moved by ``action``, each with its own
+    audit row: by the step's actor when ``by_the_actor`` (the beneficiary's own decline),
+    else by the platform."""
     for offer in Offer.objects.filter(request=step.obj, state=OfferState.SENT).order_by("pk"):
         if keep is not None and offer.pk == keep.pk:
             continue
-        transition(
-            obj=offer, action=action, actor=step.actor if action == OfferAction.DECLINE else None
-        )
+        transition(obj=offer, action=action, actor=step.actor if by_the_actor else None)
 
 
 def accept_the_offer(step: Step[RecruitmentRequest]) -> None:
@@ -195,7 +200,7 @@ def accept_the_offer(step: Step[RecruitmentRequest]) -> None:
 
 
 def decline_the_offers(step: Step[RecruitmentRequest]) -> None:
-    _move_offers(step, OfferAction.DECLINE)
+    _move_offers(step, OfferAction.DECLINE, by_the_actor=True)
 
 
 def withdraw_the_offers(step: Step[RecruitmentRequest]) -> None:
