@@ -40,7 +40,21 @@ from musaned.recruitment.models import (
     Religion,
     SignerRole,
 )
-from musaned.visas.evisa import AR_SCALE, FONT, GREEN, INK, MUTED, RULE, font_paths
+from musaned.visas.evisa import (
+    AR_SCALE,
+    FONT,
+    GREEN,
+    INK,
+    MUTED,
+    RULE,
+    font_paths,
+    is_arabic,
+    letterhead,
+    ordered,
+)
+from musaned.visas.evisa import (
+    arabic as arabic_font,
+)
 
 Pair = tuple[str, str]  # (Arabic, English)
 
@@ -147,7 +161,7 @@ class _Document(FPDF):
             f"Musaned · Contract {self.number} · Page {page} of {total}",
             align="L",
         )
-        _arabic(self, "", 8)
+        arabic_font(self, "", 8)
         self.cell(
             CONTENT_W / 2, 5, f"مساند · العقد {self.number} · صفحة {page} من {total}", align="R"
         )
@@ -179,7 +193,7 @@ def _draw(
     pdf = _new_document(contract, language)
     pdf.total = total
     pdf.add_page()
-    _header(pdf)
+    letterhead(pdf, TITLE_EN, TITLE_AR, 13)
     _numbers(pdf, contract, document, language)
     _status(pdf, contract)
 
@@ -194,7 +208,7 @@ def _draw(
         pdf,
         "Recruitment office",
         "مكتب الاستقدام",
-        _ordered((office.get("name_ar", ""), office.get("name_en", "")), language),
+        ordered((office.get("name_ar", ""), office.get("name_en", "")), language),
     )
     _row(pdf, "Licence number", "رقم الترخيص", (office.get("licence_number") or "—", ""))
     _row(pdf, "Commercial registration", "السجل التجاري", (office.get("cr_number") or "—", ""))
@@ -220,9 +234,7 @@ def _draw(
         pdf,
         "Years of experience",
         "سنوات الخبرة",
-        _ordered((f"{years} سنوات", f"{years} years"), language)
-        if years is not None
-        else ("—", ""),
+        ordered((f"{years} سنوات", f"{years} years"), language) if years is not None else ("—", ""),
     )
     visa = document.get("visa", {})
     _row(pdf, "Visa number", "رقم التأشيرة", (visa.get("visa_number") or "—", ""))
@@ -260,7 +272,7 @@ def _draw(
         pdf,
         "Terms",
         "الشروط",
-        _ordered(
+        ordered(
             (terms.get("title", {}).get("ar", ""), terms.get("title", {}).get("en", "")),
             language,
         ),
@@ -271,7 +283,7 @@ def _draw(
         "الإصدار",
         (
             str(terms.get("version", "—")),
-            _ordered(
+            ordered(
                 (
                     f"نافذ من {_dual(terms.get('effective_from'), 'ar')}",
                     f"in force from {_dual(terms.get('effective_from'), 'en')}",
@@ -307,18 +319,6 @@ def _new_document(contract: Contract, language: str) -> _Document:
     return pdf
 
 
-def _arabic(pdf: FPDF, style: str, size: float) -> None:
-    # Amiri's letters are small for their point size next to its Latin (as on the e-visa).
-    pdf.set_font(FONT, style, round(size * AR_SCALE, 1))
-
-
-def _is_arabic(text: str) -> bool:
-    """Arabic letters and no Latin ones (digits and punctuation may be either)."""
-    return any("\u0600" <= c <= "\u06ff" for c in text) and not any(
-        c.isascii() and c.isalpha() for c in text
-    )
-
-
 def _latin(pdf: FPDF, text: str) -> None:
     """Shape ``text`` as Latin when it has no Arabic letter: HarfBuzz would otherwise guess
     the Arabic script for digits alone and draw Amiri's Arabic decimal separator in a
@@ -333,24 +333,6 @@ def _room(pdf: FPDF, height: float) -> None:
     """A new page when ``height`` does not fit above the bottom margin."""
     if pdf.get_y() + height > pdf.h - BOTTOM:
         pdf.add_page()
-
-
-def _header(pdf: FPDF) -> None:
-    pdf.set_fill_color(*GREEN)
-    pdf.rect(0, 0, PAGE_W, 34, style="F")
-    pdf.set_text_color(255, 255, 255)
-    pdf.set_font(FONT, size=10)
-    pdf.set_xy(MARGIN, 8)
-    pdf.cell(CONTENT_W / 2, 6, "Musaned · Domestic labour services", align="L")
-    _arabic(pdf, "", 10)
-    pdf.cell(CONTENT_W / 2, 6, "مساند · خدمات العمالة المنزلية", align="R")
-    pdf.set_font(FONT, "B", 13)
-    pdf.set_xy(MARGIN, 17)
-    pdf.cell(CONTENT_W / 2, 10, TITLE_EN, align="L")
-    _arabic(pdf, "B", 13)
-    pdf.cell(CONTENT_W / 2, 10, TITLE_AR, align="R")
-    pdf.set_text_color(*INK)
-    pdf.set_y(42)
 
 
 def _numbers(pdf: FPDF, contract: Contract, document: dict[str, Any], language: str) -> None:
@@ -374,7 +356,7 @@ def _numbers(pdf: FPDF, contract: Contract, document: dict[str, Any], language: 
         pdf.set_xy(x + 3, top + 2.5)
         pdf.cell(width - 6, 5, en, align="L")
         pdf.set_xy(x + 3, top + 2.5)
-        _arabic(pdf, "", 8.5)
+        arabic_font(pdf, "", 8.5)
         pdf.cell(width - 6, 5, ar, align="R")
         pdf.set_text_color(*INK)
         _fitted(pdf, x, top + 11, width, 10, value, "B", size)
@@ -391,7 +373,7 @@ def _status(pdf: FPDF, contract: Contract) -> None:
     pdf.set_xy(MARGIN + 4, top)
     pdf.cell(LABEL_W, 11, "Status today", align="L")
     pdf.set_xy(MARGIN + CONTENT_W - LABEL_W - 4, top)
-    _arabic(pdf, "", 9)
+    arabic_font(pdf, "", 9)
     pdf.cell(LABEL_W, 11, "الحالة اليوم", align="R")
     _fitted(pdf, MARGIN + LABEL_W, top + 2.5, VALUE_W, 6, f"{en}  ·  {ar}", "B", 10.5)
     pdf.set_text_color(*INK)
@@ -405,7 +387,7 @@ def _section(pdf: FPDF, en: str, ar: str) -> None:
     pdf.set_font(FONT, "B", 11)
     pdf.set_xy(MARGIN, top)
     pdf.cell(CONTENT_W / 2, 7, en, align="L")
-    _arabic(pdf, "B", 11)
+    arabic_font(pdf, "B", 11)
     pdf.cell(CONTENT_W / 2, 7, ar, align="R")
     pdf.set_draw_color(*GREEN)
     pdf.set_line_width(0.5)
@@ -424,7 +406,7 @@ def _row(pdf: FPDF, en: str, ar: str, value: Pair) -> None:
     pdf.set_xy(MARGIN, top)
     pdf.cell(LABEL_W, height, en, align="L")
     pdf.set_xy(MARGIN + LABEL_W + VALUE_W, top)
-    _arabic(pdf, "", 9)
+    arabic_font(pdf, "", 9)
     pdf.cell(LABEL_W, height, ar, align="R")
     main, other = value
     pdf.set_text_color(*INK)
@@ -443,7 +425,7 @@ def _fitted(
     pdf: FPDF, x: float, y: float, width: float, height: float, text: str, style: str, size: float
 ) -> None:
     """One centred line, its font made smaller (down to 60 %) until it fits the width."""
-    if _is_arabic(text):
+    if is_arabic(text):
         size = round(size * AR_SCALE, 1)
     smallest = size * 0.6
     pdf.set_font(FONT, style, size)
@@ -460,7 +442,7 @@ def _paragraph(pdf: FPDF, text: str, *, arabic: bool, size: float, muted: bool =
     """A paragraph across the page: Arabic set from the right, English from the left."""
     pdf.set_text_color(*(MUTED if muted else INK))
     if arabic:
-        _arabic(pdf, "", size)
+        arabic_font(pdf, "", size)
     else:
         pdf.set_font(FONT, size=size)
     pdf.set_x(MARGIN)
@@ -530,7 +512,7 @@ def _figures(pdf: FPDF, terms: dict[str, Any], language: str) -> None:
         ),
     ]
     for en, ar, texts in rows:
-        _row(pdf, en, ar, _ordered(texts, language))
+        _row(pdf, en, ar, ordered(texts, language))
     schedule: Sequence[dict[str, Any]] = terms.get("cancellation_schedule") or []
     if schedule:
         _subheading(
@@ -543,7 +525,7 @@ def _figures(pdf: FPDF, terms: dict[str, Any], language: str) -> None:
                 pdf,
                 f"Days {low}–{high}",
                 f"الأيام {low}–{high}",
-                _ordered(
+                ordered(
                     (f"يحتفظ المكتب بـ {kept}٪ من المبلغ المدفوع", f"the office keeps {kept} %"),
                     language,
                 ),
@@ -566,7 +548,7 @@ def _subheading(pdf: FPDF, en: str, ar: str) -> None:
     pdf.set_font(FONT, "B", 9.5)
     pdf.set_xy(MARGIN, top)
     pdf.cell(CONTENT_W / 2, 6, en, align="L")
-    _arabic(pdf, "B", 9.5)
+    arabic_font(pdf, "B", 9.5)
     pdf.cell(CONTENT_W / 2, 6, ar, align="R")
     pdf.set_text_color(*INK)
     pdf.set_y(top + 6)
@@ -594,7 +576,7 @@ def _signatures(pdf: FPDF, contract: Contract, signatures: list[Any], language: 
         _room(pdf, 60 if signature is not None else 20)  # a party's signature on one page
         _subheading(pdf, ROLES[role][1], ROLES[role][0])
         if signature is None:
-            _row(pdf, "Signature", "التوقيع", _ordered(("لم يوقّع بعد", "Not signed yet"), language))
+            _row(pdf, "Signature", "التوقيع", ordered(("لم يوقّع بعد", "Not signed yet"), language))
             continue
         signer = signature.signer
         _row(pdf, "Signed by", "الموقّع", (signer.get_full_name() or signer.get_username(), ""))
@@ -603,7 +585,7 @@ def _signatures(pdf: FPDF, contract: Contract, signatures: list[Any], language: 
             pdf,
             "Checked by",
             "طريقة التحقق",
-            _ordered(METHODS.get(signature.method, (signature.method, signature.method)), language),
+            ordered(METHODS.get(signature.method, (signature.method, signature.method)), language),
         )
         same = signature.document_hash == contract.document_hash
         _row(
@@ -612,7 +594,7 @@ def _signatures(pdf: FPDF, contract: Contract, signatures: list[Any], language: 
             "البصمة الموقّعة",
             (
                 signature.document_hash,
-                _ordered(
+                ordered(
                     ("مطابقة لبصمة العقد", "the contract's fingerprint")
                     if same
                     else ("لا تطابق بصمة العقد", "not the contract's fingerprint"),
@@ -644,12 +626,6 @@ def _signatures(pdf: FPDF, contract: Contract, signatures: list[Any], language: 
 # --- values ------------------------------------------------------------------------------
 
 
-def _ordered(pair: Pair, language: str) -> Pair:
-    """An (Arabic, English) pair as (leading, other) for the document's language."""
-    ar, en = pair
-    return (ar, en) if language == "ar" else (en, ar)
-
-
 def _both(text: Callable[[], Any]) -> Pair:
     """``text()`` read once in Arabic and once in English."""
     found = []
@@ -662,19 +638,19 @@ def _both(text: Callable[[], Any]) -> Pair:
 def _named(entry: Any, language: str) -> Pair:
     if not isinstance(entry, dict):
         return ("—", "")
-    return _ordered((entry.get("ar", ""), entry.get("en", "")), language)
+    return ordered((entry.get("ar", ""), entry.get("en", "")), language)
 
 
 def _named_choice(names: dict[str, Pair], value: Any, language: str) -> Pair:
     found = names.get(str(value or ""))
-    return _ordered(found, language) if found else (str(value or "—"), "")
+    return ordered(found, language) if found else (str(value or "—"), "")
 
 
 def _languages(codes: list[str], language: str) -> Pair:
     if not codes:
         return ("—", "")
     pairs = [LANGUAGES.get(code, (code, code)) for code in codes]
-    return _ordered(
+    return ordered(
         ("، ".join(ar for ar, _en in pairs), ", ".join(en for _ar, en in pairs)), language
     )
 
@@ -700,13 +676,13 @@ def _gregorian(value: Any, language: str) -> Pair:
     day = _day(value)
     if day is None:
         return ("—", "")
-    return _ordered(_both(lambda: format_gregorian(day)), language)
+    return ordered(_both(lambda: format_gregorian(day)), language)
 
 
 def _moment(value: dt.datetime, language: str) -> Pair:
     """A time, in Riyadh, with its day in both calendars."""
     local = timezone.localtime(value)
-    return _ordered(_both(lambda: format_dual(local)), language)
+    return ordered(_both(lambda: format_dual(local)), language)
 
 
 def _riyals(value: Any, language: str) -> Pair:
@@ -715,7 +691,7 @@ def _riyals(value: Any, language: str) -> Pair:
     except (InvalidOperation, TypeError, ValueError):
         return ("—", "")
     text = amount_text(amount)
-    return _ordered((f"{text} ريال", f"SAR {text}"), language)
+    return ordered((f"{text} ريال", f"SAR {text}"), language)
 
 
 def _percent(value: Any) -> str:

@@ -87,7 +87,7 @@ def render_evisa_pdf(application, *, verify_url: str, language: str = "ar") -> b
 
     pdf = _new_document(application, language)
     pdf.add_page()
-    _header(pdf)
+    letterhead(pdf, TITLE_EN, TITLE_AR)
     _numbers(pdf, application)
     _status(pdf, application)
 
@@ -103,7 +103,7 @@ def render_evisa_pdf(application, *, verify_url: str, language: str = "ar") -> b
         pdf,
         "Gender",
         "الجنس",
-        _ordered(GENDER_NAMES.get(application.worker_gender, ("—", "—")), language),
+        ordered(GENDER_NAMES.get(application.worker_gender, ("—", "—")), language),
     )
     _row(pdf, "Arrival point", "منفذ الوصول", _bilingual(application.arrival_point, language))
 
@@ -142,20 +142,22 @@ def _new_document(application, language: str) -> FPDF:
     return pdf
 
 
-def _header(pdf: FPDF) -> None:
+def letterhead(pdf: FPDF, title_en: str, title_ar: str, size: float = 15) -> None:
+    """The platform's green band with its name and the document's title in both
+    languages (the e-visa's and the recruitment contract's)."""
     pdf.set_fill_color(*GREEN)
     pdf.rect(0, 0, PAGE_W, 34, style="F")
     pdf.set_text_color(255, 255, 255)
     pdf.set_font(FONT, size=10)
     pdf.set_xy(MARGIN, 8)
     pdf.cell(CONTENT_W / 2, 6, "Musaned · Domestic labour services", align="L")
-    _arabic(pdf, "", 10)
+    arabic(pdf, "", 10)
     pdf.cell(CONTENT_W / 2, 6, "مساند · خدمات العمالة المنزلية", align="R")
-    pdf.set_font(FONT, "B", 15)
+    pdf.set_font(FONT, "B", size)
     pdf.set_xy(MARGIN, 17)
-    pdf.cell(CONTENT_W / 2, 10, TITLE_EN, align="L")
-    _arabic(pdf, "B", 15)
-    pdf.cell(CONTENT_W / 2, 10, TITLE_AR, align="R")
+    pdf.cell(CONTENT_W / 2, 10, title_en, align="L")
+    arabic(pdf, "B", size)
+    pdf.cell(CONTENT_W / 2, 10, title_ar, align="R")
     pdf.set_text_color(*INK)
     pdf.set_y(42)
 
@@ -180,7 +182,7 @@ def _numbers(pdf: FPDF, application) -> None:
         pdf.set_xy(x + 3, top + 2.5)
         pdf.cell(width - 6, 5, en, align="L")
         pdf.set_xy(x + 3, top + 2.5)
-        _arabic(pdf, "", 8.5)
+        arabic(pdf, "", 8.5)
         pdf.cell(width - 6, 5, ar, align="R")
         pdf.set_text_color(*INK)
         pdf.set_font(FONT, "B", 15)
@@ -200,7 +202,7 @@ def _status(pdf: FPDF, application) -> None:
     pdf.set_xy(MARGIN + 4, top)
     pdf.cell(LABEL_W, 11, "Status", align="L")
     pdf.set_xy(MARGIN + CONTENT_W - LABEL_W - 4, top)
-    _arabic(pdf, "", 9)
+    arabic(pdf, "", 9)
     pdf.cell(LABEL_W, 11, "حالة التأشيرة", align="R")
     pdf.set_font(FONT, "B", 12)
     pdf.set_xy(MARGIN + LABEL_W, top)
@@ -215,7 +217,7 @@ def _section(pdf: FPDF, en: str, ar: str) -> None:
     pdf.set_font(FONT, "B", 11)
     pdf.set_xy(MARGIN, top)
     pdf.cell(CONTENT_W / 2, 7, en, align="L")
-    _arabic(pdf, "B", 11)
+    arabic(pdf, "B", 11)
     pdf.cell(CONTENT_W / 2, 7, ar, align="R")
     pdf.set_draw_color(*GREEN)
     pdf.set_line_width(0.5)
@@ -233,7 +235,7 @@ def _row(pdf: FPDF, en: str, ar: str, value: tuple[str, str]) -> None:
     pdf.set_xy(MARGIN, top)
     pdf.cell(LABEL_W, height, en, align="L")
     pdf.set_xy(MARGIN + LABEL_W + VALUE_W, top)
-    _arabic(pdf, "", 9)
+    arabic(pdf, "", 9)
     pdf.cell(LABEL_W, height, ar, align="R")
     _value(pdf, MARGIN + LABEL_W, top, VALUE_W, value)
     pdf.set_draw_color(*RULE)
@@ -242,11 +244,11 @@ def _row(pdf: FPDF, en: str, ar: str, value: tuple[str, str]) -> None:
     pdf.set_y(top + height)
 
 
-def _arabic(pdf: FPDF, style: str, size: float) -> None:
+def arabic(pdf: FPDF, style: str, size: float) -> None:
     pdf.set_font(FONT, style, round(size * AR_SCALE, 1))
 
 
-def _is_arabic(text: str) -> bool:
+def is_arabic(text: str) -> bool:
     """Arabic letters and no Latin ones (digits and punctuation may be either)."""
     return any("\u0600" <= c <= "\u06ff" for c in text) and not any(
         c.isascii() and c.isalpha() for c in text
@@ -268,7 +270,7 @@ def _fitted(
     pdf: FPDF, x: float, y: float, width: float, height: float, text: str, style: str, size: float
 ) -> None:
     """One centred line, its font made smaller (down to 60 %) until it fits the width."""
-    if _is_arabic(text):
+    if is_arabic(text):
         size = round(size * AR_SCALE, 1)
     smallest = size * 0.6
     pdf.set_font(FONT, style, size)
@@ -302,7 +304,7 @@ def _date_rows(pdf: FPDF, dates, language: str) -> None:
         pdf.set_xy(MARGIN, top)
         pdf.cell(LABEL_W, 12, en, align="L")
         pdf.set_xy(MARGIN + LABEL_W + VALUE_W, top)
-        _arabic(pdf, "", 9)
+        arabic(pdf, "", 9)
         pdf.cell(LABEL_W, 12, ar, align="R")
         _value(pdf, hijri_x, top, half, _hijri(value, language))
         _value(pdf, gregorian_x, top, half, _gregorian(value, language))
@@ -334,7 +336,7 @@ def _footer(pdf: FPDF) -> None:
     pdf.set_line_width(0.2)
     pdf.line(MARGIN, 276, MARGIN + CONTENT_W, 276)
     pdf.set_text_color(*MUTED)
-    _arabic(pdf, "", 7.5)
+    arabic(pdf, "", 7.5)
     pdf.set_xy(MARGIN, 278)
     pdf.cell(
         CONTENT_W,
@@ -357,7 +359,7 @@ def _footer(pdf: FPDF) -> None:
 # --- values ------------------------------------------------------------------------------
 
 
-def _ordered(pair: tuple[str, str], language: str) -> tuple[str, str]:
+def ordered(pair: tuple[str, str], language: str) -> tuple[str, str]:
     """An (Arabic, English) pair as (leading, other) for the document's language."""
     ar, en = pair
     return (ar, en) if language == "ar" else (en, ar)
@@ -366,7 +368,7 @@ def _ordered(pair: tuple[str, str], language: str) -> tuple[str, str]:
 def _bilingual(entry, language: str) -> tuple[str, str]:
     if entry is None:
         return ("—", "")
-    return _ordered((entry.name_ar, entry.name_en), language)
+    return ordered((entry.name_ar, entry.name_en), language)
 
 
 def _both(function, *args) -> tuple[str, str]:
@@ -383,7 +385,7 @@ def _hijri(value: dt.date | None, language: str) -> tuple[str, str]:
     if value is None:
         return ("—", "")
     try:
-        return _ordered(_both(format_hijri, value), language)
+        return ordered(_both(format_hijri, value), language)
     except (ValueError, OverflowError):  # outside the Umm al-Qura tables
         return ("—", "")
 
@@ -391,4 +393,4 @@ def _hijri(value: dt.date | None, language: str) -> tuple[str, str]:
 def _gregorian(value: dt.date | None, language: str) -> tuple[str, str]:
     if value is None:
         return ("—", "")
-    return _ordered(_both(format_gregorian, value), language)
+    return ordered(_both(format_gregorian, value), language)
