@@ -143,10 +143,7 @@ def _membership(request: HttpRequest) -> OfficeMembership:
 def own_contract(*, actor: User, id: str) -> Contract:
     """One of the caller's contracts as its beneficiary (an office's or staff's reach does
     not count here: their contracts are under /office/…, or the back office's)."""
-    contract = selectors.contract_get_for(actor=actor, uid=id)
-    if contract.beneficiary_id != actor.pk:
-        raise not_found()
-    return contract
+    return selectors.contract_get_for_beneficiary(actor=actor, uid=id)
 
 
 def office_contract(request: HttpRequest, id: str) -> Contract:
@@ -592,10 +589,8 @@ def decline_offers(
 def list_contracts(request, limit: int = LIMIT, offset: int = OFFSET):
     """Newest first, each with its stage and its clock (``delivery_due_on``,
     ``extension_ends_on``, ``trial_ends_on``)."""
-    rows = contract_rows(selectors.contracts_for(actor=request.auth)).filter(
-        beneficiary=request.auth
-    )
-    return [contract_out(c) for c in rows.order_by("-created_at", "-id")[offset : offset + limit]]
+    rows = contract_rows(selectors.contracts_of_beneficiary(actor=request.auth))
+    return [contract_out(c) for c in rows[offset : offset + limit]]
 
 
 @router.get(
