@@ -2,6 +2,7 @@
 human page is ``/api/docs/`` (docs/api.md). Ninja's own Swagger page is off: it
 loads its assets from a CDN, which the content security policy forbids."""
 
+import functools
 import logging
 from collections.abc import Mapping
 from typing import Any
@@ -169,6 +170,38 @@ def unexpected_error(request, exc: Exception):
     )
     return response
 
+
+def refuse_unknown_query_parameters(run):
+    """Every operation answers 422 to a query parameter it does not declare (a typo such
+    as ``limt`` is told, never silently ignored), naming each one it does not know. A
+    "view" decorator wraps ``Operation.run``: the operation's own query models say which
+    names it takes."""
+    operation = getattr(run, "__self__", None)
+    known = {
+        name
+        for model in getattr(operation, "models", ())
+        if model.__ninja_param_source__ == "query"
+        for name in model.__ninja_flatten_map__
+    }
+
+    @functools.wraps(run)
+    def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        unknown = [name for name in request.GET if name not in known]
+        if unknown:
+            message = _("This operation does not take this parameter.")
+            return error(
+                request,
+                422,
+                CoreErrorCode.INVALID,
+                CORE_MESSAGES[CoreErrorCode.INVALID],
+                {name or "query": [message] for name in unknown},
+            )
+        return run(request, *args, **kwargs)
+
+    return checked
+
+
+api.add_decorator(refuse_unknown_query_parameters, mode="view")
 
 api.add_router("/", "musaned.visas.api.inquiry_router")
 api.add_router("/", "musaned.visas.api.router")

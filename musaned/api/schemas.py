@@ -66,6 +66,7 @@ def required_header(alias: str, *, description: str, max_length: int):
 class Api(NinjaAPI):
     """Ninja's API object, with what Ninja leaves out put back.
 
+    - Every operation documents its 422: a query parameter it does not take is refused.
     - The OpenAPI document marks the headers of ``REQUIRED_HEADERS`` required (1 to
       their most characters), as the operations enforce them.
     - A validation error keeps the length of the value it is about (``length``), so the
@@ -76,6 +77,16 @@ class Api(NinjaAPI):
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
         for methods in schema.get("paths", {}).values():
             for operation in methods.values():
+                # Every operation answers 422 to a query parameter it does not take
+                # (musaned/api/api.py, refuse_unknown_query_parameters).
+                responses = operation.setdefault("responses", {})
+                if 422 not in responses and "422" not in responses:
+                    responses[422] = {
+                        "description": "Unprocessable Entity",
+                        "content": {
+                            "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}
+                        },
+                    }
                 for parameter in operation.get("parameters", []):
                     limit = REQUIRED_HEADERS.get(parameter["name"])
                     if parameter.get("in") != "header" or limit is None:

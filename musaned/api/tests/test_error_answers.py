@@ -247,3 +247,16 @@ def test_djangos_500_handler_answers_json_on_an_api_path(raised, status, code):
     except Exception:
         page = error_views.server_error(RequestFactory().get("/services/"))
     assert page.status_code == status and page["Content-Type"].startswith("text/html")
+
+
+@pytest.mark.django_db
+def test_a_mistyped_query_parameter_is_named_not_ignored(client, resident, token_for):
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {token_for(resident, 'typo')}"}
+    response = client.get("/api/v1/visa-applications?limt=5", HTTP_ACCEPT_LANGUAGE="en", **headers)
+    assert response.status_code == 422
+    body = response.json()
+    assert body["code"] == "invalid"
+    assert body["fields"] == {"limt": ["This operation does not take this parameter."]}
+    nameless = client.get("/api/v1/visa-applications?offset=0&=null", **headers)
+    assert nameless.status_code == 422 and list(nameless.json()["fields"]) == ["query"]
+    assert client.get("/api/v1/visa-applications?offset=0&limit=1", **headers).status_code == 200
