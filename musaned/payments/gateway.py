@@ -3,7 +3,8 @@
 
 The platform asks the provider for three things: to register a bill (so the
 payer's bank knows its number and amount), where to send a payer who wants
-to pay online, and to refund a paid bill. Payments themselves arrive as signed
+to pay online (with the SADAD bill, or by card on the provider's hosted page:
+``methods`` says which the provider offers), and to refund a paid bill. Payments themselves arrive as signed
 callbacks (``services.bill_payment_callback``), never as return values.
 
 A production adapter subclasses ``PaymentGateway`` and raises ``GatewayError``
@@ -12,14 +13,16 @@ when the provider refuses or cannot be reached; the services then roll back.
 (docs/payments.md says how to run it against yours).
 """
 
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.urls import reverse
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext_lazy as _
 
 from musaned.payments import simulator
-from musaned.payments.models import Bill, BillState
+from musaned.payments.models import Bill, BillState, PaymentMethod
 
 
 class GatewayError(Exception):
@@ -27,12 +30,19 @@ class GatewayError(Exception):
 
 
 class PaymentGateway:
+    # The ways the provider lets a payer pay online, in the order the portal offers them.
+    methods: tuple[str, ...] = (PaymentMethod.SADAD,)
+
     def register_bill(self, bill: Bill) -> str:
         """Tell the provider about a new bill; returns the provider's reference for it."""
         raise NotImplementedError
 
-    def payment_url(self, bill: Bill) -> str:
-        """Where the payer pays this bill online."""
+    def payment_url(
+        self, bill: Bill, *, method: str = PaymentMethod.SADAD, language: str = ""
+    ) -> str:
+        """Where the payer pays this bill online with ``method`` (one of ``methods``), on
+        a page in ``language`` (``ar``, ``en``; empty: the provider's default) that sends
+        the payer back to the portal in that language."""
         raise NotImplementedError
 
     def refund(self, bill: Bill) -> str:
@@ -58,12 +68,20 @@ class LocalSadadGateway(PaymentGateway):
     path; never to a host named by the request.
     """
 
+    methods = (PaymentMethod.CARD, PaymentMethod.SADAD)
+
     def register_bill(self, bill: Bill) -> str:
         return f"SIM-{bill.number}"
 
-    def payment_url(self, bill: Bill) -> str:
-        path = reverse("payments:sadad_bill", kwargs={"number": bill.number})
-        return f"{path}?{urlencode({'key': simulator.bill_key(bill)})}"
+    def payment_url(
+        self, bill: Bill, *, method: str = PaymentMethod.SADAD, language: str = ""
+    ) -> str:
+        page = {PaymentMethod.SADAD: "payments:sadad_bill", PaymentMethod.CARD: "payments:card"}
+        path = reverse(page[PaymentMethod(method)], kwargs={"number": bill.number})
+        query = {"key": simulator.bill_key(bill)}
+        if language in simulator.LANGUAGES:
+            query["lang"] = language
+        return f"{path}?{urlencode(query)}"
 
     def refund(self, bill: Bill) -> str:
         # The provider gives back only money it took: it holds the payment when the
@@ -77,3 +95,39 @@ class LocalSadadGateway(PaymentGateway):
 
 def get_gateway() -> PaymentGateway:
     return import_string(settings.PAYMENT_GATEWAY_BACKEND)()
+
+
+@dataclass(frozen=True)
+class PaymentLink:
+    method: str
+    label: str
+    url: str
+
+
+def payment_links(bill: Bill, *, language: str = "") -> list[PaymentLink]:
+    """The owner's ways to pay ``bill`` online, one per method the provider offers, each to
+    a page in ``language`` that comes back to the portal in it. Show them only to the
+    bill's owner: each link carries what opens the bill at the provider."""
+    gateway = get_gateway()
+    return [
+        PaymentLink(
+            method=method,
+            label=str(PAY_LABELS[PaymentMethod(method)]),
+            url=gateway.payment_url(bill, method=method, language=language),
+        )
+        for method in gateway.methods
+    ]
+
+
+def pay_urls(bill: Bill, *, language: str = "") -> dict[str, str]:
+    """``{method: url}`` for an unpaid bill (the API's ``bill.pay_urls``), else ``{}``.
+    The owner's answers only, as for ``payment_links``."""
+    if bill.state != BillState.UNPAID:
+        return {}
+    return {link.method: link.url for link in payment_links(bill, language=language)}
+
+
+PAY_LABELS = {
+    PaymentMethod.CARD: _("Pay by card"),
+    PaymentMethod.SADAD: _("Pay by SADAD"),
+}

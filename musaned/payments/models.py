@@ -16,6 +16,14 @@ class BillState(models.TextChoices):
     REFUNDED = "refunded", _("Refunded")
 
 
+class PaymentMethod(models.TextChoices):
+    """How the payer paid: at a bank with the SADAD bill number, or with a card on the
+    provider's hosted page (mada, Visa, Mastercard). Same bill, same callback."""
+
+    SADAD = "sadad", _("SADAD")
+    CARD = "card", _("Card")
+
+
 class Bill(BaseModel):
     """Money a beneficiary owes for one subject (e.g. a visa application).
 
@@ -49,6 +57,10 @@ class Bill(BaseModel):
     )
     due_at = models.DateTimeField(_("due at"))
     paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
+    # How it was paid, from the provider's callback (blank while unpaid).
+    paid_with = models.CharField(
+        _("paid with"), max_length=8, choices=PaymentMethod.choices, blank=True
+    )
     refunded_at = models.DateTimeField(_("refunded at"), null=True, blank=True)
     provider_reference = models.CharField(_("provider reference"), max_length=100, blank=True)
 
@@ -70,6 +82,10 @@ class Bill(BaseModel):
                 condition=~models.Q(state__in=[BillState.PAID, BillState.REFUNDED])
                 | models.Q(paid_at__isnull=False),
                 name="bill_paid_has_paid_at",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(paid_with__in=["", *PaymentMethod.values]),
+                name="bill_paid_with_valid",
             ),
             models.CheckConstraint(
                 condition=~models.Q(state=BillState.REFUNDED) | models.Q(refunded_at__isnull=False),

@@ -45,6 +45,7 @@ from musaned.payments.models import (
     BillState,
     PaymentEvent,
     PaymentEventKind,
+    PaymentMethod,
 )
 from musaned.payments.signatures import signature_ok, timestamp_fresh
 from musaned.payments.workflow import MACHINE, OPEN_STATES, Action, subject_first
@@ -166,6 +167,7 @@ class _Payment:
     amount: Decimal
     paid_at: datetime
     payload: dict
+    method: str = PaymentMethod.SADAD
 
 
 def _parse_payment(raw_body: bytes) -> _Payment:
@@ -199,7 +201,11 @@ def _parse_payment(raw_body: bytes) -> _Payment:
         raise payment_error(C.MALFORMED) from None
     if paid_at is None or timezone.is_naive(paid_at):
         raise payment_error(C.MALFORMED)
-    return _Payment(event_id, number, amount, paid_at, payload)
+    # How the payer paid; a provider that only knows SADAD leaves it out.
+    method = data.get("method", PaymentMethod.SADAD)
+    if method not in PaymentMethod.values:
+        raise payment_error(C.MALFORMED)
+    return _Payment(event_id, number, amount, paid_at, payload, method)
 
 
 def _claimed(raw_body: bytes) -> dict[str, str]:
@@ -297,6 +303,7 @@ def _apply_payment(payment: _Payment) -> CallbackResult:
         event_id=payment.event_id,
         amount=payment.amount,
         paid_at=payment.paid_at,
+        method=payment.method,
         message=payment.payload,
     )
     return CallbackResult(bill=bill, applied=True)

@@ -17,10 +17,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
-from musaned.payments.models import Bill
+from musaned.payments.models import Bill, PaymentMethod
 from musaned.payments.signatures import SIGNATURE_HEADER, TIMESTAMP_HEADER, sign
 
 BILLER_CODE = "090"
+# The languages the provider's pages speak and send the payer back in (``?lang=``).
+LANGUAGES = ("ar", "en")
 DELIVERY_TIMEOUT_SECONDS = 15
 KEY_SALT = "musaned.payments.simulator.bill_key"
 
@@ -70,13 +72,17 @@ def payment_event_id(bill: Bill) -> str:
     return f"SIM-{bill.number}-PAY"
 
 
-def payment_callback(bill: Bill, *, secret: str) -> tuple[bytes, dict[str, str]]:
-    """The raw body and headers of the callback reporting that ``bill`` was paid in full."""
+def payment_callback(
+    bill: Bill, *, secret: str, method: str = PaymentMethod.SADAD
+) -> tuple[bytes, dict[str, str]]:
+    """The raw body and headers of the callback reporting that ``bill`` was paid in full
+    with ``method`` (the card itself is never in it)."""
     body = {
         "event_id": payment_event_id(bill),
         "bill_number": bill.number,
         "amount": str(bill.amount),
         "kind": "payment",
+        "method": str(method),
         "paid_at": timezone.now().isoformat(),
     }
     raw_body = json.dumps(body, separators=(",", ":")).encode()
@@ -106,9 +112,27 @@ def deliver(url: str, raw_body: bytes, headers: dict[str, str]) -> dict:
         raise DeliveryFailed(f"the platform could not be reached: {error}") from None
 
 
-def pay(bill: Bill, *, url: str) -> dict:
-    raw_body, headers = payment_callback(bill, secret=settings.PAYMENT_WEBHOOK_SECRET)
+def pay(bill: Bill, *, url: str, method: str = PaymentMethod.SADAD) -> dict:
+    raw_body, headers = payment_callback(
+        bill, secret=settings.PAYMENT_WEBHOOK_SECRET, method=method
+    )
     return deliver(url, raw_body, headers)
+
+
+# --- Test cards ---------------------------------------------------------------------------
+
+# The card page's test numbers, as a real provider's sandbox publishes them: these two are
+# refused by the "issuer"; every other number that passes the Luhn check is approved.
+DECLINED_CARDS = {
+    "4000000000000002": "declined",
+    "4000000000009995": "insufficient_funds",
+}
+
+
+def card_refusal(number: str) -> str:
+    """Why the issuer refuses the card (``declined``, ``insufficient_funds``), or ``""``
+    when it approves. ``number`` is digits only, already checked by the form."""
+    return DECLINED_CARDS.get(number, "")
 
 
 def _json(raw: bytes) -> dict:

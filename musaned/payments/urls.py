@@ -12,4 +12,5 @@ urlpatterns = [
     # ``str``, not a 12-digit regex: the view answers 404 for anything that is not a bill.
     path("sadad/bills/<str:number>/", views.sadad_bill, name="sadad_bill"),
     path("sadad/bills/<str:number>/pay/", views.sadad_pay, name="sadad_pay"),
+    path("sadad/card/<str:number>/", views.card_checkout, name="card"),
 ]

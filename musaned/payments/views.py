@@ -1,19 +1,22 @@
 """The provider's callback endpoint and the local provider's (simulator's) pages."""
 
 import logging
+from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from musaned.payments import handlers, selectors, services, simulator
+from musaned.payments.forms import CardForm
 from musaned.payments.gateway import LocalSadadGateway, get_gateway
-from musaned.payments.models import Bill, BillState
+from musaned.payments.models import Bill, BillState, PaymentMethod
 from musaned.payments.signatures import SIGNATURE_HEADER, TIMESTAMP_HEADER
 
 logger = logging.getLogger(__name__)
@@ -65,28 +68,56 @@ def callback(request):
 # --- The local provider's pages (the simulator) --------------------------------------
 
 
-def _return_url(bill: Bill) -> str | None:
+def _language(request) -> str:
+    """The language the portal sent the payer in (``?lang=``; the provider's pages keep it
+    and send the payer back in it), or ``""`` when it did not say."""
+    language = request.GET.get("lang", "")
+    return language if language in simulator.LANGUAGES else ""
+
+
+def _return_url(bill: Bill, language: str = "") -> str | None:
+    """Where the payer goes back to: the subject's page, in the payer's language."""
     if not handlers.is_registered(bill.subject_type):
         return None
-    return handlers.handler_for(bill.subject_type).return_url(bill)
+    return_url = handlers.handler_for(bill.subject_type).return_url
+    if not language:
+        return return_url(bill)
+    with translation.override(language):
+        return return_url(bill)
+
+
+def _payable(bill: Bill) -> bool:
+    return bill.state == BillState.UNPAID and bill.due_at > timezone.now()
 
 
 def _page(request, bill: Bill, *, error=None, status: int = 200):
-    payable = bill.state == BillState.UNPAID and bill.due_at > timezone.now()
+    payable = _payable(bill)
+    language = _language(request)
     return render(
         request,
         "payments/sadad/bill.html",
         {
             "bill": bill,
-            "key": simulator.bill_key(bill),
+            "query": _query(bill, language),
             "biller_code": simulator.BILLER_CODE,
             "payable": payable,
             "past_due": bill.state == BillState.UNPAID and not payable,
-            "return_url": _return_url(bill),
+            "return_url": _return_url(bill, language),
+            "card_url": get_gateway().payment_url(
+                bill, method=PaymentMethod.CARD, language=language
+            ),
             "error": error,
         },
         status=status,
     )
+
+
+def _query(bill: Bill, language: str) -> str:
+    """The query string the provider's forms post back to: the bill's key and the language."""
+    query = {"key": simulator.bill_key(bill)}
+    if language:
+        query["lang"] = language
+    return urlencode(query)
 
 
 def _not_found(request):
@@ -106,6 +137,23 @@ def _simulated_bill(request, number: str) -> Bill | None:
     if bill is None or not simulator.bill_key_ok(bill, request.GET.get("key", "")):
         return None
     return bill
+
+
+def _deliver_payment(bill: Bill, *, method: str) -> Bill:
+    """The provider reports the payment to the platform (a signed callback over HTTP);
+    the bill as the platform holds it afterwards."""
+    try:
+        simulator.pay(bill, url=simulator.callback_url(), method=method)
+    except simulator.DeliveryFailed as failure:
+        logger.warning("Simulator: callback for bill %s failed: %s", bill.number, failure)
+    bill.refresh_from_db()
+    return bill
+
+
+NOT_CONFIRMED = _(
+    "The payment could not be confirmed with the biller, so nothing was "
+    "charged and the bill is still unpaid. Please try again."
+)
 
 
 @login_not_required
@@ -128,21 +176,80 @@ def sadad_pay(request, number: str):
         return _not_found(request)
     if bill.state == BillState.PAID:
         return _page(request, bill)  # "already paid", with the way back
-    if not (bill.state == BillState.UNPAID and bill.due_at > timezone.now()):
+    if not _payable(bill):
         return _page(request, bill, error=_("This bill can no longer be paid."), status=409)
-    try:
-        simulator.pay(bill, url=simulator.callback_url())
-    except simulator.DeliveryFailed as failure:
-        logger.warning("Simulator: callback for bill %s failed: %s", bill.number, failure)
-    bill.refresh_from_db()
+    bill = _deliver_payment(bill, method=PaymentMethod.SADAD)
     if bill.state != BillState.PAID:
-        return _page(
+        return _page(request, bill, error=NOT_CONFIRMED, status=502)
+    return HttpResponseRedirect(
+        _return_url(bill, _language(request)) or get_gateway().payment_url(bill)
+    )
+
+
+# The issuer's refusals of a test card (simulator.DECLINED_CARDS).
+CARD_REFUSALS = {
+    "declined": _(
+        "The card's bank declined this payment. Nothing was charged. Try another card, "
+        "or pay with the SADAD bill number."
+    ),
+    "insufficient_funds": _(
+        "The card's bank declined this payment: not enough funds. Nothing was charged. "
+        "Try another card, or pay with the SADAD bill number."
+    ),
+}
+
+
+@login_not_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def card_checkout(request, number: str):
+    """The provider's hosted card page for one bill, in the payer's language: the bill,
+    the card form and the test cards. An approved card pays the bill in full, as "Pay"
+    does on the SADAD page (a signed callback over HTTP), and sends the payer back."""
+    bill = _simulated_bill(request, number)
+    if bill is None:
+        return _not_found(request)
+    language = _language(request) or settings.LANGUAGE_CODE
+    with translation.override(language):
+        form = CardForm(request.POST if request.method == "POST" else None)
+        error, status = None, 200
+        if request.method == "POST" and bill.state == BillState.UNPAID:
+            if not _payable(bill):
+                error, status = _("This bill can no longer be paid."), 409
+            elif form.is_valid():
+                refusal = simulator.card_refusal(form.cleaned_data["number"])
+                if refusal:
+                    error = CARD_REFUSALS[refusal]
+                else:
+                    bill = _deliver_payment(bill, method=PaymentMethod.CARD)
+                    if bill.state == BillState.PAID:
+                        return HttpResponseRedirect(
+                            _return_url(bill, language) or get_gateway().payment_url(bill)
+                        )
+                    error, status = NOT_CONFIRMED, 502
+        payable = _payable(bill)
+        return render(
             request,
-            bill,
-            error=_(
-                "The payment could not be confirmed with the biller, so nothing was "
-                "charged and the bill is still unpaid. Please try again."
-            ),
-            status=502,
+            "payments/sadad/card.html",
+            {
+                "bill": bill,
+                "form": form,
+                "query": _query(bill, _language(request)),
+                "page_language": language,
+                "payable": payable,
+                "past_due": bill.state == BillState.UNPAID and not payable,
+                "return_url": _return_url(bill, language),
+                "sadad_url": get_gateway().payment_url(bill, language=_language(request)),
+                "biller_code": simulator.BILLER_CODE,
+                "test_cards": TEST_CARDS,
+                "error": error,
+            },
+            status=status,
         )
-    return HttpResponseRedirect(_return_url(bill) or get_gateway().payment_url(bill))
+
+
+# Shown on the card page, as a provider's sandbox lists its test cards.
+TEST_CARDS = (
+    ("4111 1111 1111 1111", _("approved")),
+    ("4000 0000 0000 0002", _("declined by the bank")),
+    ("4000 0000 0000 9995", _("declined: not enough funds")),
+)

@@ -23,7 +23,7 @@ from musaned.core.workflow import OWNER, SYSTEM, Machine, Row, Step, staff
 from musaned.payments.errors import PaymentErrorCode, payment_error
 from musaned.payments.gateway import GatewayError, get_gateway
 from musaned.payments.handlers import handler_for, subject_row
-from musaned.payments.models import Bill, BillState, PaymentEvent, PaymentEventKind
+from musaned.payments.models import Bill, BillState, PaymentEvent, PaymentEventKind, PaymentMethod
 from musaned.payments.permissions import REFUND_BILLS
 
 logger = logging.getLogger(__name__)
@@ -50,6 +50,7 @@ def record_payment(step: Step[Bill]) -> None:
     is unique), and what the audit row keeps of it."""
     bill, payment = step.obj, step.payload
     step.set("paid_at", payment["paid_at"])
+    step.set("paid_with", payment.get("method", PaymentMethod.SADAD))
     try:
         with transaction.atomic():
             PaymentEvent.objects.create(
@@ -66,6 +67,7 @@ def record_payment(step: Step[Bill]) -> None:
         event_id=payment["event_id"],
         amount=str(payment["amount"]),
         paid_at=payment["paid_at"].isoformat(),
+        method=payment.get("method", PaymentMethod.SADAD),
         subject_type=bill.subject_type,
         subject_id=bill.subject_id,
     )

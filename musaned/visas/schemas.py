@@ -39,7 +39,10 @@ class BillOut(Schema):
     amount: Decimal
     state: str
     due_at: dt.datetime
-    pay_url: str
+    pay_url: str = Field(..., description="The provider's SADAD page while unpaid; else empty.")
+    pay_urls: dict[str, str] = Field(
+        ..., description="While unpaid, the provider's page for each way to pay (`card`, `sadad`)."
+    )
 
 
 class ApplicationOut(Schema):

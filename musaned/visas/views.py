@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -204,7 +205,7 @@ def step_review(request, application):
 
 @require_safe
 def detail(request, reference):
-    from musaned.payments.gateway import get_gateway
+    from musaned.payments.gateway import payment_links
     from musaned.payments.selectors import bill_for
 
     application = _get(request, reference)
@@ -216,7 +217,9 @@ def detail(request, reference):
             "application": application,
             "card": visa_card(application),
             "bill": bill,
-            "pay_url": get_gateway().payment_url(bill) if bill and bill.state == "unpaid" else "",
+            "pay_links": payment_links(bill, language=get_language())
+            if bill and bill.state == "unpaid"
+            else [],
             "timeline": timeline_for(application),
             "actions": actions_of(application, request.user),
             # A rejected request shows every rule as it stands now: what still fails is what to fix.

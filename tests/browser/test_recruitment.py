@@ -118,23 +118,35 @@ JOY = {
 }
 
 
-def pay_on_the_provider_page(site, contract, step: str) -> None:
-    """The "Pay now" link, the provider's page and its "Pay", then back on the contract.
-
-    The provider's pages stand outside the language prefixes and send the payer back to
-    the contract's page without one (Arabic, the default), as for the visa's fee: the
-    test then opens the contract in its own language again."""
+def pay_by_card_on_the_provider_page(site, contract, step: str) -> None:
+    """The contract's "Pay by card": the provider's card page in the payer's language, a
+    test card the bank declines (nothing paid, what was typed kept), then one it
+    approves, and back on the contract's page in the same language."""
     page = site.page
     with page.expect_navigation():
-        page.locator("a[href*='/sadad/bills/']").click()
-    site.screenshot("provider-page")
-    site.run_axe("provider-page")
+        page.locator("a[href*='/sadad/card/']").click()
+    assert page.locator("html").get_attribute("lang") == site.lang
+    assert page.locator("html").get_attribute("dir") == {"ar": "rtl", "en": "ltr"}[site.lang]
+    site.screenshot("card-page")
+    site.run_axe("card-page")
+    form = page.locator("form[action*='/sadad/card/']")
+    form.locator("[name=name]").fill("NOURA ALQAHTANI")
+    form.locator("[name=number]").fill("4000 0000 0000 0002")  # the test card declined
+    form.locator("[name=expiry]").fill("08/30")
+    form.locator("[name=cvc]").fill("123")
     with page.expect_navigation():
-        page.locator("form [type=submit]").first.click()
+        form.locator("[type=submit]").click()
+    site.screenshot("card-declined")
+    assert page.locator(".sim-error[role=alert]").count() == 1
+    assert page.locator("[name=name]").input_value() == "NOURA ALQAHTANI"
+    contract.refresh_from_db()
+    assert contract.state == "signed", "a declined card paid the contract"
+    page.locator("[name=number]").fill("4111 1111 1111 1111")
+    with page.expect_navigation():
+        page.locator("form[action*='/sadad/card/'] [type=submit]").click()
     page.wait_for_load_state("load")
-    assert f"/recruitment/contracts/{contract.uid}/" in page.url
-    site.screenshot(f"{step}-back-from-the-provider")
-    site.goto(f"/recruitment/contracts/{contract.uid}/", step)
+    assert page.url.endswith(site.path(f"/recruitment/contracts/{contract.uid}/")), page.url
+    site.visit(f"{step}-back-from-the-provider")
 
 
 def sign_with_the_sms_code(site, owner, last_sms_code, step: str) -> None:
@@ -255,10 +267,10 @@ def test_a_beneficiary_recruits_a_worker_from_request_to_arrival(
     contract.refresh_from_db()
     assert contract.state == ContractState.SIGNED
 
-    # The bill, paid on the provider's page; back on the contract.
+    # The bill, paid by card on the provider's page; back on the contract.
     site.goto(f"/recruitment/contracts/{contract.uid}/", "to-pay")
     site.narrow("to-pay")
-    pay_on_the_provider_page(site, contract, "paid")
+    pay_by_card_on_the_provider_page(site, contract, "paid")
     contract.refresh_from_db()
     assert contract.state == ContractState.PAID
     assert page.locator(f".status--{ContractState.PAID}").first.is_visible()

@@ -53,7 +53,14 @@ class Recorder:
 
     @staticmethod
     def return_url(bill: Bill) -> str:
-        return f"/done/{bill.number}/"
+        """In the active language, as the portal's ``reverse`` gives it (Arabic, the
+        default, without a prefix)."""
+        from django.conf import settings
+        from django.utils import translation
+
+        language = translation.get_language()
+        prefix = "" if language == settings.LANGUAGE_CODE else f"/{language}"
+        return f"{prefix}/done/{bill.number}/"
 
 
 @pytest.fixture

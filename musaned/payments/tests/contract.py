@@ -28,7 +28,7 @@ from django.utils import timezone
 from musaned.accounts.tests.factories import StaffFactory, UserFactory
 from musaned.payments import handlers, services
 from musaned.payments.gateway import GatewayError, PaymentGateway
-from musaned.payments.models import Bill, BillState, PaymentEvent, PaymentEventKind
+from musaned.payments.models import Bill, BillState, PaymentEvent, PaymentEventKind, PaymentMethod
 from musaned.payments.tests import fakes
 
 SUBJECT_TYPE = "accounts.user"
@@ -135,16 +135,30 @@ class PaymentGatewayContract:
 
     # --- payment_url ----------------------------------------------------------------------
 
+    def test_the_provider_offers_sadad_and_only_methods_the_platform_knows(self, gateway):
+        methods = tuple(gateway.methods)
+        assert PaymentMethod.SADAD in methods, "a SADAD bill is always payable online"
+        assert set(methods) <= set(PaymentMethod.values), methods
+        assert len(set(methods)) == len(methods), f"a method offered twice: {methods}"
+
     def test_the_payment_url_is_https_at_the_provider_or_a_path_on_this_site(self, gateway, bill):
-        url = gateway.payment_url(bill)
-        assert isinstance(url, str) and url == url.strip() and " " not in url
-        parts = urlsplit(url)
-        at_provider = parts.scheme == "https" and bool(parts.netloc)
-        on_this_site = not parts.scheme and not parts.netloc and parts.path.startswith("/")
-        assert at_provider or on_this_site, f"not https and not a path on this site: {url!r}"
+        for method in gateway.methods:
+            for language in ("", "ar", "en"):
+                url = gateway.payment_url(bill, method=method, language=language)
+                assert isinstance(url, str) and url == url.strip() and " " not in url
+                parts = urlsplit(url)
+                at_provider = parts.scheme == "https" and bool(parts.netloc)
+                on_this_site = not parts.scheme and not parts.netloc and parts.path.startswith("/")
+                assert at_provider or on_this_site, f"not https and not a path here: {url!r}"
+
+    def test_each_method_has_its_own_page(self, gateway, bill):
+        urls = [gateway.payment_url(bill, method=method) for method in gateway.methods]
+        assert len(set(urls)) == len(urls), urls
 
     def test_asking_for_the_payment_url_changes_nothing(self, gateway, bill):
         before = Bill.objects.values().get(pk=bill.pk)
+        for method in gateway.methods:
+            assert gateway.payment_url(bill, method=method, language="en")
         assert gateway.payment_url(bill) and gateway.payment_url(bill)
         assert Bill.objects.values().get(pk=bill.pk) == before
         assert not PaymentEvent.objects.filter(bill=bill).exists()

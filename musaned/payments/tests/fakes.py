@@ -41,8 +41,8 @@ class RealProviderGateway(PaymentGateway):
     def register_bill(self, bill):
         return f"REAL-{bill.number}"
 
-    def payment_url(self, bill):
-        return f"https://pay.example.com/{bill.number}"
+    def payment_url(self, bill, *, method="sadad", language=""):
+        return f"https://pay.example.com/{bill.number}?method={method}&lang={language}"
 
 
 class CarelessGateway(LocalSadadGateway):
@@ -82,8 +82,10 @@ def callback_for(
     paid_at: datetime | str | None = None,
     timestamp: int | None = None,
     secret: str | None = None,
+    method: str | None = None,
 ) -> dict:
-    """The provider's signed word that ``bill`` was paid (in full, now, unless told)."""
+    """The provider's signed word that ``bill`` was paid (in full, now, unless told; by
+    SADAD unless ``method`` says otherwise: a SADAD-only provider leaves it out)."""
     body = {
         "event_id": event_id,
         "bill_number": bill.number,
@@ -91,6 +93,8 @@ def callback_for(
         "kind": kind,
         "paid_at": paid_at if isinstance(paid_at, str) else (paid_at or timezone.now()).isoformat(),
     }
+    if method is not None:
+        body["method"] = method
     return signed(json.dumps(body).encode(), timestamp=timestamp, secret=secret)
 
 

@@ -33,7 +33,7 @@ from musaned.core.errors import ApplicationError, NotFound
 from musaned.core.ratelimits import client_key, rate
 from musaned.core.uploads import download_response
 from musaned.offices.ceilings import amount_text
-from musaned.payments.gateway import get_gateway
+from musaned.payments.gateway import payment_links
 from musaned.payments.models import BillState
 from musaned.payments.selectors import bill_for
 from musaned.recruitment import postings, selectors
@@ -202,7 +202,9 @@ def _contract_page(request, contract: Contract, *, rating_form=None, status: int
             "actions": actions,
             "may_cancel": Action.CANCEL in actions or Action.CLAIM in actions,
             "bill": bill,
-            "pay_url": get_gateway().payment_url(bill) if payable and bill is not None else "",
+            "pay_links": payment_links(bill, language=get_language())
+            if payable and bill is not None
+            else [],
             "stages": _stages(contract, evidence),
             "statement": statement,
             "signed_by_me": signatures.get(SignerRole.BENEFICIARY),
