@@ -58,6 +58,7 @@ from musaned.recruitment.models import (
     RequestOfficeState,
     RequestState,
     SignerRole,
+    choice_label,
 )
 from musaned.recruitment.schemas import (
     CodeSentOut,
@@ -266,8 +267,9 @@ def request_detail_out(request: RecruitmentRequest, actor: User) -> dict:
     }
 
 
-def offer_out(offer: Offer, vat: Any) -> dict:
-    """An offer's CV and terms (its office and nationality selected with it)."""
+def offer_out(offer: Offer, vat: Any, gender: str) -> dict:
+    """An offer's CV and terms (its office and nationality selected with it); ``gender``
+    is the worker's, as the request asked (the labels' Arabic agrees with it)."""
     return {
         "id": str(offer.uid),
         "state": offer.state,
@@ -278,10 +280,13 @@ def offer_out(offer: Offer, vat: Any) -> dict:
         "nationality": _named(offer.nationality),
         "date_of_birth": offer.date_of_birth,
         "age": offer.age_on(timezone.localdate()),
-        "religion": {"code": offer.religion, "label": str(Religion(offer.religion).label)},
+        "religion": {
+            "code": offer.religion,
+            "label": choice_label(Religion, offer.religion, gender),
+        },
         "marital_status": {
             "code": offer.marital_status,
-            "label": str(MaritalStatus(offer.marital_status).label),
+            "label": choice_label(MaritalStatus, offer.marital_status, gender),
         },
         "languages": _languages(list(offer.languages or [])),
         "experience_years": offer.experience_years,
@@ -328,7 +333,7 @@ def incoming_detail_out(received: RequestOffice, actor: User) -> dict:
         and received.state in (RequestOfficeState.WAITING, RequestOfficeState.ANSWERED)
         and window_open,
         "actions": [str(row.action) for row in OFFICE_MACHINE.actions_for(received, actor)],
-        "offers": [offer_out(offer, vat) for offer in offers],
+        "offers": [offer_out(offer, vat, received.request.worker_gender) for offer in offers],
     }
 
 
@@ -543,7 +548,7 @@ def compare_offers(request, id: str):
     found = selectors.request_get_for(actor=request.auth, uid=id)
     vat = vat_rate_on()
     return [
-        offer_out(offer, vat)
+        offer_out(offer, vat, found.worker_gender)
         for offer in selectors.offers_to_compare(actor=request.auth, request=found)
     ]
 
@@ -825,7 +830,7 @@ def make_offer(request, id: str, payload: OfferIn, idempotency_key: str | None =
             if not refused.fields:
                 refused.fields = {"photo": [refused.message]}
             raise
-        return 201, offer_out(offer, vat_rate_on())
+        return 201, offer_out(offer, vat_rate_on(), offer.request.worker_gender)
 
     return with_idempotency(request, idempotency_key, run)
 
@@ -859,7 +864,7 @@ def retract_offer(request, id: str, idempotency_key: str | None = IDEMPOTENCY_KE
         _membership(request)
         offer = selectors.offer_get_for_office(actor=request.auth, uid=id)
         offer = offer_services.offer_retract(offer=offer, actor=request.auth)
-        return 200, offer_out(offer, vat_rate_on())
+        return 200, offer_out(offer, vat_rate_on(), offer.request.worker_gender)
 
     return with_idempotency(request, idempotency_key, run)
 

@@ -55,6 +55,7 @@ from musaned.visas.evisa import (
 from musaned.visas.evisa import (
     arabic as arabic_font,
 )
+from musaned.visas.models import WorkerGender
 
 Pair = tuple[str, str]  # (Arabic, English)
 
@@ -99,6 +100,20 @@ MARITAL: dict[str, Pair] = {
     MaritalStatus.MARRIED: ("متزوج", "Married"),
     MaritalStatus.DIVORCED: ("مطلق", "Divorced"),
     MaritalStatus.WIDOWED: ("أرمل", "Widowed"),
+}
+# A woman's, in the feminine (the web pages' ``choice_label`` says the same).
+RELIGIONS_OF_A_WOMAN: dict[str, Pair] = {
+    Religion.MUSLIM: ("مسلمة", "Muslim"),
+    Religion.CHRISTIAN: ("مسيحية", "Christian"),
+    Religion.HINDU: ("هندوسية", "Hindu"),
+    Religion.BUDDHIST: ("بوذية", "Buddhist"),
+    Religion.OTHER: ("أخرى", "Other"),
+}
+MARITAL_OF_A_WOMAN: dict[str, Pair] = {
+    MaritalStatus.SINGLE: ("عزباء", "Single"),
+    MaritalStatus.MARRIED: ("متزوجة", "Married"),
+    MaritalStatus.DIVORCED: ("مطلقة", "Divorced"),
+    MaritalStatus.WIDOWED: ("أرملة", "Widowed"),
 }
 LANGUAGES: dict[str, Pair] = {
     Language.ARABIC: ("العربية", "Arabic"),
@@ -221,12 +236,16 @@ def _draw(
     _row(pdf, "Occupation", "المهنة", _named(document.get("occupation"), language))
     _row(pdf, "Date of birth", "تاريخ الميلاد", _gregorian(worker.get("date_of_birth"), language))
     _row(pdf, "Gender", "الجنس", _named_choice(GENDERS, worker.get("gender"), language))
-    _row(pdf, "Religion", "الديانة", _named_choice(RELIGIONS, worker.get("religion"), language))
+    woman = worker.get("gender") == WorkerGender.FEMALE
+    religions, marital = (
+        (RELIGIONS_OF_A_WOMAN, MARITAL_OF_A_WOMAN) if woman else (RELIGIONS, MARITAL)
+    )
+    _row(pdf, "Religion", "الديانة", _named_choice(religions, worker.get("religion"), language))
     _row(
         pdf,
         "Marital status",
         "الحالة الاجتماعية",
-        _named_choice(MARITAL, worker.get("marital_status"), language),
+        _named_choice(marital, worker.get("marital_status"), language),
     )
     _row(pdf, "Languages", "اللغات", _languages(worker.get("languages") or [], language))
     years = worker.get("experience_years")

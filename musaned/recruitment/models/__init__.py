@@ -26,6 +26,7 @@ from musaned.recruitment.models.requests import (
     RequestOffice,
     RequestOfficeState,
     RequestState,
+    choice_label,
     photo_upload_to,
 )
 from musaned.recruitment.models.terms import ContractTerms
@@ -54,6 +55,7 @@ __all__ = [
     "Signature",
     "SignerRole",
     "StageEvidence",
+    "choice_label",
     "evidence_upload_to",
     "photo_upload_to",
 ]

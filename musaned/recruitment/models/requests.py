@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from musaned.core.models import BaseModel
 from musaned.visas.models import WorkerGender
@@ -49,6 +50,34 @@ class MaritalStatus(models.TextChoices):
     MARRIED = "married", _("Married")
     DIVORCED = "divorced", _("Divorced")
     WIDOWED = "widowed", _("Widowed")
+
+
+# Arabic names a woman's religion and marital status in the feminine (مسلمة، عزباء);
+# English says the same for both. The choices' own labels are the masculine ones.
+_OF_A_WOMAN = {
+    Religion.MUSLIM: pgettext_lazy("of a woman", "Muslim"),
+    Religion.CHRISTIAN: pgettext_lazy("of a woman", "Christian"),
+    Religion.HINDU: pgettext_lazy("of a woman", "Hindu"),
+    Religion.BUDDHIST: pgettext_lazy("of a woman", "Buddhist"),
+    MaritalStatus.SINGLE: pgettext_lazy("of a woman", "Single"),
+    MaritalStatus.MARRIED: pgettext_lazy("of a woman", "Married"),
+    MaritalStatus.DIVORCED: pgettext_lazy("of a woman", "Divorced"),
+    MaritalStatus.WIDOWED: pgettext_lazy("of a woman", "Widowed"),
+}
+
+
+def choice_label(choices: type[models.TextChoices], value: str, gender: str = "") -> str:
+    """The label of ``value`` among ``choices`` (a worker's religion, marital status or
+    language, a ledger account…), in the feminine for a woman where Arabic has one; the
+    stored value itself if it is not one of ``choices`` (a document signed under older
+    choices)."""
+    try:
+        choice = choices(value)
+    except ValueError:
+        return value
+    if gender == WorkerGender.FEMALE and choice in _OF_A_WOMAN:
+        return str(_OF_A_WOMAN[choice])
+    return str(choice.label)
 
 
 class RequestState(models.TextChoices):

@@ -861,3 +861,18 @@ def test_nonsense_in_addresses_and_forms_is_a_404_or_a_form_error_never_a_500(
     assert rating.status_code == 400
     contract.refresh_from_db()
     assert contract.state == ContractState.ARRIVED and contract.rating is None
+
+
+def test_a_womans_religion_and_marital_status_are_said_in_the_feminine_in_arabic():
+    from django.utils import translation
+
+    from musaned.recruitment.models import MaritalStatus, Religion, choice_label
+
+    with translation.override("ar"):
+        assert choice_label(MaritalStatus, "single", "F") == "عزباء"
+        assert choice_label(MaritalStatus, "single", "M") == "أعزب"
+        assert choice_label(Religion, "muslim", "F") == "مسلمة"
+        assert choice_label(Religion, "other", "F") == "أخرى"
+        assert choice_label(MaritalStatus, "retired", "F") == "retired"  # not a choice
+    with translation.override("en"):
+        assert choice_label(MaritalStatus, "single", "F") == "Single"

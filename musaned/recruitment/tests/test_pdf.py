@@ -136,8 +136,8 @@ def test_arabic_is_shaped_and_comes_back_in_logical_order(contract, tmp_path):
         "مكتب الاستقدام",
         "الفلبين",
         "عاملة منزلية",
-        "مسيحي",
-        "أعزب",
+        "مسيحية",  # the worker is a woman: the feminine
+        "عزباء",
         "رقم العقد",
         "يُبرم هذا العقد على منصة مساند",
         "التوقيعات",

@@ -41,6 +41,7 @@ from musaned.recruitment.models import (
     RecruitmentRequest,
     Religion,
     RequestState,
+    choice_label,
 )
 from musaned.recruitment.services import offers as offer_services
 from musaned.recruitment.services import requests as request_services
@@ -258,17 +259,7 @@ def request_list(request):
 
 
 def _language(code: str) -> str:
-    try:
-        return str(Language(code).label)
-    except ValueError:
-        return code
-
-
-def _label(choices, value: str) -> str:
-    try:
-        return str(choices(value).label)
-    except ValueError:
-        return value
+    return choice_label(Language, code)
 
 
 @dataclass(frozen=True)
@@ -285,15 +276,15 @@ class OfferColumn:
 
 
 def offer_columns(
-    offers: list[Offer], *, vat, today: dt.date, accepting: bool
+    offers: list[Offer], *, vat, today: dt.date, accepting: bool, gender: str
 ) -> list[OfferColumn]:
     return [
         OfferColumn(
             offer=offer,
             age=offer.age_on(today),
             languages=[_language(code) for code in offer.languages],
-            religion=_label(Religion, offer.religion),
-            marital_status=_label(MaritalStatus, offer.marital_status),
+            religion=choice_label(Religion, offer.religion, gender),
+            marital_status=choice_label(MaritalStatus, offer.marital_status, gender),
             price_with_vat=with_vat(offer.price, vat),
             acceptable=accepting and offer.state == OfferState.SENT,
         )
@@ -307,7 +298,11 @@ def _request_page(request, found: RecruitmentRequest, *, decline_form=None, stat
     accepting = Action.ACCEPT in actions
     offers = list(selectors.offers_to_compare(actor=user, request=found))
     columns = offer_columns(
-        offers, vat=vat_rate_on(), today=timezone.localdate(), accepting=accepting
+        offers,
+        vat=vat_rate_on(),
+        today=timezone.localdate(),
+        accepting=accepting,
+        gender=found.worker_gender,
     )
     contract = (
         selectors.contract_of_request(actor=user, request=found)
@@ -384,9 +379,13 @@ def offer_accept(request, uid, offer_uid):
             ),
         )
         return redirect("recruitment:contract", uid=contract.uid)
-    column = offer_columns([offer], vat=vat_rate_on(), today=timezone.localdate(), accepting=True)[
-        0
-    ]
+    column = offer_columns(
+        [offer],
+        vat=vat_rate_on(),
+        today=timezone.localdate(),
+        accepting=True,
+        gender=found.worker_gender,
+    )[0]
     return render(
         request,
         "recruitment/accept.html",

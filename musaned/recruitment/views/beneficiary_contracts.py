@@ -51,6 +51,7 @@ from musaned.recruitment.models import (
     MaritalStatus,
     Religion,
     SignerRole,
+    choice_label,
 )
 from musaned.recruitment.services import contracts as contract_services
 from musaned.recruitment.views.beneficiary import PER_PAGE, add_errors
@@ -140,13 +141,6 @@ def _stages(contract: Contract, evidence: dict[str, Any]) -> list[Stage]:
     return stages
 
 
-def _choice(choices, value: str) -> str:
-    try:
-        return str(choices(value).label)
-    except ValueError:
-        return value
-
-
 def _document(contract: Contract) -> dict[str, Any]:
     """The contract's document (as it was made and signed), in the reader's language."""
     doc = contract.document or {}
@@ -161,9 +155,13 @@ def _document(contract: Contract) -> dict[str, Any]:
         "office_name": office.get(f"name_{lang}", ""),
         "nationality": worker.get("nationality", {}).get(lang, ""),
         "occupation": doc.get("occupation", {}).get(lang, ""),
-        "religion": _choice(Religion, worker.get("religion", "")),
-        "marital_status": _choice(MaritalStatus, worker.get("marital_status", "")),
-        "languages": ", ".join(_choice(Language, code) for code in worker.get("languages", [])),
+        "religion": choice_label(Religion, worker.get("religion", ""), worker.get("gender", "")),
+        "marital_status": choice_label(
+            MaritalStatus, worker.get("marital_status", ""), worker.get("gender", "")
+        ),
+        "languages": ", ".join(
+            choice_label(Language, code) for code in worker.get("languages", [])
+        ),
         "schedule": terms.get("cancellation_schedule", []),
         "date_of_birth": _iso_date(worker.get("date_of_birth")),
         "vat_percent": (contract.vat_rate * 100).quantize(Decimal("0.01")).normalize(),
@@ -274,8 +272,8 @@ def contract_statement(request, uid):
         {
             "entry": entry,
             "memo": str(postings.LABELS.get(entry.memo, entry.memo)),
-            "account": _choice(Account, entry.account),
-            "kind": _choice(EntryKind, entry.kind),
+            "account": choice_label(Account, entry.account),
+            "kind": choice_label(EntryKind, entry.kind),
         }
         for entry in statement.entries
     ]
