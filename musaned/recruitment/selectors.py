@@ -31,7 +31,6 @@ from musaned.recruitment.models import (
     Offer,
     RecruitmentRequest,
     RequestOffice,
-    RequestState,
     StageEvidence,
 )
 from musaned.visas.models import Nationality, Occupation, VisaApplication, VisaState
@@ -185,14 +184,15 @@ def offer_get_for_owner(*, actor: User, request: RecruitmentRequest, uid: Any) -
 
 
 def incoming_for_office(*, actor: User) -> QuerySet[RequestOffice]:
-    """The requests the actor's office received (not those still waiting for their visa:
-    the office sees a request once it is sent), newest first."""
+    """The requests the actor's office received, newest window first. Not those still
+    waiting for their visa: the office sees a request once it is sent, which is when its
+    row gets ``due_at`` (no row of the request's table goes back to ``awaiting_visa``), so
+    the office's own rows say it and the ``requestoffice_queue`` index serves the page."""
     office = office_of(actor)
     if office is None:
         return RequestOffice.objects.none()
     return (
         RequestOffice.objects.filter(office=office, due_at__isnull=False)
-        .exclude(request__state=RequestState.AWAITING_VISA)
         .select_related("request", "request__occupation", "request__nationality")
         .order_by("-due_at", "-id")
     )

@@ -240,6 +240,12 @@ class RequestOffice(BaseModel):
         verbose_name_plural = _("requests sent to offices")
         indexes = [
             models.Index(fields=["office", "state", "due_at"]),
+            # The office's queue, newest window first (selectors.incoming_for_office).
+            models.Index(
+                fields=["office", "-due_at", "-id"],
+                condition=models.Q(due_at__isnull=False),
+                name="requestoffice_queue",
+            ),
             models.Index(fields=["state", "due_at"]),
         ]
         constraints = [
