@@ -6,6 +6,7 @@ app_name = "backoffice"
 
 urlpatterns = [
     path("", views.queue, name="queue"),
+    path("start/", views.home, name="home"),
     path("complaints/<str:number>/", views.complaint_detail, name="complaint"),
     path("complaints/<str:number>/act/", views.complaint_act, name="complaint_act"),
     path("complaints/<str:number>/note/", views.complaint_note, name="complaint_note"),

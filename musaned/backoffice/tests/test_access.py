@@ -168,3 +168,36 @@ def test_the_links_each_role_sees_follow_its_permissions(
     assert 'href="/en/backoffice/visas/"' in reviewers_page
     nav = re.search(r'<nav class="backoffice-nav".*?</nav>', reviewers_page, re.S).group(0)
     assert 'href="/en/backoffice/"' not in nav and 'href="/en/backoffice/visas/"' in nav
+
+
+@pytest.mark.parametrize(
+    ("role", "first_section"),
+    [
+        ("officer", "/backoffice/"),
+        ("reviewer", "/backoffice/visas/"),
+        ("supervisor", "/backoffice/"),
+        ("licensing officer", "/licensing/"),
+    ],
+)
+def test_the_headers_back_office_link_opens_the_first_section_the_role_may_use(
+    request, role, first_section, signed_in
+):
+    if role == "licensing officer":
+        user = StaffFactory(username="licensing", permissions=["register_office"])
+    else:
+        user = request.getfixturevalue(role)
+    client = signed_in(user)
+    hub = client.get("/services/").content.decode()
+    assert 'href="/backoffice/start/"' in hub
+    response = client.get("/backoffice/start/")
+    assert response.status_code == 302 and response["Location"] == first_section
+    assert client.get(first_section).status_code == 200
+    english = client.get("/en/backoffice/start/")
+    assert english["Location"] == "/en" + first_section
+
+
+def test_the_back_office_start_is_403_for_staff_without_a_role_and_404_for_a_citizen(
+    citizen, signed_in
+):
+    assert signed_in(StaffFactory(username="clerk")).get("/backoffice/start/").status_code == 403
+    assert signed_in(citizen).get("/backoffice/start/").status_code == 404

@@ -24,6 +24,7 @@ from musaned.backoffice.views.contracts import (
     contract_evidence,
     contract_list,
 )
+from musaned.backoffice.views.home import home
 from musaned.backoffice.views.visas import quality_detail, quality_queue, visa_audit, visa_document
 
 __all__ = [
@@ -36,6 +37,7 @@ __all__ = [
     "contract_detail",
     "contract_evidence",
     "contract_list",
+    "home",
     "quality_detail",
     "quality_queue",
     "queue",
