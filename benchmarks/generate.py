@@ -61,8 +61,8 @@ Then ANALYZE, and the sample files the load script reads, in ``var/bench/<databa
 * with offices, ``offices.txt``: the opaque ids of the listed offices, and
   ``directory.txt``: ``city nationality`` filter pairs that list at least one office.
 
-A second run on a filled database only rewrites the sample files; ``--reset`` empties
-users, applications, complaints, the registry and the audit log first.
+A second run on a filled database only rewrites the sample files; ``--reset`` drops the
+database and makes it again (migrations, seeded catalogues) first.
 """
 
 import argparse
@@ -166,6 +166,13 @@ def database_name(visas: int) -> str:
     if visas % 1_000 == 0:
         return f"musaned_bench_{visas // 1_000}k"
     return f"musaned_bench_{visas}"
+
+
+def drop_database(server: str, name: str) -> None:
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
+        conn.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
 
 
 def ensure_database(server: str, name: str) -> None:
@@ -404,7 +411,9 @@ def main() -> None:
     parser.add_argument("--server", default=DEFAULT_SERVER)
     parser.add_argument("--pairs", type=int, default=10_000, help="size of pairs.txt")
     parser.add_argument("--seed", type=int, default=2026)
-    parser.add_argument("--reset", action="store_true", help="empty the tables first")
+    parser.add_argument(
+        "--reset", action="store_true", help="drop and make the database again first"
+    )
     args = parser.parse_args()
     visas = args.visas
     beneficiaries = args.beneficiaries or max(10, visas // 5)
@@ -422,6 +431,12 @@ def main() -> None:
     def step(what: str) -> None:
         print(f"{time.monotonic() - started:7.1f} s  {what}", flush=True)
 
+    if args.reset:
+        # The whole database again: emptying tables one by one would also empty, through
+        # their foreign keys, the catalogues the migrations seed (the price ceilings name
+        # the user who set them, so TRUNCATE accounts_user CASCADE took them too).
+        drop_database(args.server, name)
+        step("dropped")
     ensure_database(args.server, name)
     os.environ["DATABASE_URL"] = url
     django.setup()
@@ -437,13 +452,6 @@ def main() -> None:
     step(f"migrated {name}")
     rng = random.Random(args.seed)  # noqa: S311 (repeatable test data, not secrets)
     with psycopg.connect(url) as conn:
-        if args.reset:
-            conn.execute(
-                "TRUNCATE visas_visaapplication, accounts_user, core_auditevent,"
-                " complaints_complaint, identity_registryperson, django_session CASCADE"
-            )
-            conn.commit()
-            step("emptied")
         have = _count(conn, "visas_visaapplication")
         if have >= visas:
             info = write_samples(conn, rng, out, args.pairs)
