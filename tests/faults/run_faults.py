@@ -334,10 +334,10 @@ class Run:
                     answer = person.post_form(
                         server.url + "/complaints/new/",
                         {
-                            "category": "office",
+                            "category": "payment",
                             "visa": "",
                             "subject": tag,
-                            "description": f"{tag}: the office does not answer.",
+                            "description": f"{tag}: the payment is not shown.",
                             "contact_preference": "sms",
                         },
                         files={"attachments": (f"{tag}.pdf", pdf, "application/pdf")},
@@ -363,9 +363,9 @@ class Run:
                     answer = requests.post(
                         server.url + "/api/v1/complaints",
                         json={
-                            "category": "office",
+                            "category": "payment",
                             "subject": tag,
-                            "description": f"{tag}: the office does not answer.",
+                            "description": f"{tag}: the payment is not shown.",
                             "contact_preference": "sms",
                         },
                         headers={
@@ -458,7 +458,7 @@ class Run:
             if row is None or row["number"] != record["number"]:
                 missing.append(record["tag"])
                 continue
-            if row["description"] != f"{record['tag']}: the office does not answer.":
+            if row["description"] != f"{record['tag']}: the payment is not shown.":
                 wrong.append((record["tag"], "description"))
             if record["kind"] == "web":
                 files = row["files"]
@@ -784,7 +784,7 @@ class Run:
                 "POST",
                 "/api/v1/complaints",
                 {**api, "Idempotency-Key": "faults-nul"},
-                '{"category": "office", "subject": "s\\u0000", "description": "d"}',
+                '{"category": "payment", "subject": "s\\u0000", "description": "d"}',
                 "application/json",
                 {422},
                 "invalid",
@@ -794,7 +794,7 @@ class Run:
                 "POST",
                 "/api/v1/complaints",
                 {**api, "Idempotency-Key": "faults-surrogate"},
-                '{"category": "office", "subject": "\\ud800", "description": "d"}',
+                '{"category": "payment", "subject": "\\ud800", "description": "d"}',
                 "application/json",
                 {422},
                 "invalid",

@@ -174,7 +174,7 @@ def test_an_upload_through_one_server_downloads_through_the_other(servers):
     filed = person.post_form(
         a.url + "/complaints/new/",
         {
-            "category": "office",
+            "category": "payment",
             "visa": "",
             "subject": "Uploaded on server A",
             "description": "The receipt is attached; download it from server B.",
