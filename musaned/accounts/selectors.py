@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from musaned.accounts import personal_data
 from musaned.accounts.models import User
 from musaned.core.models import AuditEvent
 
@@ -24,9 +25,12 @@ def email_taken(email: str) -> bool:
 
 
 def personal_data_export(*, user: User) -> dict[str, Any]:
-    """What the platform holds about a person (PDPL's right of access)."""
+    """What the platform holds about a person (PDPL's right of access): the account, the
+    audit events about it, then each section the apps above register
+    (``musaned/accounts/personal_data.py``: visa applications, office memberships,
+    recruitment requests and contracts, complaints), in a stable order."""
     events = AuditEvent.objects.filter(target_type="accounts.user", target_id=str(user.pk))
-    return {
+    export: dict[str, Any] = {
         "account": {
             "username": user.username,
             "national_id": user.national_id,
@@ -49,3 +53,6 @@ def personal_data_export(*, user: User) -> dict[str, Any]:
             for e in events.order_by("created_at")[:1000]
         ],
     }
+    for section, reader in personal_data.sections():
+        export[section] = reader(user)
+    return export

@@ -10,8 +10,10 @@ class ComplaintsConfig(AppConfig):
     def ready(self) -> None:
         # The complaint workflow's machine registers itself with the core when imported,
         # so ``musaned.core.workflow.transition`` knows complaints from the start.
+        from musaned.accounts import personal_data
         from musaned.complaints import workflow  # noqa: F401
         from musaned.complaints.models import Complaint
+        from musaned.complaints.selectors import complaints_in_personal_data
         from musaned.offices import sources
 
         # The offices' scorecards count the complaints that name an office, and the
@@ -22,3 +24,5 @@ class ComplaintsConfig(AppConfig):
             portal_section=("complaints:office_list", _("Complaints")),
             filing_url="complaints:new",
         )
+        # A person's complaints are a section of their data download (accounts).
+        personal_data.register("complaints", complaints_in_personal_data)

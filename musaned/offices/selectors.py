@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from musaned.accounts import personal_data
 from musaned.accounts.models import User
 from musaned.core import timeline
 from musaned.offices import permissions, scorecard, sources
@@ -250,6 +251,26 @@ def membership_for(*, actor: User | None) -> OfficeMembership | None:
         .select_related("office", "office__city")
         .first()
     )
+
+
+def memberships_in_personal_data(user: User) -> list[dict[str, Any]]:
+    """Every office ``user`` works or worked for, with their role, from when and until when
+    (the present one has no end), for their data download (PDPL). One query."""
+    rows = (
+        OfficeMembership.objects.filter(user=user)
+        .select_related("office")
+        .order_by("created_at", "id")
+    )
+    return [
+        {
+            "office": m.office.name,
+            "office_licence_number": m.office.licence_number,
+            "role": m.role,
+            "since": personal_data.iso(m.created_at),
+            "until": personal_data.iso(m.ended_at),
+        }
+        for m in rows
+    ]
 
 
 def office_for_member(*, actor: User | None) -> Office:

@@ -11,9 +11,11 @@ class RecruitmentConfig(AppConfig):
         """What the apps below learn of recruitment, as each asks to be told: paying a
         contract's bill moves the contract (payments' handlers); a visa's decision moves
         the requests waiting for it, and a visa a request holds is not cancelled (visas'
-        uses); the offices' scorecard counts the contracts (offices' sources)."""
+        uses); the offices' scorecard counts the contracts (offices' sources); a person's
+        requests and contracts are sections of their data download (accounts)."""
         from django.urls import reverse
 
+        from musaned.accounts import personal_data
         from musaned.offices import sources
         from musaned.payments import handlers
         from musaned.recruitment import selectors
@@ -42,3 +44,5 @@ class RecruitmentConfig(AppConfig):
                 ("recruitment_office:contracts", _("Recruitment contracts")),
             ],
         )
+        personal_data.register("recruitment_requests", selectors.requests_in_personal_data)
+        personal_data.register("recruitment_contracts", selectors.contracts_in_personal_data)

@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from django.db.models import Exists, Model, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Exists, Model, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 
+from musaned.accounts import personal_data
 from musaned.accounts.models import User
 from musaned.offices import scorecard
 from musaned.offices.models import Office, OfficeMembership, OfficePrice, PriceState
@@ -31,6 +32,7 @@ from musaned.recruitment.models import (
     Offer,
     RecruitmentRequest,
     RequestOffice,
+    Signature,
     StageEvidence,
 )
 from musaned.visas.models import Nationality, Occupation, VisaApplication, VisaState
@@ -358,6 +360,106 @@ def evidence_for_beneficiary(*, actor: User, contract: Contract) -> QuerySet[Sta
         .select_related("arrival_point")
         .order_by("created_at", "id")
     )
+
+
+# --- The beneficiary's data download (PDPL) -----------------------------------------------
+
+
+def requests_in_personal_data(user: User) -> list[dict[str, Any]]:
+    """``user``'s recruitment requests, what each asked for and the offices it went to
+    (not the offers), for their data download. Two queries."""
+    rows = requests_for(actor=user).prefetch_related(
+        Prefetch(
+            "recipients",
+            queryset=RequestOffice.objects.select_related("office").order_by("created_at", "id"),
+        )
+    )
+    return [
+        {
+            "number": r.number,
+            "state": r.state,
+            "occupation": r.occupation.name,
+            "worker_nationality": r.nationality.name,
+            "worker_gender": r.worker_gender,
+            "min_age": r.min_age,
+            "max_age": r.max_age,
+            "min_experience_years": r.min_experience_years,
+            "languages": r.languages,
+            "religion": r.religion,
+            "visa": r.visa.reference,
+            "sent_to": [recipient.office.name for recipient in r.recipients.all()],
+            "created_at": personal_data.iso(r.created_at),
+            "sent_at": personal_data.iso(r.sent_at),
+            "offers_due_at": personal_data.iso(r.offers_due_at),
+            "decide_by": personal_data.iso(r.decide_by),
+            "closed_at": personal_data.iso(r.closed_at),
+            "decline_reason": r.decline_reason,
+            "rejection_reasons": r.rejection_reasons,
+        }
+        for r in rows
+    ]
+
+
+def contracts_in_personal_data(user: User) -> list[dict[str, Any]]:
+    """``user``'s contracts as the beneficiary, as their contract page shows them (the
+    office's name, the worker's name and passport number, the money, the dates), when each
+    party signed (not who signed for the office) and the lines of the statement, for their
+    data download. Three queries."""
+    rows = (
+        contracts_of_beneficiary(actor=user)
+        .select_related("request", "visa")
+        .prefetch_related(
+            Prefetch("signatures", queryset=Signature.objects.order_by("signed_at", "id")),
+            Prefetch("ledger_entries", queryset=LedgerEntry.objects.order_by("created_at", "id")),
+        )
+    )
+    return [
+        {
+            "number": c.number,
+            "state": c.state,
+            "request": c.request.number,
+            "visa": c.visa.reference,
+            "office": c.office.name,
+            "terms_version": c.terms.version,
+            "worker_name": c.worker_name,
+            "passport_number": c.passport_number,
+            "worker_nationality": c.worker_nationality.name,
+            "occupation": c.occupation.name,
+            "monthly_salary": personal_data.amount(c.monthly_salary),
+            "price": personal_data.amount(c.price),
+            "vat_rate": personal_data.amount(c.vat_rate),
+            "vat": personal_data.amount(c.vat),
+            "total": personal_data.amount(c.total),
+            "created_at": personal_data.iso(c.created_at),
+            "respond_by": personal_data.iso(c.respond_by),
+            "signed_at": personal_data.iso(c.signed_at),
+            "paid_at": personal_data.iso(c.paid_at),
+            "delivery_due_on": personal_data.iso(c.delivery_due_on),
+            "extension_ends_on": personal_data.iso(c.extension_ends_on),
+            "arrived_on": personal_data.iso(c.arrived_on),
+            "arrival_point": c.arrival_point.name if c.arrival_point else None,
+            "handed_over_at": personal_data.iso(c.handed_over_at),
+            "trial_ends_on": personal_data.iso(c.trial_ends_on),
+            "closed_at": personal_data.iso(c.closed_at),
+            "rating": c.rating,
+            "rated_at": personal_data.iso(c.rated_at),
+            "signatures": [
+                {"party": s.role, "signed_at": personal_data.iso(s.signed_at)}
+                for s in c.signatures.all()
+            ],
+            "statement": [
+                {
+                    "time": personal_data.iso(e.created_at),
+                    "account": e.account,
+                    "kind": e.kind,
+                    "amount": personal_data.amount(e.amount),
+                    "what": str(postings.LABELS.get(e.memo, e.memo)),
+                }
+                for e in c.ledger_entries.all()
+            ],
+        }
+        for c in rows
+    ]
 
 
 @dataclass(frozen=True)

@@ -8,11 +8,13 @@ class VisasConfig(AppConfig):
     verbose_name = _("Visas")
 
     def ready(self) -> None:
-        # Paying or letting a visa bill expire moves the application (payments port).
+        # Paying or letting a visa bill expire moves the application (payments port); the
+        # person's applications are a section of their data download (accounts).
         from django.urls import reverse
 
+        from musaned.accounts import personal_data
         from musaned.payments import handlers
-        from musaned.visas import services
+        from musaned.visas import selectors, services
         from musaned.visas.models import VisaApplication
 
         def return_url(bill) -> str:
@@ -25,3 +27,4 @@ class VisasConfig(AppConfig):
             return_url=return_url,
             on_expired=services.visa_application_bill_expired,
         )
+        personal_data.register("visa_applications", selectors.applications_in_personal_data)

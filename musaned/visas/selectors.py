@@ -1,9 +1,11 @@
 """Reads of visas, always scoped to the person asking."""
 
 import datetime as dt
+from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from musaned.accounts import personal_data
 from musaned.accounts.models import User
 from musaned.core.errors import CoreErrorCode, core_error
 from musaned.visas.models import RuleSet, VisaApplication, VisaState
@@ -72,3 +74,41 @@ def visa_by_token(token: str) -> VisaApplication | None:
         .select_related("owner", "occupation", "nationality", "arrival_point")
         .first()
     )
+
+
+def applications_in_personal_data(user: User) -> list[dict[str, Any]]:
+    """Every visa application of ``user``, for their data download (PDPL): the discarded
+    drafts too, which ``applications_for`` leaves out of the list but the platform keeps.
+    One query."""
+    rows = (
+        VisaApplication.objects.filter(owner=user)
+        .select_related("occupation", "nationality", "arrival_point")
+        .order_by("created_at", "id")
+    )
+    return [
+        {
+            "reference": a.reference,
+            "state": a.state,
+            "occupation": a.occupation.name if a.occupation else None,
+            "worker_nationality": a.nationality.name if a.nationality else None,
+            "worker_gender": a.worker_gender,
+            "arrival_point": a.arrival_point.name if a.arrival_point else None,
+            "financial_proof": a.proof_type,
+            "monthly_salary": personal_data.amount(a.monthly_salary),
+            "bank_balance": personal_data.amount(a.bank_balance),
+            "financial_proof_document_sent": bool(a.proof_document),
+            "occupation_document_sent": bool(a.occupation_document),
+            "declaration_accepted": a.declaration,
+            "fee": personal_data.amount(a.fee),
+            "rule_verdicts": a.verdicts,
+            "created_at": personal_data.iso(a.created_at),
+            "submitted_at": personal_data.iso(a.submitted_at),
+            "decided_at": personal_data.iso(a.decided_at),
+            "fix_by": personal_data.iso(a.fix_by),
+            "visa_number": a.visa_number,
+            "issued_number": a.issued_number,
+            "issued_on": personal_data.iso(a.issued_on),
+            "expires_on": personal_data.iso(a.expires_on),
+        }
+        for a in rows
+    ]
