@@ -7,7 +7,12 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
+from django.core.exceptions import (
+    BadRequest,
+    ImproperlyConfigured,
+    PermissionDenied,
+    SuspiciousOperation,
+)
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.log import log_response
 from django.utils.translation import gettext as _
@@ -176,7 +181,12 @@ def refuse_unknown_query_parameters(run):
     as ``limt`` is told, never silently ignored), naming each one it does not know. A
     "view" decorator wraps ``Operation.run``: the operation's own query models say which
     names it takes."""
-    operation = getattr(run, "__self__", None)
+    inner = run
+    while not hasattr(inner, "__self__") and hasattr(inner, "__wrapped__"):
+        inner = inner.__wrapped__  # under another "view" decorator: its Operation.run
+    operation = getattr(inner, "__self__", None)
+    if operation is None:
+        raise ImproperlyConfigured("refuse_unknown_query_parameters wraps Operation.run")
     known = {
         name
         for model in getattr(operation, "models", ())
