@@ -129,6 +129,7 @@ def pay_by_card_on_the_provider_page(site, contract, step: str) -> None:
     assert page.locator("html").get_attribute("dir") == {"ar": "rtl", "en": "ltr"}[site.lang]
     site.screenshot("card-page")
     site.run_axe("card-page")
+    site.narrow("card-page")
     form = page.locator("form[action*='/sadad/card/']")
     form.locator("[name=name]").fill("NOURA ALQAHTANI")
     form.locator("[name=number]").fill("4000 0000 0000 0002")  # the test card declined
@@ -137,6 +138,7 @@ def pay_by_card_on_the_provider_page(site, contract, step: str) -> None:
     with page.expect_navigation():
         form.locator("[type=submit]").click()
     site.screenshot("card-declined")
+    site.run_axe("card-declined")
     assert page.locator(".sim-error[role=alert]").count() == 1
     assert page.locator("[name=name]").input_value() == "NOURA ALQAHTANI"
     contract.refresh_from_db()
