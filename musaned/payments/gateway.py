@@ -14,11 +14,11 @@ when the provider refuses or cannot be reached; the services then roll back.
 """
 
 from dataclasses import dataclass
-from urllib.parse import urlencode
 
 from django.conf import settings
 from django.urls import reverse
 from django.utils.module_loading import import_string
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from musaned.payments import simulator
@@ -78,10 +78,7 @@ class LocalSadadGateway(PaymentGateway):
     ) -> str:
         page = {PaymentMethod.SADAD: "payments:sadad_bill", PaymentMethod.CARD: "payments:card"}
         path = reverse(page[PaymentMethod(method)], kwargs={"number": bill.number})
-        query = {"key": simulator.bill_key(bill)}
-        if language in simulator.LANGUAGES:
-            query["lang"] = language
-        return f"{path}?{urlencode(query)}"
+        return f"{path}?{simulator.page_query(bill, language)}"
 
     def refund(self, bill: Bill) -> str:
         # The provider gives back only money it took: it holds the payment when the
@@ -120,11 +117,18 @@ def payment_links(bill: Bill, *, language: str = "") -> list[PaymentLink]:
 
 
 def pay_urls(bill: Bill, *, language: str = "") -> dict[str, str]:
-    """``{method: url}`` for an unpaid bill (the API's ``bill.pay_urls``), else ``{}``.
-    The owner's answers only, as for ``payment_links``."""
+    """``{method: url}`` for an unpaid bill, else ``{}``. The owner's answers only, as for
+    ``payment_links``."""
     if bill.state != BillState.UNPAID:
         return {}
     return {link.method: link.url for link in payment_links(bill, language=language)}
+
+
+def pay_links_out(bill: Bill) -> dict[str, object]:
+    """A bill's ``pay_url`` (the SADAD page) and ``pay_urls`` (each way to pay) in the
+    owner's API answers, in the caller's language; empty once it is not unpaid."""
+    urls = pay_urls(bill, language=get_language() or "")
+    return {"pay_url": urls.get(PaymentMethod.SADAD, ""), "pay_urls": urls}
 
 
 PAY_LABELS = {

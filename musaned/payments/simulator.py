@@ -10,7 +10,7 @@ import json
 import time
 import urllib.error
 import urllib.request
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.urls import reverse
@@ -121,9 +121,10 @@ def pay(bill: Bill, *, url: str, method: str = PaymentMethod.SADAD) -> dict:
 
 # --- Test cards ---------------------------------------------------------------------------
 
-# The card page's test numbers, as a real provider's sandbox publishes them: these two are
-# refused by the "issuer"; every other number that passes the Luhn check is approved.
-DECLINED_CARDS = {
+# The card page's test numbers, as a real provider's sandbox publishes them, with what the
+# "issuer" answers: "" approves; every other number that passes the Luhn check is approved.
+TEST_CARDS = {
+    "4111111111111111": "",
     "4000000000000002": "declined",
     "4000000000009995": "insufficient_funds",
 }
@@ -132,7 +133,16 @@ DECLINED_CARDS = {
 def card_refusal(number: str) -> str:
     """Why the issuer refuses the card (``declined``, ``insufficient_funds``), or ``""``
     when it approves. ``number`` is digits only, already checked by the form."""
-    return DECLINED_CARDS.get(number, "")
+    return TEST_CARDS.get(number, "")
+
+
+def page_query(bill: Bill, language: str = "") -> str:
+    """The query string of the provider's pages for ``bill`` and of their forms: the
+    bill's key and, when the portal said it, the payer's language."""
+    query = {"key": bill_key(bill)}
+    if language in LANGUAGES:
+        query["lang"] = language
+    return urlencode(query)
 
 
 def _json(raw: bytes) -> dict:

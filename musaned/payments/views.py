@@ -1,7 +1,6 @@
 """The provider's callback endpoint and the local provider's (simulator's) pages."""
 
 import logging
-from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
@@ -98,7 +97,7 @@ def _page(request, bill: Bill, *, error=None, status: int = 200):
         "payments/sadad/bill.html",
         {
             "bill": bill,
-            "query": _query(bill, language),
+            "query": simulator.page_query(bill, language),
             "biller_code": simulator.BILLER_CODE,
             "payable": payable,
             "past_due": bill.state == BillState.UNPAID and not payable,
@@ -110,14 +109,6 @@ def _page(request, bill: Bill, *, error=None, status: int = 200):
         },
         status=status,
     )
-
-
-def _query(bill: Bill, language: str) -> str:
-    """The query string the provider's forms post back to: the bill's key and the language."""
-    query = {"key": simulator.bill_key(bill)}
-    if language:
-        query["lang"] = language
-    return urlencode(query)
 
 
 def _not_found(request):
@@ -186,7 +177,7 @@ def sadad_pay(request, number: str):
     )
 
 
-# The issuer's refusals of a test card (simulator.DECLINED_CARDS).
+# The issuer's refusals of a card (simulator.card_refusal), as the page says them.
 CARD_REFUSALS = {
     "declined": _(
         "The card's bank declined this payment. Nothing was charged. Try another card, "
@@ -196,6 +187,12 @@ CARD_REFUSALS = {
         "The card's bank declined this payment: not enough funds. Nothing was charged. "
         "Try another card, or pay with the SADAD bill number."
     ),
+}
+# Each test card's outcome (simulator.TEST_CARDS), as the list of test cards says it.
+OUTCOMES = {
+    "": _("approved"),
+    "declined": _("declined by the bank"),
+    "insufficient_funds": _("declined: not enough funds"),
 }
 
 
@@ -208,7 +205,8 @@ def card_checkout(request, number: str):
     bill = _simulated_bill(request, number)
     if bill is None:
         return _not_found(request)
-    language = _language(request) or settings.LANGUAGE_CODE
+    asked = _language(request)
+    language = asked or settings.LANGUAGE_CODE
     with translation.override(language):
         form = CardForm(request.POST if request.method == "POST" else None)
         error, status = None, 200
@@ -233,23 +231,18 @@ def card_checkout(request, number: str):
             {
                 "bill": bill,
                 "form": form,
-                "query": _query(bill, _language(request)),
+                "query": simulator.page_query(bill, asked),
                 "page_language": language,
                 "payable": payable,
                 "past_due": bill.state == BillState.UNPAID and not payable,
                 "return_url": _return_url(bill, language),
-                "sadad_url": get_gateway().payment_url(bill, language=_language(request)),
+                "sadad_url": get_gateway().payment_url(bill, language=asked),
                 "biller_code": simulator.BILLER_CODE,
-                "test_cards": TEST_CARDS,
+                "test_cards": [
+                    (" ".join(number[i : i + 4] for i in range(0, len(number), 4)), OUTCOMES[o])
+                    for number, o in simulator.TEST_CARDS.items()
+                ],
                 "error": error,
             },
             status=status,
         )
-
-
-# Shown on the card page, as a provider's sandbox lists its test cards.
-TEST_CARDS = (
-    ("4111 1111 1111 1111", _("approved")),
-    ("4000 0000 0000 0002", _("declined by the bank")),
-    ("4000 0000 0000 9995", _("declined: not enough funds")),
-)

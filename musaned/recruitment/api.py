@@ -24,7 +24,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Count, Prefetch, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
@@ -37,8 +36,7 @@ from musaned.core.uploads import UploadRefused
 from musaned.offices.ceilings import vat_rate_on, with_vat
 from musaned.offices.models import Office, OfficeMembership
 from musaned.offices.selectors import membership_for
-from musaned.payments.gateway import get_gateway, pay_urls
-from musaned.payments.models import BillState
+from musaned.payments.gateway import pay_links_out
 from musaned.payments.selectors import bill_for
 from musaned.recruitment import postings, selectors
 from musaned.recruitment.errors import RecruitmentErrorCode, recruitment_error
@@ -414,10 +412,7 @@ def contract_detail_out(contract: Contract, actor: User) -> dict:
             "amount": bill.amount,
             "state": bill.state,
             "due_at": bill.due_at,
-            "pay_url": get_gateway().payment_url(bill, language=get_language())
-            if bill.state == BillState.UNPAID
-            else "",
-            "pay_urls": pay_urls(bill, language=get_language()),
+            **pay_links_out(bill),
         }
         if bill is not None
         else None,

@@ -1,7 +1,6 @@
 """The visas part of the REST API: own applications, eligibility, create and submit."""
 
 from django.conf import settings
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django_ratelimit.core import _split_rate
 from ninja import Router, Status
@@ -25,7 +24,7 @@ NO_BILL = object()
 
 
 def application_out(application: VisaApplication, bill=NO_BILL) -> dict:
-    from musaned.payments.gateway import get_gateway, pay_urls
+    from musaned.payments.gateway import pay_links_out
     from musaned.payments.selectors import bill_for
 
     if bill is NO_BILL:
@@ -53,10 +52,7 @@ def application_out(application: VisaApplication, bill=NO_BILL) -> dict:
             "amount": bill.amount,
             "state": bill.state,
             "due_at": bill.due_at,
-            "pay_url": get_gateway().payment_url(bill, language=get_language())
-            if bill.state == "unpaid"
-            else "",
-            "pay_urls": pay_urls(bill, language=get_language()),
+            **pay_links_out(bill),
         }
         if bill is not None
         else None,

@@ -56,6 +56,8 @@ def test_the_card_page_speaks_the_payers_language(bill):
     assert '<html lang="en" dir="ltr">' in english
     assert "Card number" in english and bill.number in english
     assert 'autocomplete="cc-number"' in english and 'inputmode="numeric"' in english
+    for number, outcome in ((APPROVED, "approved"), (DECLINED, "declined by the bank")):
+        assert re.search(rf">{number}</dt><dd>{outcome}</dd>", english), number
     arabic = Client().get(card_url(bill, "ar")).content.decode()
     assert '<html lang="ar" dir="rtl">' in arabic and "رقم البطاقة" in arabic
     assert "style=" not in arabic and "<script" not in arabic
